@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "hookbot/shm_ring/bus.hpp"
+
+namespace hookbot::shm_ring {
+
+struct record_view {
+    std::uint64_t bus_seq;
+    std::uint64_t ring_seq;  // per shard, +1 per record
+    std::uint32_t shard;
+    std::uint32_t flags;
+    std::string_view topic;
+    std::string_view body;
+};
+
+// Tails every shard of a bus from a read-only mapping (a fanout worker).
+// Records come out in bus_seq order across shards, so a subscriber of several
+// topics sees them in commit order. Each record is copied out and validated
+// after the copy; a record overwritten meanwhile is never returned: the reader
+// counts it as lapped and resumes at the oldest record still in the ring.
+class bus_reader {
+public:
+    // Starts at the live end of every shard: only records committed after
+    // construction come out.
+    explicit bus_reader(const bus& source);
+    bus_reader(bus_reader&&) noexcept;
+    ~bus_reader();
+
+    // The next committed record, or nullopt when none is ready. The views stay
+    // valid until the next call.
+    std::optional<record_view> next();
+
+    // True when some shard has a committed record this reader has not read.
+    [[nodiscard]] bool has_pending() const noexcept;
+
+    // Records lost to lapping, all shards together. Every gap in a shard's
+    // ring_seq this reader returned is counted here exactly.
+    [[nodiscard]] std::uint64_t lapped_records() const noexcept;
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace hookbot::shm_ring
