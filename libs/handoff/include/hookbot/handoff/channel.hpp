@@ -30,8 +30,9 @@ public:
         message body;
         posix::unique_fd attached;  // invalid when the message carried none
     };
-    enum class receive_status { message, would_block, closed };
-    // One message, or would_block, or closed on EOF / a malformed packet.
+    enum class receive_status { ready, would_block, closed };
+    // ready (one message in `out`), would_block, or closed on EOF or a
+    // malformed packet.
     // Throws std::system_error on other socket errors.
     receive_status receive(std::optional<received>& out);
 

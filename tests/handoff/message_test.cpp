@@ -1,0 +1,33 @@
+#include <doctest/doctest.h>
+
+#include "hookbot/handoff/message.hpp"
+
+using namespace hookbot::handoff;
+
+TEST_CASE("hello round-trips") {
+    const auto decoded = decode(encode(hello{7, 4242}));
+    REQUIRE(decoded);
+    const auto& h = std::get<hello>(*decoded);
+    CHECK(h.slot == 7);
+    CHECK(h.pid == 4242);
+}
+
+TEST_CASE("subscriber round-trips, binary topic and head kept verbatim") {
+    subscriber s{std::string("/unsafe/a\0b/", 12), true, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n"};
+    const auto decoded = decode(encode(s));
+    REQUIRE(decoded);
+    const auto& back = std::get<subscriber>(*decoded);
+    CHECK(back.topic == s.topic);
+    CHECK(back.recursive);
+    CHECK(back.request_head == s.request_head);
+}
+
+TEST_CASE("malformed packets are refused") {
+    CHECK_FALSE(decode(""));
+    CHECK_FALSE(decode("\x09"));                           // unknown type
+    std::string bytes = encode(subscriber{"topic", false, "head"});
+    CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));  // truncated
+    CHECK_FALSE(decode(bytes + "x"));                      // trailing garbage
+    bytes[1] = 2;                                          // recursive flag out of range
+    CHECK_FALSE(decode(bytes));
+}
