@@ -1,0 +1,71 @@
+// `hookbot`: the front command, with the original's command line:
+//   hookbot [--key KEY] [--github-secret SECRET] COMMAND [options]
+// Commands: serve, make-tokens (alias t).
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "make_tokens_command.hpp"
+#include "serve_command.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: hookbot [--key KEY] [--github-secret SECRET] COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve             run the server (hookbot serve --help)\n"
+    "  make-tokens, t    print tokens and URLs for paths (hookbot make-tokens --help)\n"
+    "\n"
+    "environment: HOOKBOT_KEY (the secret tokens are made with), HOOKBOT_GITHUB_SECRET,\n"
+    "HOOKBOT_URL_BASE (make-tokens)\n";
+
+std::string environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string key = environment("HOOKBOT_KEY");
+    std::string github_secret = environment("HOOKBOT_GITHUB_SECRET");
+
+    // Global options come before the command, as with the original.
+    std::size_t i = 0;
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto take = [&](std::string& into, const std::string& name) {
+            if (a == name) {
+                if (i + 1 >= args.size()) return false;
+                into = args[++i];
+                return true;
+            }
+            if (a.rfind(name + "=", 0) == 0) {
+                into = a.substr(name.size() + 1);
+                return true;
+            }
+            return false;
+        };
+        if (take(key, "--key") || take(github_secret, "--github-secret")) continue;
+        if (a == "--help" || a == "-h" || a == "help") {
+            std::cout << usage;
+            return 0;
+        }
+        break;
+    }
+    if (i >= args.size()) {
+        std::cerr << usage;
+        return 1;
+    }
+    const std::string command = args[i];
+    const std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
+    if (command == "serve") return hookbot::serve::run_serve_command(rest, key);
+    if (command == "make-tokens" || command == "t") {
+        return hookbot::run_make_tokens_command(rest, key);
+    }
+    std::cerr << "hookbot: unknown command \"" << command << "\"\n" << usage;
+    return 1;
+}

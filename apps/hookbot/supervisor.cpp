@@ -1,0 +1,221 @@
+#include "supervisor.hpp"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+
+#include "hookbot/posix/error.hpp"
+#include "hookbot/posix/log.hpp"
+
+namespace hookbot::serve {
+namespace {
+
+sigset_t handled_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int signo : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, signo);
+    return set;
+}
+
+std::string describe_exit(int status) {
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return std::string("killed by signal ") + ::strsignal(WTERMSIG(status));
+    return "stopped";
+}
+
+// Exit status a child uses for "my configuration is wrong": restarting it
+// cannot help (nginx's "fatal, do not respawn").
+constexpr int exit_fatal_config = 2;
+
+}  // namespace
+
+supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
+                       posix::unique_fd control_listener)
+    : config_(std::move(config)),
+      listener_(std::move(listener)),
+      control_listener_(std::move(control_listener)) {
+    child_role acceptor;
+    acceptor.name = "acceptor";
+    acceptor.spec.program = config_.acceptor_program;
+    acceptor.spec.args = config_.acceptor_args;
+    acceptor.spec.args.insert(acceptor.spec.args.end(),
+                              {"--listen-fd", "3", "--control-fd", "4"});
+    acceptor.spec.descriptors = {{listener_.get(), 3}, {control_listener_.get(), 4}};
+    roles_.push_back(std::move(acceptor));
+    for (unsigned slot = 0; slot < config_.workers; ++slot) {
+        child_role worker;
+        worker.name = "worker " + std::to_string(slot);
+        worker.spec.program = config_.fanout_program;
+        worker.spec.args = config_.fanout_args;
+        worker.spec.args.insert(worker.spec.args.end(), {"--slot", std::to_string(slot)});
+        roles_.push_back(std::move(worker));
+    }
+}
+
+void supervisor::block_signals() {
+    const sigset_t set = handled_signals();
+    posix::check(::sigprocmask(SIG_BLOCK, &set, nullptr) == 0 ? 0 : -1, "sigprocmask");
+}
+
+int supervisor::run() {
+    const sigset_t set = handled_signals();
+    const posix::unique_fd signals(
+        posix::check(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK), "signalfd"));
+
+    for (auto& role : roles_) start(role);
+
+    for (;;) {
+        pollfd ready{signals.get(), POLLIN, 0};
+        if (::poll(&ready, 1, poll_timeout_ms()) == -1 && errno != EINTR) {
+            posix::throw_errno("poll on signalfd");
+        }
+        signalfd_siginfo info{};
+        while (::read(signals.get(), &info, sizeof info) == sizeof info) {
+            switch (info.ssi_signo) {
+                case SIGTERM:
+                case SIGINT:
+                    log::info("received ", ::strsignal(static_cast<int>(info.ssi_signo)),
+                              ": stopping");
+                    stop_all();
+                    return 0;
+                case SIGHUP:
+                    log::info("received SIGHUP: asking every child to reload");
+                    signal_all(SIGHUP);
+                    break;
+                default:  // SIGCHLD: reaped below whatever woke us
+                    break;
+            }
+        }
+        if (!reap_children()) {
+            stop_all();
+            return 1;
+        }
+        start_due_children();
+    }
+}
+
+void supervisor::start(child_role& role) {
+    role.restart_at.reset();
+    try {
+        role.process = child_process::spawn(role.spec);
+    } catch (const std::exception& e) {
+        log::error("cannot start ", role.name, ": ", e.what());
+        role.restart_at = clock::now() + config_.max_backoff;
+        return;
+    }
+    role.started = clock::now();
+    log::info("started ", role.name, " as pid ", role.process->pid());
+}
+
+bool supervisor::reap_children() {
+    int status = 0;
+    pid_t pid = 0;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        const auto role = std::find_if(roles_.begin(), roles_.end(), [pid](const child_role& r) {
+            return r.process && r.process->pid() == pid;
+        });
+        if (role == roles_.end()) continue;
+        role->process->reaped();
+        role->process.reset();
+        if (!on_exit(*role, status)) return false;
+    }
+    return true;
+}
+
+bool supervisor::on_exit(child_role& role, int status) {
+    const auto now = clock::now();
+    if (WIFEXITED(status) && WEXITSTATUS(status) == exit_fatal_config) {
+        log::error(role.name, " ", describe_exit(status),
+                   ": its configuration is unusable, not restarting; stopping");
+        return false;
+    }
+    role.recent_exits.push_back(now);
+    while (!role.recent_exits.empty() &&
+           now - role.recent_exits.front() > config_.crash_loop_window) {
+        role.recent_exits.pop_front();
+    }
+    if (role.recent_exits.size() >= config_.crash_loop_exits) {
+        log::error(role.name, " ", describe_exit(status), ", its ", role.recent_exits.size(),
+                   "th exit within ", config_.crash_loop_window.count(),
+                   " s: it is crash-looping; giving up and stopping");
+        return false;
+    }
+    if (now - role.started >= config_.stable_after) {
+        role.backoff = std::chrono::milliseconds{0};
+    } else {
+        role.backoff = std::clamp(role.backoff * 2, config_.first_backoff, config_.max_backoff);
+    }
+    log::warning(role.name, " ", describe_exit(status), "; restarting in ",
+                 role.backoff.count(), " ms");
+    role.restart_at = now + role.backoff;
+    return true;
+}
+
+void supervisor::start_due_children() {
+    const auto now = clock::now();
+    for (auto& role : roles_) {
+        if (role.restart_at && *role.restart_at <= now) start(role);
+    }
+}
+
+int supervisor::poll_timeout_ms() const {
+    std::optional<clock::time_point> soonest;
+    for (const auto& role : roles_) {
+        if (role.restart_at && (!soonest || *role.restart_at < *soonest)) soonest = role.restart_at;
+    }
+    if (!soonest) return -1;
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*soonest - clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(wait + 1, 0, 60'000));
+}
+
+void supervisor::signal_all(int signo) {
+    for (const auto& role : roles_) {
+        if (role.process) role.process->signal(signo);
+    }
+}
+
+void supervisor::stop_all() {
+    signal_all(SIGTERM);
+    const auto deadline = clock::now() + config_.stop_timeout;
+    auto running = [this] {
+        return std::any_of(roles_.begin(), roles_.end(),
+                           [](const child_role& r) { return r.process.has_value(); });
+    };
+    while (running() && clock::now() < deadline) {
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            for (auto& role : roles_) {
+                if (role.process && role.process->pid() == pid) {
+                    role.process->reaped();
+                    role.process.reset();
+                }
+            }
+            continue;
+        }
+        if (pid == -1 && errno == ECHILD) break;
+        // SIGCHLD is blocked (block_signals), so it stays pending: wait for it.
+        const auto left = deadline - clock::now();
+        const auto left_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+        timespec timeout{left_ns / 1'000'000'000, left_ns % 1'000'000'000};
+        sigset_t child;
+        sigemptyset(&child);
+        sigaddset(&child, SIGCHLD);
+        ::sigtimedwait(&child, nullptr, &timeout);
+    }
+    for (auto& role : roles_) {
+        if (role.process) {
+            log::warning(role.name, " did not stop within ", config_.stop_timeout.count(),
+                         " s: killing it");
+        }
+        role.process.reset();  // SIGKILL and reap
+    }
+}
+
+}  // namespace hookbot::serve

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+#include "hookbot/posix/unique_fd.hpp"
+
+namespace hookbot::serve {
+
+// What `hookbot serve` runs and how it restarts it.
+struct supervisor_config {
+    std::string acceptor_program;
+    std::vector<std::string> acceptor_args;  // it also gets the listener as fd 3, control as fd 4
+    std::string fanout_program;
+    std::vector<std::string> fanout_args;  // each worker also gets "--slot K"
+    unsigned workers = 1;
+    // Restart policy: a child that ran at least `stable_after` restarts at
+    // once; one that died sooner waits a backoff that doubles up to
+    // `max_backoff`; `crash_loop_exits` exits within `crash_loop_window` of one
+    // child mean it cannot run here, and the supervisor gives up loudly.
+    std::chrono::milliseconds first_backoff{100};
+    std::chrono::milliseconds max_backoff{5000};
+    std::chrono::seconds stable_after{10};
+    unsigned crash_loop_exits = 10;
+    std::chrono::seconds crash_loop_window{30};
+    std::chrono::seconds stop_timeout{5};
+};
+
+// The tiny master of nginx's shape: it keeps the listening sockets, forks the
+// acceptor and the workers, restarts any that exits, and forwards SIGHUP and
+// SIGTERM. It never touches client traffic.
+class supervisor {
+public:
+    supervisor(supervisor_config config, posix::unique_fd listener,
+               posix::unique_fd control_listener);
+
+    // Runs until SIGTERM or SIGINT (exit 0) or until a child crash-loops
+    // (exit 1). Signals must already be blocked (see block_signals()).
+    int run();
+
+    // Blocks the signals run() reads through a signalfd; call it before any
+    // thread or child exists.
+    static void block_signals();
+
+private:
+    using clock = std::chrono::steady_clock;
+
+    struct child_role {
+        std::string name;  // "acceptor", "worker 0", …
+        spawn_spec spec;
+        std::optional<child_process> process;
+        clock::time_point started{};
+        std::optional<clock::time_point> restart_at;
+        std::chrono::milliseconds backoff{0};
+        std::deque<clock::time_point> recent_exits;
+    };
+
+    void start(child_role& role);
+    // False when the role crash-loops.
+    bool on_exit(child_role& role, int status);
+    bool reap_children();
+    void start_due_children();
+    [[nodiscard]] int poll_timeout_ms() const;
+    void signal_all(int signo);
+    void stop_all();
+
+    supervisor_config config_;
+    posix::unique_fd listener_;
+    posix::unique_fd control_listener_;
+    std::vector<child_role> roles_;
+};
+
+}  // namespace hookbot::serve

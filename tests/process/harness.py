@@ -1,0 +1,215 @@
+"""Starts a real `hookbot serve` and talks to it over real sockets.
+
+Tokens are computed here with Python's hmac, independently of the server's
+C++ code, so a bug in libs/auth cannot hide itself.
+"""
+import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import http.client
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import websockets
+
+BIN_DIR = os.environ.get("HOOKBOT_BIN_DIR", "")
+KEY = "process-test-key"
+
+
+def token(path, key=KEY, digest=hashlib.sha256):
+    return hmac.new(key.encode(), path.encode(), digest).hexdigest()
+
+
+def bearer(path, key=KEY):
+    return {"Authorization": "Bearer " + token(path, key)}
+
+
+def basic(path, key=KEY):
+    credentials = base64.b64encode((token(path, key) + ":").encode()).decode()
+    return {"Authorization": "Basic " + credentials}
+
+
+def wait_for(predicate, timeout, what):
+    """Polls `predicate` until true; fails the test with `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Server:
+    """`hookbot serve` on 127.0.0.1 and a port the kernel picks."""
+
+    def __init__(self, workers=2, extra_args=(), env=None):
+        self.workers = workers
+        self.extra_args = list(extra_args)
+        self.env = dict(os.environ, HOOKBOT_KEY=KEY, **(env or {}))
+        self.process = None
+        self.port = None
+        self.log_lines = []
+        self._log_ready = threading.Condition()
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", "127.0.0.1:0",
+             "--workers", str(self.workers), *self.extra_args],
+            env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        threading.Thread(target=self._collect_log, daemon=True).start()
+        line = self.wait_for_log(r"listening on .*\(port (\d+)\)", 10)
+        self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
+        wait_for(self._status_ok, 10, "GET /status to answer 200")
+        wait_for(lambda: len(self.worker_pids()) == self.workers, 10, "all workers to start")
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if exc[0] is not None:
+            print("---- server log ----\n" + "".join(self.log_lines[-60:]))
+
+    def _collect_log(self):
+        for line in self.process.stderr:
+            with self._log_ready:
+                self.log_lines.append(line)
+                self._log_ready.notify_all()
+
+    def wait_for_log(self, pattern, timeout):
+        """Waits until a log line matches `pattern` (a regex); returns it."""
+        deadline = time.monotonic() + timeout
+        with self._log_ready:
+            while True:
+                for line in self.log_lines:
+                    if re.search(pattern, line):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or self.process.poll() is not None:
+                    raise AssertionError(f"no log line matching {pattern!r}; log:\n" +
+                                         "".join(self.log_lines[-40:]))
+                self._log_ready.wait(left)
+
+    def _status_ok(self):
+        try:
+            return self.request("GET", "/status")[0] == 200
+        except OSError:
+            return False
+
+    # -- processes --------------------------------------------------------
+
+    def children(self, program):
+        """Pids of this server's children running `program`."""
+        found = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == self.process.pid and os.path.basename(argv[0]).decode() == program:
+                found.append(int(pid))
+        return sorted(found)
+
+    def worker_pids(self):
+        return self.children("hookbot-fanout")
+
+    def connections_of(self, pid):
+        """Established TCP connections on the server port held by `pid`."""
+        return len(self._server_side_connections(pid))
+
+    def worker_of(self, ws):
+        """The pid of the worker that holds subscriber `ws`'s connection."""
+        client_port = ws.local_address[1]
+        for pid in self.worker_pids():
+            if client_port in self._server_side_connections(pid):
+                return pid
+        return None
+
+    def _server_side_connections(self, pid):
+        """Client ports of the established connections to the server port held by `pid`."""
+        inodes = set()
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if target.startswith("socket:["):
+                        inodes.add(target[8:-1])
+        except OSError:
+            return set()
+        ports = set()
+        with open("/proc/net/tcp") as f:
+            for row in f.readlines()[1:]:
+                fields = row.split()
+                local_port = int(fields[1].split(":")[1], 16)
+                if local_port == self.port and fields[3] == "01" and fields[9] in inodes:
+                    ports.add(int(fields[2].split(":")[1], 16))
+        return ports
+
+    # -- HTTP ---------------------------------------------------------------
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.read(), response
+        finally:
+            connection.close()
+
+    def publisher(self):
+        return Publisher(self.port)
+
+    def ws_url(self, path):
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+
+class Publisher:
+    """One keep-alive HTTP connection that publishes."""
+
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    def publish(self, topic, body, headers=None):
+        path = "/pub/" + topic
+        self.connection.request("POST", path, body=body, headers=headers or bearer(path))
+        response = self.connection.getresponse()
+        return response.status, response.read()
+
+    def close(self):
+        self.connection.close()
+
+
+async def subscribe(server, topic, headers=None):
+    path = "/sub/" + topic
+    return await websockets.connect(server.ws_url(path), extra_headers=headers or bearer(path),
+                                    max_size=None, max_queue=None,
+                                    ping_interval=None)
+
+
+async def receive_n(ws, count, timeout):
+    """The next `count` messages of `ws`, or fails after `timeout` seconds."""
+    messages = []
+    async def collect():
+        while len(messages) < count:
+            messages.append(await ws.recv())
+    try:
+        await asyncio.wait_for(collect(), timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"received {len(messages)} of {count} messages within {timeout}s")
+    return messages
