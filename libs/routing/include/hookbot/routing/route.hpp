@@ -14,7 +14,9 @@ enum class endpoint { status, pub, sub, unsafe_pub, unsafe_sub, root };
 // D1.1: an invalid percent-escape. Answer 400 and close.
 struct malformed {};
 
-// D1.2 and D1.4: answer 301 with this Location (path, then "?query" if any).
+// D1.2 and D1.4: answer 301 with this Location: the cleaned path,
+// percent-encoded again (percent_encode_path), then "?query" when the request
+// had a non-empty query.
 struct redirect {
     std::string location;
 };
@@ -31,16 +33,21 @@ struct dispatch {
 using decision = std::variant<malformed, redirect, dispatch>;
 
 // `target` is the request-target of the request line (origin form; the path
-// of an absolute-form target is used).
+// of an absolute-form target is used). Any other form ("*", "host:port",
+// a relative path) is malformed.
 decision route(std::string_view target);
 
 // nullopt on an invalid escape ("%zz", a lone "%").
 std::optional<std::string> percent_decode(std::string_view text);
-// Escapes what a path segment may not hold verbatim (keeps '/').
+// Escapes, as %XX with upper-case digits, every byte that RFC 3986 does not
+// allow verbatim in a path: all but unreserved, sub-delims, ':', '@' and '/'.
 std::string percent_encode_path(std::string_view path);
 
 // The decoded value of the first `name` parameter of a raw query string, or
-// nullopt when absent. The name is matched case-sensitively.
+// nullopt when absent. The name is matched case-sensitively. Decoding is that
+// of Go's url.Query, which the original used: pairs split on '&', '+' means a
+// space, and a pair with an invalid escape is skipped. "?name" and "?name="
+// both give "".
 std::optional<std::string> query_parameter(std::string_view query, std::string_view name);
 
 }  // namespace hookbot::routing

@@ -1,0 +1,90 @@
+#include "hookbot/auth/verifier.hpp"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "hmac_digest.hpp"
+
+namespace hookbot::auth {
+namespace {
+
+// T5: only lowercase hex is a token; anything else can match nothing, so it
+// is turned away before any HMAC is computed.
+std::optional<detail::digest> decode_lowercase_hex(std::string_view hex) {
+    const auto value_of = [](char digit) -> int {
+        if (digit >= '0' && digit <= '9') return digit - '0';
+        if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;
+        return -1;
+    };
+    if (hex.size() % 2 != 0 || hex.size() / 2 > detail::max_digest_size) return std::nullopt;
+    detail::digest decoded;
+    decoded.size = hex.size() / 2;
+    for (std::size_t i = 0; i < decoded.size; ++i) {
+        const int high = value_of(hex[2 * i]);
+        const int low = value_of(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        decoded.bytes[i] = static_cast<unsigned char>(high * 16 + low);
+    }
+    return decoded;
+}
+
+// T4 and D2.2, this project's rule: a whole leading "/pub" or "/sub" segment
+// is removed, once ("/pub/x" -> "/x", "/pub/" -> "/"). The original strips
+// them as plain strings, so that a token for "/x" also opened "/pub/sub/x".
+std::optional<std::string_view> without_pub_or_sub(std::string_view scope) {
+    if (scope.starts_with("/pub/") || scope.starts_with("/sub/")) return scope.substr(4);
+    return std::nullopt;
+}
+
+}  // namespace
+
+verifier::verifier(std::vector<std::string> keys, std::optional<hash_kind> only_hash)
+    : keys_(std::move(keys)), only_hash_(only_hash) {
+    if (keys_.empty()) throw std::invalid_argument("token verifier: no key given");
+    if (std::ranges::any_of(keys_, [](const std::string& key) { return key.empty(); })) {
+        throw std::invalid_argument("token verifier: empty key (anyone could make tokens)");
+    }
+}
+
+std::optional<verifier::match> verifier::find_match(std::string_view token,
+                                                    std::string_view path) const {
+    // The token's length says which hash it claims to be; only that one is
+    // computed.
+    hash_kind hash = hash_kind::sha256;
+    if (token.size() == token_length(hash_kind::sha1)) {
+        hash = hash_kind::sha1;
+    } else if (token.size() != token_length(hash_kind::sha256)) {
+        return std::nullopt;
+    }
+    if (!accepts(hash)) return std::nullopt;
+    const std::optional<detail::digest> presented = decode_lowercase_hex(token);
+    if (!presented) return std::nullopt;
+
+    const auto try_scope = [&](std::string_view scope) -> std::optional<match> {
+        for (std::size_t key_index = 0; key_index < keys_.size(); ++key_index) {
+            const detail::digest expected = detail::hmac_digest(keys_[key_index], scope, hash);
+            if (CRYPTO_memcmp(expected.bytes.data(), presented->bytes.data(), expected.size) == 0) {
+                return match{key_index, hash, scope};
+            }
+        }
+        return std::nullopt;
+    };
+
+    // T3: every prefix ending in '/', then the path itself (unless it ends in
+    // '/', in which case it was the last prefix).
+    for (std::size_t end = 0; end < path.size(); ++end) {
+        const bool prefix_end = path[end] == '/';
+        const bool path_end = end + 1 == path.size();
+        if (!prefix_end && !path_end) continue;
+        const std::string_view scope = path.substr(0, end + 1);
+        if (auto found = try_scope(scope)) return found;
+        if (const auto shorter = without_pub_or_sub(scope)) {
+            if (auto found = try_scope(*shorter)) return found;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace hookbot::auth
