@@ -20,7 +20,9 @@ namespace hookbot::shm_ring {
 struct bus_options {
     std::uint32_t shards = 4;
     std::uint64_t ring_bytes = 16u << 20;     // per shard; a power of two
-    std::uint64_t max_body_bytes = 4u << 20;  // the largest record fits 4 times in a ring
+    // The largest record (header + a topic of up to layout::max_topic_bytes +
+    // this body) fits 4 times in a ring: 4 MiB - 32 KiB with 16 MiB rings.
+    std::uint64_t max_body_bytes = (4u << 20) - (32u << 10);
     std::uint32_t worker_slots = 64;
 };
 

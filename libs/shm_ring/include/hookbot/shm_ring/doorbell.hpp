@@ -23,7 +23,9 @@ public:
     // meanwhile and the reader should keep reading.
     bool prepare_to_sleep(const bus_reader& reader) noexcept;
 
-    // After fd() became readable: resets the eventfd counter.
+    // After waking, fd() readable or the wait timed out: resets the eventfd
+    // counter and withdraws the announcement (a reader that woke by timeout
+    // is not rung for nothing later).
     void consume() noexcept;
 
 private:

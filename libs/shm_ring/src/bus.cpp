@@ -1,0 +1,134 @@
+#include "hookbot/shm_ring/bus.hpp"
+
+#include <memory>
+#include <random>
+#include <stdexcept>
+
+#include "bus_checks.hpp"
+#include "bus_mapping.hpp"
+#include "hookbot/shm_ring/layout.hpp"
+
+namespace hookbot::shm_ring {
+namespace {
+
+std::string rings_name(const std::string& instance) {
+    return "hookbot." + instance + ".rings";
+}
+std::string control_name(const std::string& instance) {
+    return "hookbot." + instance + ".control";
+}
+
+std::uint64_t random_epoch() {
+    std::random_device device;
+    std::uint64_t epoch = 0;
+    while (epoch == 0) epoch = (std::uint64_t{device()} << 32) | device();
+    return epoch;
+}
+
+void write_rings_header(detail::shm_segment& rings, const bus_options& options,
+                        std::uint64_t epoch) {
+    auto* header = std::construct_at(reinterpret_cast<layout::bus_header*>(rings.data()));
+    header->layout_version = layout::layout_version;
+    header->shard_count = options.shards;
+    header->epoch = epoch;
+    header->ring_bytes = options.ring_bytes;
+    header->max_body_bytes = options.max_body_bytes;
+    header->max_topic_bytes = layout::max_topic_bytes;
+    header->record_header_bytes = sizeof(layout::record_header);
+    header->ring_stride = layout::ring_stride(options.ring_bytes);
+    for (std::uint32_t shard = 0; shard < options.shards; ++shard)
+        std::construct_at(reinterpret_cast<layout::ring_header*>(
+            rings.data() + layout::ring_header_offset(shard, options.ring_bytes)));
+    // Last: open() trusts nothing above until it sees the magic.
+    header->magic.store(layout::rings_magic, std::memory_order_release);
+}
+
+void write_control_header(detail::shm_segment& control, const bus_options& options,
+                          std::uint64_t epoch) {
+    auto* header = std::construct_at(reinterpret_cast<layout::control_header*>(control.data()));
+    header->layout_version = layout::layout_version;
+    header->worker_slot_count = options.worker_slots;
+    header->epoch = epoch;
+    auto* slots =
+        reinterpret_cast<layout::padded_worker_slot*>(control.data() + layout::first_slot_offset);
+    for (std::uint32_t i = 0; i < options.worker_slots; ++i) std::construct_at(&slots[i]);
+    header->magic.store(layout::control_magic, std::memory_order_release);
+}
+
+// FNV-1a, 64 bits: stable across processes, releases and platforms.
+std::uint64_t topic_hash(std::string_view topic) noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : topic) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+}  // namespace
+
+bus bus::create(const std::string& instance, const bus_options& options) {
+    detail::check_instance_name(instance);
+    detail::check_options(options);
+    remove(instance);
+    const std::uint64_t epoch = random_epoch();
+    auto rings = detail::shm_segment::create(
+        rings_name(instance), layout::rings_segment_bytes(options.shards, options.ring_bytes));
+    auto control = detail::shm_segment::create(control_name(instance),
+                                               layout::control_segment_bytes(options.worker_slots));
+    write_rings_header(rings, options, epoch);
+    write_control_header(control, options, epoch);
+    return bus(
+        std::make_unique<mapping>(mapping{access::writer, std::move(rings), std::move(control)}));
+}
+
+bus bus::open(const std::string& instance, access mode) {
+    detail::check_instance_name(instance);
+    using segment_mode = detail::shm_segment::mode;
+    auto rings = detail::shm_segment::open(rings_name(instance), mode == access::writer
+                                                                     ? segment_mode::read_write
+                                                                     : segment_mode::read_only);
+    detail::check_rings_segment(rings);
+    auto control = detail::shm_segment::open(control_name(instance), segment_mode::read_write);
+    const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
+    detail::check_control_segment(control, header.epoch);
+    return bus(std::make_unique<mapping>(mapping{mode, std::move(rings), std::move(control)}));
+}
+
+void bus::remove(const std::string& instance) noexcept {
+    detail::shm_segment::remove(rings_name(instance));
+    detail::shm_segment::remove(control_name(instance));
+}
+
+bus::bus(std::unique_ptr<mapping> m) noexcept : mapping_(std::move(m)) {}
+bus::bus(bus&&) noexcept = default;
+bus& bus::operator=(bus&&) noexcept = default;
+bus::~bus() = default;
+
+std::uint64_t bus::epoch() const noexcept {
+    return mapping_->header().epoch;
+}
+std::uint32_t bus::shard_count() const noexcept {
+    return mapping_->header().shard_count;
+}
+std::uint32_t bus::shard_of(std::string_view topic) const noexcept {
+    return static_cast<std::uint32_t>(topic_hash(topic) % shard_count());
+}
+std::uint64_t bus::max_body_bytes() const noexcept {
+    return mapping_->header().max_body_bytes;
+}
+std::uint64_t bus::ring_bytes() const noexcept {
+    return mapping_->header().ring_bytes;
+}
+std::uint32_t bus::worker_slot_count() const noexcept {
+    return mapping_->control_header().worker_slot_count;
+}
+
+worker_slot& bus::slot(std::uint32_t index) const {
+    if (index >= worker_slot_count())
+        throw std::out_of_range("bus worker slot " + std::to_string(index) + " of " +
+                                std::to_string(worker_slot_count()));
+    return mapping_->slot(index);
+}
+
+}  // namespace hookbot::shm_ring

@@ -1,0 +1,65 @@
+#include "hookbot/shm_ring/bus_reader.hpp"
+
+#include <vector>
+
+#include "bus_mapping.hpp"
+#include "hookbot/shm_ring/ring_reader.hpp"
+
+namespace hookbot::shm_ring {
+
+struct bus_reader::state {
+    std::vector<ring_reader> rings;
+    std::uint64_t last_bus_seq = 0;
+
+    // The shard whose next record has the smallest bus_seq, or nullptr.
+    ring_reader* oldest() {
+        ring_reader* best = nullptr;
+        std::uint64_t best_seq = 0;
+        for (auto& ring : rings) {
+            const record_view* record = ring.peek();
+            if (record != nullptr && (best == nullptr || record->bus_seq < best_seq)) {
+                best = &ring;
+                best_seq = record->bus_seq;
+            }
+        }
+        return best;
+    }
+};
+
+bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
+    const bus::mapping& mapped = source.mapped();
+    state_->rings.reserve(mapped.shard_count());
+    for (std::uint32_t shard = 0; shard < mapped.shard_count(); ++shard)
+        state_->rings.emplace_back(mapped.const_ring(shard), shard);
+}
+
+bus_reader::bus_reader(bus_reader&&) noexcept = default;
+bus_reader::~bus_reader() = default;
+
+std::optional<record_view> bus_reader::next() {
+    ring_reader* chosen = state_->oldest();
+    if (chosen == nullptr) return std::nullopt;
+    if (chosen->peek()->bus_seq != state_->last_bus_seq + 1) {
+        // Maybe a smaller bus_seq sits in a shard that looked empty before the
+        // acquire that showed this one: look once more, tails re-loaded.
+        chosen = state_->oldest();
+    }
+    const record_view record = *chosen->peek();
+    chosen->take();
+    state_->last_bus_seq = record.bus_seq;
+    return record;
+}
+
+bool bus_reader::has_pending() const noexcept {
+    for (const auto& ring : state_->rings)
+        if (ring.has_pending()) return true;
+    return false;
+}
+
+std::uint64_t bus_reader::lapped_records() const noexcept {
+    std::uint64_t lapped = 0;
+    for (const auto& ring : state_->rings) lapped += ring.lapped_records();
+    return lapped;
+}
+
+}  // namespace hookbot::shm_ring

@@ -1,0 +1,91 @@
+#include "ring_walk.hpp"
+
+#include <atomic>
+#include <stdexcept>
+
+#include "ring_copy.hpp"
+#include "seqlock_fence.hpp"
+
+namespace hookbot::shm_ring::detail {
+
+const_ring_span checked(const_ring_span ring) {
+    const bool power_of_two = ring.capacity != 0 && (ring.capacity & (ring.capacity - 1)) == 0;
+    if (!power_of_two || ring.max_record_bytes < sizeof(layout::record_header) ||
+        ring.max_record_bytes > ring.capacity / layout::records_per_ring_min)
+        throw std::invalid_argument(
+            "shm ring: capacity must be a power of two holding the largest record 4 times");
+    return ring;
+}
+
+ring_span checked(ring_span ring) {
+    checked(const_ring_span(ring));
+    return ring;
+}
+
+bool copy_was_intact(const_ring_span ring, std::uint64_t position) noexcept {
+    fence_after_copy();
+    // The writer claims its new end before touching a byte: if the claim is
+    // within one ring of `position`, nothing at or after it was rewritten.
+    return ring.header->tail_intent.load(std::memory_order_acquire) <= position + ring.capacity;
+}
+
+bool header_is_sane(const layout::record_header& header, std::uint64_t room,
+                    std::uint64_t max_record_bytes) noexcept {
+    switch (header.type) {
+        case layout::record_type::padding:
+            return header.length == room;
+        case layout::record_type::message:
+            return header.length >= sizeof(layout::record_header) &&
+                   layout::align_record(header.length) <= room &&
+                   layout::align_record(header.length) <= max_record_bytes &&
+                   header.topic_length <= layout::max_topic_bytes &&
+                   std::uint64_t{header.topic_length} + header.body_length +
+                           sizeof(layout::record_header) ==
+                       header.length;
+    }
+    return false;
+}
+
+std::optional<layout::record_header> read_header(const_ring_span ring, std::uint64_t position) {
+    const std::uint64_t offset = position & (ring.capacity - 1);
+    const std::uint64_t room = ring.capacity - offset;
+    // Near the end of the data area only a padding prefix fits.
+    layout::record_header header{};
+    const std::size_t bytes = room < sizeof header ? layout::record_prefix_bytes : sizeof header;
+    copy_from_ring(&header, ring.data + offset, bytes);
+    if (!copy_was_intact(ring, position)) return std::nullopt;
+    if (!header_is_sane(header, room, ring.max_record_bytes)) return std::nullopt;
+    return header;
+}
+
+namespace {
+
+std::optional<ring_end> try_walk(const_ring_span ring) {
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
+    if (position > tail) return std::nullopt;  // an append moved head meanwhile
+    ring_end end{tail, 1, 0};
+    while (position < tail) {
+        const auto header = read_header(ring, position);
+        if (!header) return std::nullopt;
+        if (header->type == layout::record_type::message) {
+            end.next_ring_seq = header->ring_seq + 1;
+            end.last_bus_seq = header->bus_seq;
+        }
+        position += layout::align_record(header->length);
+    }
+    if (position != tail) return std::nullopt;
+    return end;
+}
+
+}  // namespace
+
+ring_end find_end(const_ring_span ring) {
+    constexpr int attempts = 1000;
+    for (int i = 0; i < attempts; ++i) {
+        if (auto end = try_walk(ring)) return *end;
+    }
+    throw std::runtime_error("shm ring: cannot find the end of a ring the writer keeps lapping");
+}
+
+}  // namespace hookbot::shm_ring::detail

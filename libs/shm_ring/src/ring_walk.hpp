@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "hookbot/shm_ring/layout.hpp"
+#include "hookbot/shm_ring/ring_span.hpp"
+
+namespace hookbot::shm_ring::detail {
+
+// The header of the record at `position`, copied out of the ring and validated
+// after the copy: nullopt when the writer was overwriting it meanwhile, or the
+// bytes do not form a sane header (length in bounds, known type).
+std::optional<layout::record_header> read_header(const_ring_span ring, std::uint64_t position);
+
+// True when the bytes copied from `position` cannot have been overwritten
+// during the copy. Call after the copy: it starts with an acquire fence.
+bool copy_was_intact(const_ring_span ring, std::uint64_t position) noexcept;
+
+// Checks a copied header; `room` is the distance to the end of the data area.
+bool header_is_sane(const layout::record_header& header, std::uint64_t room,
+                    std::uint64_t max_record_bytes) noexcept;
+
+// Returns `ring`, or throws std::invalid_argument when its capacity is not a
+// power of two or its largest record does not fit 4 times.
+const_ring_span checked(const_ring_span ring);
+ring_span checked(ring_span ring);
+
+// Where a ring ends, and the last message before that end.
+struct ring_end {
+    std::uint64_t tail;
+    std::uint64_t next_ring_seq;  // 1 for an empty ring
+    std::uint64_t last_bus_seq;   // 0 for an empty ring
+};
+
+// Walks every record from head to tail once (headers only). Safe while a
+// writer appends: restarts when lapped; throws std::runtime_error if it
+// cannot finish a walk after many tries.
+ring_end find_end(const_ring_span ring);
+
+}  // namespace hookbot::shm_ring::detail

@@ -1,0 +1,96 @@
+#include "hookbot/shm_ring/ring_writer.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+
+#include "ring_copy.hpp"
+#include "ring_walk.hpp"
+#include "seqlock_fence.hpp"
+
+namespace hookbot::shm_ring {
+
+ring_writer::ring_writer(ring_span ring) : ring_(detail::checked(ring)), mask_(ring.capacity - 1) {
+    const detail::ring_end end = detail::find_end(ring_);
+    // Resume at the committed end. A dead writer's larger intent stays: bytes
+    // it may have overwritten must keep failing readers' validation.
+    tail_ = end.tail;
+    head_ = ring_.header->head.load(std::memory_order_relaxed);
+    intent_ = std::max(ring_.header->tail_intent.load(std::memory_order_relaxed), tail_);
+    next_ring_seq_ = end.next_ring_seq;
+    last_bus_seq_ = end.last_bus_seq;
+}
+
+std::uint64_t ring_writer::append(std::string_view topic, std::string_view body,
+                                  std::uint32_t flags, std::uint64_t bus_seq) {
+    const std::uint64_t length = sizeof(layout::record_header) + topic.size() + body.size();
+    const std::uint64_t bytes = layout::align_record(length);
+    if (topic.size() > layout::max_topic_bytes || bytes > ring_.max_record_bytes)
+        throw std::length_error("shm ring: record larger than the ring's largest record");
+
+    const std::uint64_t room = ring_.capacity - (tail_ & mask_);
+    const std::uint64_t padding = bytes > room ? room : 0;
+    const std::uint64_t start = tail_ + padding;
+    const std::uint64_t end = start + bytes;
+
+    make_room(end);
+    intent_ = std::max(intent_, end);
+    ring_.header->tail_intent.store(intent_, std::memory_order_release);
+    // Readers that copy any byte written below validate against the intent.
+    detail::fence_before_overwrite();
+
+    if (padding != 0) write_padding(tail_, padding);
+    const layout::record_header header{
+        .length = static_cast<std::uint32_t>(length),
+        .type = layout::record_type::message,
+        .flags = flags,
+        .topic_length = static_cast<std::uint32_t>(topic.size()),
+        .body_length = static_cast<std::uint32_t>(body.size()),
+        .reserved = 0,
+        .ring_seq = next_ring_seq_,
+        .bus_seq = bus_seq,
+    };
+    std::byte* out = ring_.data + (start & mask_);
+    detail::copy_into_ring(out, &header, sizeof header);
+    out += sizeof header;
+    if (!topic.empty()) detail::copy_into_ring(out, topic.data(), topic.size());
+    out += topic.size();
+    if (!body.empty()) detail::copy_into_ring(out, body.data(), body.size());
+    out += body.size();
+    constexpr std::byte zeros[layout::record_alignment]{};
+    detail::copy_into_ring(out, zeros, bytes - length);
+
+    // The commit. seq_cst also orders it before the doorbell check that
+    // follows (ring_if_sleeping), against the reader's sleep announcement.
+    ring_.header->tail.store(end, std::memory_order_seq_cst);
+    tail_ = end;
+    last_bus_seq_ = bus_seq;
+    return next_ring_seq_++;
+}
+
+// Moves head past every record [end - capacity, ...) overlaps. Each record is
+// passed once in its life, so this is amortised O(1) per append.
+void ring_writer::make_room(std::uint64_t end) {
+    std::uint64_t head = head_;
+    while (end - head > ring_.capacity) {
+        std::uint32_t length = 0;
+        std::memcpy(&length, ring_.data + (head & mask_), sizeof length);  // our own bytes
+        if (length < layout::record_prefix_bytes)
+            throw std::runtime_error("shm ring: corrupt record length while making room");
+        head += layout::align_record(length);
+    }
+    if (head != head_) {
+        head_ = head;
+        ring_.header->head.store(head_, std::memory_order_release);
+    }
+}
+
+void ring_writer::write_padding(std::uint64_t position, std::uint64_t bytes) {
+    layout::record_header header{};
+    header.length = static_cast<std::uint32_t>(bytes);
+    header.type = layout::record_type::padding;
+    detail::copy_into_ring(ring_.data + (position & mask_), &header, layout::record_prefix_bytes);
+}
+
+}  // namespace hookbot::shm_ring

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <boost/interprocess/mapped_region.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace hookbot::shm_ring::detail {
+
+// One named POSIX shared-memory segment, mapped for the life of this object.
+// Errors throw std::runtime_error naming the segment.
+class shm_segment {
+  public:
+    enum class mode { read_only, read_write };
+
+    // Creates a zero-filled segment of `bytes` (it must not exist yet).
+    static shm_segment create(const std::string& name, std::uint64_t bytes);
+    static shm_segment open(const std::string& name, mode access);
+    // Unlinks the name; false when there was nothing to remove.
+    static bool remove(const std::string& name) noexcept;
+
+    [[nodiscard]] std::byte* data() const noexcept {
+        return static_cast<std::byte*>(region_.get_address());
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return region_.get_size(); }
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+
+  private:
+    shm_segment(std::string name, boost::interprocess::mapped_region region) noexcept
+        : name_(std::move(name)), region_(std::move(region)) {}
+
+    std::string name_;
+    boost::interprocess::mapped_region region_;
+};
+
+}  // namespace hookbot::shm_ring::detail
