@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstddef>
+#include <vector>
+
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/bus_reader.hpp"
+#include "hookbot/shm_ring/doorbell.hpp"
+#include "subscriptions.hpp"
+#include "topic_index.hpp"
+
+namespace hookbot::fanout {
+
+// Tails every ring of the bus and hands each record to the subscribers whose
+// topic matches, in bus order. Reads at most `batch` records per turn of the
+// event loop, so that sockets are served between batches; sleeps on the
+// worker's eventfd doorbell when the bus is idle (no polling).
+class bus_tailer {
+public:
+    static constexpr std::size_t batch = 256;
+
+    bus_tailer(boost::asio::io_context& ioc, const shm_ring::bus& source,
+               shm_ring::worker_slot& slot, subscriptions& registry);
+
+    // The eventfd the acceptor rings: sent to it with hello.
+    [[nodiscard]] int doorbell_fd() const noexcept { return doorbell_.fd(); }
+
+    void start();
+    void stop();
+
+    // Delivers every record committed so far, now. Called before a new
+    // subscriber joins, so that it receives nothing committed before it.
+    void drain_committed();
+
+private:
+    void schedule();
+    void on_turn();
+    void on_doorbell(const boost::system::error_code& ec);
+    // Delivers one record; false when the bus had none ready.
+    bool deliver_next();
+
+    boost::asio::io_context& ioc_;
+    shm_ring::bus_reader reader_;
+    shm_ring::doorbell doorbell_;
+    boost::asio::posix::stream_descriptor bell_;  // a dup of the doorbell's eventfd
+    shm_ring::worker_slot& slot_;
+    subscriptions& registry_;
+    std::vector<topic_index::match> matches_;  // reused: no allocation per record
+    bool scheduled_ = false;                   // a turn is posted or a doorbell wait is armed
+    bool stopped_ = false;
+    bool doorbell_failed_ = false;
+};
+
+}  // namespace hookbot::fanout

@@ -1,0 +1,92 @@
+// hookbot-fanout: one fanout worker (ARCHITECTURE.md). Wiring only: options,
+// the bus, the slot, signals and the event loop; the work is in worker.
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <csignal>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hookbot/posix/log.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "options.hpp"
+#include "slot_claim.hpp"
+#include "subscriptions.hpp"
+#include "worker.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace log = hookbot::log;
+using namespace hookbot::fanout;
+
+// The supervisor does not respawn a child that exits with this: its
+// configuration is wrong and a restart cannot help.
+constexpr int exit_fatal_config = 2;
+// Time given to subscribers to finish their close handshakes on SIGTERM.
+constexpr std::chrono::milliseconds stop_grace{2000};
+
+void wait_for_signals(asio::signal_set& signals, worker& w) {
+    signals.async_wait([&signals, &w](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+            log::info("SIGHUP: nothing to reload");
+            return wait_for_signals(signals, w);
+        }
+        log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping");
+        w.stop(stop_grace);
+    });
+}
+
+int run(const fanout_options& options) {
+    const auto bus = hookbot::shm_ring::bus::open(options.instance,
+                                                  hookbot::shm_ring::bus::access::reader);
+    const slot_claim claim(bus, options.slot, ::getpid());
+    // Declared before the io_context: subscribers destroyed with it unregister here.
+    subscriptions registry(claim.slot());
+    asio::io_context ioc(1);
+    worker fanout(ioc, bus, claim.index(), registry, options);
+    asio::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
+    wait_for_signals(signals, fanout);
+
+    const auto& limits = options.limits;
+    log::info("started: bus \"", options.instance, "\" epoch ", bus.epoch(), ", slot ",
+              claim.index(), ", pid ", ::getpid(), ", control ", options.control,
+              "; per subscriber ", limits.queue.max_messages, " messages / ",
+              limits.queue.max_bytes, " bytes, overflow ",
+              limits.queue.overflow == overflow_policy::drop ? "drop" : "close");
+    fanout.start();
+    ioc.run();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    log::set_program("hookbot-fanout");
+    const command_line cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    if (cl.result == command_line::outcome::help) {
+        std::cout << cl.text;
+        return 0;
+    }
+    if (cl.result == command_line::outcome::error) {
+        log::error("bad command line: ", cl.text, " (see --help)");
+        return exit_fatal_config;
+    }
+    try {
+        return run(cl.options);
+    } catch (const std::out_of_range& e) {
+        log::error("cannot start: ", e.what());
+        return exit_fatal_config;
+    } catch (const std::exception& e) {
+        log::error("fatal: ", e.what());
+        return 1;
+    }
+}

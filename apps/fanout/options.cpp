@@ -1,0 +1,99 @@
+#include "options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+namespace hookbot::fanout {
+namespace po = boost::program_options;
+
+namespace {
+
+struct raw_options {
+    std::uint32_t slot = 0;
+    std::string overflow = "drop";
+    unsigned write_timeout = 90;
+    unsigned ping_interval = 30;
+    unsigned ping_timeout = 40;
+};
+
+po::options_description describe(fanout_options& o, raw_options& raw) {
+    po::options_description d("hookbot-fanout options");
+    const subscriber_limits defaults;
+    // clang-format off
+    d.add_options()
+        ("help,h", "show this help")
+        ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus")
+        ("slot", po::value(&raw.slot),
+            "index of this worker's slot in the bus (default: the first free one)")
+        ("control", po::value(&o.control)->required(),
+            "the acceptor's control socket (Unix, SOCK_SEQPACKET)")
+        ("queue-messages",
+            po::value(&o.limits.queue.max_messages)->default_value(defaults.queue.max_messages),
+            "most messages queued to one subscriber")
+        ("queue-bytes",
+            po::value(&o.limits.queue.max_bytes)->default_value(defaults.queue.max_bytes),
+            "most bytes queued to one subscriber (one larger message is still sent alone)")
+        ("overflow", po::value(&raw.overflow)->default_value(raw.overflow),
+            "when a subscriber's queue is full: drop (the message, counted) or close (1008)")
+        ("write-timeout", po::value(&raw.write_timeout)->default_value(raw.write_timeout),
+            "seconds one write may take before the subscriber is closed")
+        ("ping-interval", po::value(&raw.ping_interval)->default_value(raw.ping_interval),
+            "seconds of client silence before the worker pings it")
+        ("ping-timeout", po::value(&raw.ping_timeout)->default_value(raw.ping_timeout),
+            "seconds of client silence before the worker closes it (> ping-interval)");
+    // clang-format on
+    return d;
+}
+
+std::string check(const fanout_options& o, const raw_options& raw) {
+    if (raw.overflow != "drop" && raw.overflow != "close") {
+        return "--overflow must be drop or close, not \"" + raw.overflow + "\"";
+    }
+    if (o.limits.queue.max_messages == 0) return "--queue-messages must be at least 1";
+    if (o.limits.queue.max_bytes == 0) return "--queue-bytes must be at least 1";
+    if (raw.write_timeout == 0) return "--write-timeout must be at least 1";
+    if (raw.ping_interval == 0) return "--ping-interval must be at least 1";
+    if (raw.ping_timeout <= raw.ping_interval) {
+        return "--ping-timeout must be greater than --ping-interval";
+    }
+    return {};
+}
+
+}  // namespace
+
+command_line parse_command_line(const std::vector<std::string>& args) {
+    command_line cl;
+    raw_options raw;
+    const po::options_description description = describe(cl.options, raw);
+    try {
+        po::variables_map vm;
+        po::store(po::command_line_parser(args).options(description).run(), vm);
+        if (vm.count("help") != 0) {
+            std::ostringstream help;
+            help << "Usage: hookbot-fanout --instance NAME --control PATH [--slot K] [options]\n"
+                 << description;
+            cl.result = command_line::outcome::help;
+            cl.text = help.str();
+            return cl;
+        }
+        po::notify(vm);
+        if (vm.count("slot") != 0) cl.options.slot = raw.slot;
+    } catch (const po::error& e) {
+        cl.result = command_line::outcome::error;
+        cl.text = e.what();
+        return cl;
+    }
+    if (std::string problem = check(cl.options, raw); !problem.empty()) {
+        cl.result = command_line::outcome::error;
+        cl.text = std::move(problem);
+        return cl;
+    }
+    auto& limits = cl.options.limits;
+    limits.queue.overflow = raw.overflow == "drop" ? overflow_policy::drop : overflow_policy::close;
+    limits.write_timeout = std::chrono::seconds(raw.write_timeout);
+    limits.ping_interval = std::chrono::seconds(raw.ping_interval);
+    limits.ping_timeout = std::chrono::seconds(raw.ping_timeout);
+    return cl;
+}
+
+}  // namespace hookbot::fanout

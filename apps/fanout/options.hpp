@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "subscriber_queue.hpp"
+
+namespace hookbot::fanout {
+
+// Per-connection limits, copied into each subscriber.
+struct subscriber_limits {
+    queue_limits queue;
+    // A write (the 101, one message, the close) not finished by then closes
+    // the connection: the client stopped reading.
+    std::chrono::seconds write_timeout{90};
+    // A subscriber silent (no frame, no pong) this long gets a ping ...
+    std::chrono::seconds ping_interval{30};
+    // ... and one silent this long is closed. Must exceed ping_interval.
+    std::chrono::seconds ping_timeout{40};
+    // Largest message a client may send (it is read and ignored, D5.3).
+    std::size_t max_client_message = 64 * 1024;
+};
+
+struct fanout_options {
+    std::string instance;
+    std::optional<std::uint32_t> slot;  // none: claim the first free slot
+    std::string control;
+    subscriber_limits limits;
+};
+
+// What parse_command_line decided.
+struct command_line {
+    enum class outcome { run, help, error } result = outcome::run;
+    fanout_options options;
+    std::string text;  // the help text, or what is wrong
+};
+
+command_line parse_command_line(const std::vector<std::string>& args);
+
+}  // namespace hookbot::fanout

@@ -1,0 +1,47 @@
+#include "subscriptions.hpp"
+
+#include <utility>
+
+#include "subscriber.hpp"
+
+namespace hookbot::fanout {
+
+void subscriptions::add(subscriber& target, std::string topic, bool recursive) {
+    index_.add(target, topic, recursive);
+    live_.insert_or_assign(&target, subscription{std::move(topic), recursive, true});
+    slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
+}
+
+void subscriptions::unsubscribe(subscriber& target) {
+    const auto it = live_.find(&target);
+    if (it == live_.end() || !it->second.indexed) return;
+    index_.remove(target, it->second.topic, it->second.recursive);
+    it->second.indexed = false;
+}
+
+void subscriptions::remove(subscriber& target) {
+    const auto it = live_.find(&target);
+    if (it == live_.end()) return;
+    if (it->second.indexed) index_.remove(target, it->second.topic, it->second.recursive);
+    live_.erase(it);
+    slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
+    if (live_.empty() && on_empty_) on_empty_();
+}
+
+void subscriptions::close_all_going_away() {
+    // A copy: closing may remove a subscriber from live_ at once.
+    std::vector<subscriber*> targets;
+    targets.reserve(live_.size());
+    for (const auto& entry : live_) targets.push_back(entry.first);
+    for (subscriber* target : targets) target->close_going_away();
+}
+
+void subscriptions::count_delivered(std::uint64_t n) noexcept {
+    if (n != 0) slot_->delivered.fetch_add(n, std::memory_order_relaxed);
+}
+
+void subscriptions::count_dropped(std::uint64_t n) noexcept {
+    if (n != 0) slot_->dropped.fetch_add(n, std::memory_order_relaxed);
+}
+
+}  // namespace hookbot::fanout

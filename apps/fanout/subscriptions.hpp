@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hookbot/shm_ring/bus.hpp"
+#include "topic_index.hpp"
+
+namespace hookbot::fanout {
+
+// The worker's live subscribers: the topic index the bus tailer consults, the
+// set closed on shutdown, and the slot counters the acceptor balances on.
+// Holds plain pointers: a subscriber removes itself before it is destroyed.
+// Outlives the io_context, so that subscribers destroyed with it can still
+// remove themselves.
+class subscriptions {
+public:
+    explicit subscriptions(shm_ring::worker_slot& slot) : slot_(&slot) {}
+    subscriptions(const subscriptions&) = delete;
+    subscriptions& operator=(const subscriptions&) = delete;
+
+    // Throws std::invalid_argument as topic_index::add does.
+    void add(subscriber& target, std::string topic, bool recursive);
+    // Stops deliveries to a subscriber that is closing; it stays counted (and
+    // is waited for on shutdown) until remove. Idempotent.
+    void unsubscribe(subscriber& target);
+    // The connection is over. Idempotent: called when it ends and again when
+    // the subscriber is destroyed.
+    void remove(subscriber& target);
+
+    void find(std::string_view topic, std::vector<topic_index::match>& out) const {
+        index_.find(topic, out);
+    }
+    // Live connections, closing ones included (the slot's `subscribers`).
+    [[nodiscard]] std::size_t size() const noexcept { return live_.size(); }
+
+    // Asks every subscriber to close with 1001 (they remove themselves later).
+    void close_all_going_away();
+    // Called whenever the last live subscriber is removed (shutdown waits on it).
+    void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
+
+    void count_delivered(std::uint64_t n) noexcept;
+    void count_dropped(std::uint64_t n) noexcept;
+    [[nodiscard]] shm_ring::worker_slot& slot() const noexcept { return *slot_; }
+
+private:
+    struct subscription {
+        std::string topic;
+        bool recursive;
+        bool indexed;
+    };
+
+    shm_ring::worker_slot* slot_;
+    topic_index index_;
+    std::unordered_map<subscriber*, subscription> live_;
+    std::function<void()> on_empty_;
+};
+
+}  // namespace hookbot::fanout

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace hookbot::fanout {
+
+class subscriber;
+
+// Which subscribers a message topic reaches (PROTOCOL P2, P7).
+//
+// An exact subscription on T matches only T. A recursive one on P (P ends in
+// '/') matches every topic starting with P, P itself included. A lookup for M
+// costs one hash probe for M in the exact map plus one per '/' in M in the
+// recursive map: proportional to M's depth, not to the number of topics. Keys
+// are probed as string_views: no allocation per lookup.
+class topic_index {
+public:
+    struct match {
+        subscriber* target;
+        bool recursive;  // deliver "topic NUL body" rather than the bare body
+    };
+
+    // Throws std::invalid_argument for a recursive topic not ending in '/',
+    // which no prefix probe could ever find.
+    void add(subscriber& target, std::string_view topic, bool recursive);
+    // Removes one subscription; a no-op when it is not there.
+    void remove(subscriber& target, std::string_view topic, bool recursive);
+
+    // Replaces `out` with every subscription matching `topic`, each once.
+    // Reuses `out`'s capacity: keep one vector per caller.
+    void find(std::string_view topic, std::vector<match>& out) const;
+
+    // Subscriptions, exact and recursive.
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+private:
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    using bucket = std::unordered_set<subscriber*>;
+    using map = std::unordered_map<std::string, bucket, string_hash, std::equal_to<>>;
+
+    static bool insert(map& m, std::string_view topic, subscriber& target);
+    static bool erase(map& m, std::string_view topic, subscriber& target);
+    static void collect(const map& m, std::string_view topic, bool recursive,
+                        std::vector<match>& out);
+
+    map exact_;
+    map recursive_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace hookbot::fanout

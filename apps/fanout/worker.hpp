@@ -1,0 +1,47 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+
+#include "bus_tailer.hpp"
+#include "control_link.hpp"
+#include "hookbot/handoff/message.hpp"
+#include "hookbot/posix/unique_fd.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "options.hpp"
+#include "subscriptions.hpp"
+
+namespace hookbot::fanout {
+
+// One fanout worker: the bus tailer, the control link and the subscribers,
+// joined on one io_context. `registry` must outlive the io_context (see
+// subscriptions).
+class worker {
+public:
+    worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
+           subscriptions& registry, const fanout_options& options);
+    ~worker();
+    worker(const worker&) = delete;
+    worker& operator=(const worker&) = delete;
+
+    void start();
+    // Stops taking subscribers and reading the bus, closes every subscriber
+    // with 1001, and stops the io_context once they are gone or `grace` has
+    // passed, whichever is first.
+    void stop(std::chrono::milliseconds grace);
+
+private:
+    void on_handoff(handoff::subscriber request, posix::unique_fd connection);
+
+    boost::asio::io_context& ioc_;
+    subscriptions& registry_;
+    subscriber_limits limits_;
+    bus_tailer tailer_;
+    control_link control_;
+    boost::asio::steady_timer shutdown_deadline_;
+    bool stopping_ = false;
+};
+
+}  // namespace hookbot::fanout

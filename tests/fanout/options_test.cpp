@@ -1,0 +1,65 @@
+#include "options.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace hookbot::fanout;
+
+command_line parse(std::vector<std::string> extra) {
+    std::vector<std::string> args{"--instance", "i", "--control", "/tmp/c.sock"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_command_line(args);
+}
+
+}  // namespace
+
+TEST_CASE("defaults") {
+    const command_line cl = parse({});
+    REQUIRE(cl.result == command_line::outcome::run);
+    CHECK(cl.options.instance == "i");
+    CHECK(cl.options.control == "/tmp/c.sock");
+    CHECK_FALSE(cl.options.slot.has_value());
+    const auto& limits = cl.options.limits;
+    CHECK(limits.queue.max_messages == 1024);
+    CHECK(limits.queue.max_bytes == 16u << 20);
+    CHECK(limits.queue.overflow == overflow_policy::drop);
+    CHECK(limits.write_timeout == std::chrono::seconds(90));
+    CHECK(limits.ping_interval == std::chrono::seconds(30));
+    CHECK(limits.ping_timeout == std::chrono::seconds(40));
+}
+
+TEST_CASE("every option is read") {
+    const command_line cl =
+        parse({"--slot", "3", "--queue-messages", "8", "--queue-bytes", "4096", "--overflow",
+               "close", "--write-timeout", "5", "--ping-interval", "2", "--ping-timeout", "3"});
+    REQUIRE(cl.result == command_line::outcome::run);
+    CHECK(cl.options.slot == 3u);
+    const auto& limits = cl.options.limits;
+    CHECK(limits.queue.max_messages == 8);
+    CHECK(limits.queue.max_bytes == 4096);
+    CHECK(limits.queue.overflow == overflow_policy::close);
+    CHECK(limits.write_timeout == std::chrono::seconds(5));
+    CHECK(limits.ping_interval == std::chrono::seconds(2));
+    CHECK(limits.ping_timeout == std::chrono::seconds(3));
+}
+
+TEST_CASE("bad command lines are errors, not exceptions") {
+    CHECK(parse_command_line({"--control", "c"}).result == command_line::outcome::error);
+    CHECK(parse_command_line({"--instance", "i"}).result == command_line::outcome::error);
+    CHECK(parse({"--overflow", "block"}).result == command_line::outcome::error);
+    CHECK(parse({"--queue-messages", "0"}).result == command_line::outcome::error);
+    CHECK(parse({"--ping-interval", "40", "--ping-timeout", "40"}).result ==
+          command_line::outcome::error);
+    CHECK(parse({"--slot", "x"}).result == command_line::outcome::error);
+    CHECK(parse({"--no-such-option"}).result == command_line::outcome::error);
+}
+
+TEST_CASE("help needs nothing else") {
+    const command_line cl = parse_command_line({"--help"});
+    CHECK(cl.result == command_line::outcome::help);
+    CHECK(cl.text.find("--overflow") != std::string::npos);
+}

@@ -1,0 +1,154 @@
+#include "websocket_subscriber.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loopback.hpp"
+
+namespace {
+
+using namespace hookbot::fanout;
+using namespace hookbot::fanout::testing;
+namespace http = beast::http;
+
+payload text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+// Delivers to every subscriber of `topic` as the bus tailer would.
+void publish(subscriptions& registry, std::string_view topic, const payload& message) {
+    std::vector<topic_index::match> matches;
+    registry.find(topic, matches);
+    for (const auto& m : matches) m.target->deliver(message);
+}
+
+// Reads until the server closes; returns the messages and the close code.
+struct received {
+    std::vector<std::string> messages;
+    std::vector<bool> binary;
+    websocket::close_code code = websocket::close_code::none;
+};
+received read_all(client_stream& ws) {
+    received r;
+    for (;;) {
+        beast::flat_buffer buffer;
+        beast::error_code ec;
+        ws.read(buffer, ec);
+        if (ec) {
+            r.code = static_cast<websocket::close_code>(ws.reason().code);
+            return r;
+        }
+        r.messages.push_back(beast::buffers_to_string(buffer.data()));
+        r.binary.push_back(ws.got_binary());
+    }
+}
+
+struct fixture {
+    hookbot::shm_ring::worker_slot slot;
+    subscriptions registry{slot};  // outlives the io_context, as in main
+    asio::io_context ioc;
+    tcp::acceptor listener{ioc, tcp::endpoint(asio::ip::address_v4::loopback(), 0)};
+    subscriber_limits limits;
+
+    void run() { ioc.run_for(std::chrono::seconds(10)); }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(fixture, "messages queued before the 101 arrive after it, in order, binary") {
+    std::string server_header;
+    received got;
+    loopback_client client(listener.local_endpoint(), "/sub/t",
+                           [&](client_stream& ws, const websocket::response_type& response) {
+                               server_header = std::string(response[http::field::server]);
+                               beast::flat_buffer buffer;
+                               for (int i = 0; i < 3; ++i) {
+                                   ws.read(buffer);
+                                   got.messages.push_back(beast::buffers_to_string(buffer.data()));
+                                   got.binary.push_back(ws.got_binary());
+                                   buffer.clear();
+                               }
+                               ws.close(websocket::close_code::normal);
+                           });
+    hand_over(ioc, listener, registry, limits, "t", false);
+    CHECK(slot.subscribers.load() == 1);  // in effect before the handshake
+    publish(registry, "t", text("one"));
+    publish(registry, "t", text(std::string("t\0wo", 4)));
+    publish(registry, "other", text("not for it"));
+    publish(registry, "t", text(""));
+    run();
+    client.finish();
+    CHECK(server_header == "hookbot");
+    CHECK(got.messages == std::vector<std::string>{"one", std::string("t\0wo", 4), ""});
+    CHECK(got.binary == std::vector<bool>{true, true, true});
+    CHECK(slot.subscribers.load() == 0);
+    CHECK(registry.size() == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "client frames are ignored and pings answered") {
+    received got;
+    loopback_client client(listener.local_endpoint(), "/sub/t",
+                           [&](client_stream& ws, const websocket::response_type&) {
+                               ws.text(true);
+                               ws.write(asio::buffer(std::string("please echo")));
+                               ws.ping({});
+                               beast::flat_buffer buffer;
+                               ws.read(buffer);  // the pong is handled inside read
+                               got.messages.push_back(beast::buffers_to_string(buffer.data()));
+                               ws.close(websocket::close_code::normal);
+                           });
+    hand_over(ioc, listener, registry, limits, "t", false);
+    // Delivered once the server has read the client's frames: nothing echoed first.
+    asio::steady_timer later(ioc, std::chrono::milliseconds(200));
+    later.async_wait([&](beast::error_code) { publish(registry, "t", text("real")); });
+    run();
+    client.finish();
+    CHECK(got.messages == std::vector<std::string>{"real"});
+}
+
+TEST_CASE_FIXTURE(fixture, "going away closes with 1001, even during the handshake") {
+    received got;
+    loopback_client client(listener.local_endpoint(), "/sub/t/",
+                           [&](client_stream& ws, const websocket::response_type&) {
+                               got = read_all(ws);
+                           });
+    hand_over(ioc, listener, registry, limits, "t/", true);
+    int emptied = 0;
+    registry.on_empty([&] { ++emptied; });
+    registry.close_all_going_away();
+    CHECK(registry.size() == 1);  // still closing
+    run();
+    client.finish();
+    CHECK(got.code == websocket::close_code::going_away);
+    CHECK(emptied == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "an overflowing subscriber is closed with 1008 and its loss counted") {
+    limits.queue = queue_limits{.max_messages = 1, .max_bytes = 100,
+                                .overflow = overflow_policy::close};
+    received got;
+    loopback_client client(listener.local_endpoint(), "/sub/t",
+                           [&](client_stream& ws, const websocket::response_type&) {
+                               got = read_all(ws);
+                           });
+    hand_over(ioc, listener, registry, limits, "t", false);
+    std::vector<topic_index::match> matches;
+    registry.find("t", matches);
+    REQUIRE(matches.size() == 1);
+    subscriber& s = *matches[0].target;
+    CHECK(s.deliver(text("a")) == push_result::queued);
+    CHECK(s.deliver(text("b")) == push_result::overflow);
+    CHECK(s.deliver(text("c")) == push_result::dropped);  // closing
+    registry.find("t", matches);
+    CHECK(matches.empty());  // unsubscribed at once
+    run();
+    client.finish();
+    CHECK(got.code == websocket::close_code::policy_error);
+    CHECK(got.messages.empty());
+    CHECK(slot.dropped.load() == 1);  // "a", discarded unsent (b, c are the caller's to count)
+}
