@@ -1,5 +1,5 @@
 function(hookbot_set_warnings target)
   target_compile_options(${target} INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Wnull-dereference -Wimplicit-fallthrough -Werror)
+    -Wcast-align -Wimplicit-fallthrough -Werror)
 endfunction()

@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test.
+# Installs what is missing, builds, and runs every test: the plain build, then
+# ASan+UBSan and TSan builds of the same suite (the code shares memory between
+# processes). HOOKBOT_TEST_SANITIZERS=0 skips the sanitizer builds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh" "$root/build"
-cd "$root/build"
-ctest --output-on-failure -j 2
+
+run_suite() {
+  local dir=$1; shift
+  echo "== $(basename "$dir"): build" >&2
+  "$root/scripts/build.sh" "$dir" "$@"
+  echo "== $(basename "$dir"): test" >&2
+  (cd "$dir" && ctest --output-on-failure -j 2 --timeout 600)
+}
+
+run_suite "$root/build"
+if [ "${HOOKBOT_TEST_SANITIZERS:-1}" != 0 ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  run_suite "$root/build-asan" -DHOOKBOT_SANITIZE=address -DHOOKBOT_BENCH=OFF
+  run_suite "$root/build-tsan" -DHOOKBOT_SANITIZE=thread -DHOOKBOT_BENCH=OFF
+fi

@@ -68,6 +68,8 @@ class Server:
         self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
         wait_for(self._status_ok, 10, "GET /status to answer 200")
         wait_for(lambda: len(self.worker_pids()) == self.workers, 10, "all workers to start")
+        for pid in self.worker_pids():
+            self.wait_worker_joined(pid)
         return self
 
     def __exit__(self, *exc):
@@ -100,6 +102,10 @@ class Server:
                     raise AssertionError(f"no log line matching {pattern!r}; log:\n" +
                                          "".join(self.log_lines[-40:]))
                 self._log_ready.wait(left)
+
+    def wait_worker_joined(self, pid, timeout=10):
+        """Waits until the acceptor has taken worker `pid` into its pool."""
+        self.wait_for_log(rf"worker joined: slot \d+ pid {pid}\b", timeout)
 
     def _status_ok(self):
         try:

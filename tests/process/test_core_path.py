@@ -103,6 +103,7 @@ class CorePath(unittest.TestCase):
             replacement = wait_for(
                 lambda: [p for p in server.worker_pids() if p not in (victim, survivor)],
                 2.0, "a replacement worker within 2 s")
+            server.wait_worker_joined(replacement[0])
             print(f"\n  replacement worker {replacement[0]} running "
                   f"{time.monotonic() - killed_at:.2f}s after kill -9 of {victim}")
 

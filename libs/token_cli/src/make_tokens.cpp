@@ -1,11 +1,3 @@
-// GCC 12 at -O2 reports a "potential null pointer dereference" inside
-// Boost.ProgramOptions' typed_value<std::string>::notify once it is inlined
-// here (a false positive: the any_cast it follows cannot fail). The warning is
-// placed in <string>, so it must be silenced before the first include.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#endif
-
 #include "hookbot/token_cli/make_tokens.hpp"
 
 #include <boost/program_options.hpp>
