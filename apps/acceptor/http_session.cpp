@@ -1,0 +1,246 @@
+#include "http_session.hpp"
+
+#include <algorithm>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "hookbot/posix/log.hpp"
+#include "upgrade_handler.hpp"
+
+namespace hookbot::acceptor {
+namespace {
+
+namespace net = boost::asio;
+
+// Sent before reading a publish body whose client waits for it (curl does
+// for large bodies).
+constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// After a response that closes the connection, the session reads and drops
+// what the client still sends, for at most this long and this much: closing
+// with unread data makes the kernel send a reset, which can destroy the
+// response before the client reads it.
+constexpr auto linger_time = std::chrono::seconds(2);
+constexpr std::size_t linger_bytes = 8 << 20;
+
+bool is_parse_error(const beast::error_code& ec) {
+    return ec.category() == beast::error_code(http::error::bad_target).category() &&
+           ec != http::error::partial_message;
+}
+
+bool expects_continue(const http::request_header<>& head) {
+    return beast::iequals(head[http::field::expect], "100-continue");
+}
+
+}  // namespace
+
+http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {}
+
+http_session::~http_session() {
+    end_request();
+}
+
+void http_session::run() {
+    do_read_head(state_->limits.read_timeout);
+}
+
+void http_session::do_read_head(std::chrono::milliseconds timeout) {
+    body_parser_.reset();
+    head_parser_.emplace();
+    head_parser_->header_limit(state_->limits.max_header_bytes);
+    // Body sizes are checked where a body is wanted (start_publish).
+    head_parser_->body_limit(boost::none);
+    if (buffer_.size() == 0 && buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();
+    stream_.expires_after(timeout);
+    http::async_read_header(
+        stream_, buffer_, *head_parser_,
+        beast::bind_front_handler(&http_session::on_read_head, shared_from_this()));
+}
+
+void http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::header_limit) {
+        in_request_ = true;
+        state_->requests.begin();
+        return send(responses::header_fields_too_large(), true);
+    }
+    if (is_parse_error(ec)) {
+        in_request_ = true;
+        state_->requests.begin();
+        return send(responses::malformed_request(), true);
+    }
+    if (ec) return fail(ec, "read request head");
+    in_request_ = true;
+    state_->requests.begin();
+    on_head();
+}
+
+void http_session::on_head() {
+    const auto& request = head();
+    auto plan = plan_request(request, routing::route(request.target()), state_->verifier);
+    if (auto* answer = std::get_if<reply>(&plan)) {
+        send(std::move(answer->response), answer->close);
+    } else if (auto* publish = std::get_if<publish_plan>(&plan)) {
+        start_publish(std::move(*publish));
+    } else {
+        hand_off(std::get<subscribe_plan>(plan));
+    }
+}
+
+void http_session::start_publish(publish_plan plan) {
+    const auto length = head_parser_->content_length();
+    if (length && *length > state_->limits.max_body_bytes) {
+        return send(responses::payload_too_large(), true);
+    }
+    publishing_ = std::move(plan);
+    body_parser_.emplace(std::move(*head_parser_));
+    head_parser_.reset();
+    body_parser_->body_limit(state_->limits.max_body_bytes);
+    if (body_parser_->is_done()) return on_read_body({}, 0);
+    if (!expects_continue(head())) return do_read_body();
+    stream_.expires_after(state_->limits.read_timeout);
+    net::async_write(
+        stream_, net::buffer(continue_response.data(), continue_response.size()),
+        beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
+}
+
+void http_session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return fail(ec, "write 100 Continue");
+    do_read_body();
+}
+
+// One read at a time, each with its own deadline: the read timeout bounds a
+// pause in the body, not the time a large body takes.
+void http_session::do_read_body() {
+    stream_.expires_after(state_->limits.read_timeout);
+    http::async_read_some(
+        stream_, buffer_, *body_parser_,
+        beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
+}
+
+void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == http::error::body_limit) return send(responses::payload_too_large(), true);
+    if (is_parse_error(ec)) return send(responses::malformed_request(), true);
+    if (ec) return fail(ec, "read request body");
+    if (!body_parser_->is_done()) return do_read_body();
+    const auto& request = body_parser_->get();
+    send(state_->publisher.publish(publishing_, request.base(), request.body()));
+}
+
+void http_session::hand_off(const subscribe_plan& plan) {
+    // A handshake has no body, and a client must not send frames before its
+    // 101: bytes already read here would be lost to the worker.
+    if (!head_parser_->is_done() || buffer_.size() != 0) {
+        return send(responses::websocket_refused(http::status::bad_request), true);
+    }
+    auto& socket = stream_.socket();
+    if (!hand_off_subscriber(state_->workers, plan, head(), socket.native_handle())) {
+        return send(responses::no_worker_available());
+    }
+    // The worker owns the connection now. Close only this descriptor: a
+    // shutdown would end the worker's copy too.
+    stream_.expires_never();
+    end_request();
+    beast::error_code ignored;
+    socket.close(ignored);
+}
+
+void http_session::send(responses::response res, bool close) {
+    const bool head_done = head_parser_ ? head_parser_->is_header_done() : true;
+    const unsigned version = head_done ? head().version() : 11;
+    const bool keep_alive = !close && head_done && keep_alive_requested() &&
+                            !state_->requests.draining() && (!body_unread() || can_discard_body());
+    res_ = std::move(res);
+    responses::finish(res_, version, keep_alive, head_done && head().method() == http::verb::head);
+    stream_.expires_after(state_->limits.read_timeout);
+    http::async_write(
+        stream_, res_,
+        beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return fail(ec, "write response");
+    end_request();
+    if (!keep_alive) return do_close();
+    if (body_unread()) return do_discard_body();
+    do_read_head(state_->limits.idle_timeout);
+}
+
+// The body of a request answered without it, small enough to read and drop
+// so that the connection can carry the next request.
+void http_session::do_discard_body() {
+    body_parser_.emplace(std::move(*head_parser_));
+    head_parser_.reset();
+    body_parser_->body_limit(state_->limits.discard_body_bytes);
+    stream_.expires_after(state_->limits.read_timeout);
+    http::async_read(stream_, buffer_, *body_parser_,
+                     beast::bind_front_handler(&http_session::on_discard_body, shared_from_this()));
+}
+
+void http_session::on_discard_body(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return do_close();
+    do_read_head(state_->limits.idle_timeout);
+}
+
+void http_session::do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(
+        std::min<std::chrono::milliseconds>(linger_time, state_->limits.read_timeout));
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+}
+
+void http_session::on_linger(beast::error_code ec, std::size_t bytes) {
+    lingered_bytes_ += bytes;
+    if (ec || lingered_bytes_ > linger_bytes) return;  // EOF, timeout: done
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+}
+
+bool http_session::body_unread() const {
+    if (body_parser_) return !body_parser_->is_done();
+    return head_parser_ && head_parser_->is_header_done() && !head_parser_->is_done();
+}
+
+bool http_session::can_discard_body() const {
+    if (body_parser_ || !head_parser_) return false;
+    const auto length = head_parser_->content_length();
+    return length && *length <= state_->limits.discard_body_bytes && !expects_continue(head());
+}
+
+bool http_session::keep_alive_requested() const {
+    return body_parser_ ? body_parser_->get().keep_alive() : head_parser_->get().keep_alive();
+}
+
+const http::request_header<>& http_session::head() const {
+    return body_parser_ ? body_parser_->get().base() : head_parser_->get().base();
+}
+
+void http_session::end_request() {
+    if (!in_request_) return;
+    in_request_ = false;
+    state_->requests.end();
+}
+
+// Client connections fail in ordinary ways all the time (resets, timeouts):
+// those are not worth a log line; anything else is, at debug level.
+void http_session::fail(beast::error_code ec, std::string_view what) const {
+    if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof || ec == net::error::connection_reset ||
+        ec == net::error::broken_pipe || ec == http::error::partial_message ||
+        ec == http::error::end_of_stream) {
+        return;
+    }
+    log::line(log::level::debug, what, ": ", ec.message());
+}
+
+}  // namespace hookbot::acceptor

@@ -1,0 +1,109 @@
+// hookbot-acceptor: the one process that accepts public connections, answers
+// HTTP, appends publishes to the bus and hands subscribers to fanout workers.
+// This file is wiring only: options, the inherited sockets, signals, the loop.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "hookbot/posix/log.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "inherited_sockets.hpp"
+#include "listener.hpp"
+#include "options.hpp"
+#include "publish_handler.hpp"
+#include "shared_state.hpp"
+#include "worker_pool.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+using namespace hookbot;
+using namespace hookbot::acceptor;
+
+// SIGTERM, SIGINT: stop accepting, let requests in flight finish (bounded),
+// then leave the loop. SIGHUP (forwarded by the supervisor): nothing to reload.
+void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener& server,
+                      worker_pool& workers, shared_state& state,
+                      std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
+    signals.async_wait([&, shutdown_timeout](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+            log::info("SIGHUP: nothing to reload");
+            return wait_for_signals(signals, deadline, server, workers, state, shutdown_timeout,
+                                    ioc);
+        }
+        log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping after ",
+                  state.requests.in_flight(), " requests in flight");
+        server.stop();
+        workers.stop_accepting();
+        deadline.expires_after(shutdown_timeout);
+        deadline.async_wait([&ioc, &state](const boost::system::error_code& timer_ec) {
+            if (timer_ec) return;
+            log::warning("stopping with ", state.requests.in_flight(), " requests still in flight");
+            ioc.stop();
+        });
+        state.requests.drain([&ioc] { ioc.stop(); });
+    });
+}
+
+int serve(const acceptor_options& options) {
+    net::io_context ioc{1};
+    // Wrong descriptor numbers are a configuration error: restarting with
+    // the same ones cannot help, so say so with the exit status.
+    std::optional<net::ip::tcp::acceptor> acceptor;
+    posix::unique_fd control;
+    try {
+        acceptor.emplace(adopt_tcp_listener(ioc, options.listen_fd));
+        control = adopt_control_listener(options.control_fd);
+    } catch (const std::exception& e) {
+        log::error("cannot adopt the inherited sockets: ", e.what());
+        return exit_fatal_config;
+    }
+    auto bus = shm_ring::bus::open(options.instance, shm_ring::bus::access::writer);
+    session_limits limits = options.limits;
+    if (!options.max_body_given || limits.max_body_bytes > bus.max_body_bytes()) {
+        limits.max_body_bytes = bus.max_body_bytes();
+    }
+    worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
+    publish_handler publisher(bus, workers);
+    auto state = std::make_shared<shared_state>(shared_state{
+        limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
+    auto server = std::make_shared<listener>(ioc, std::move(*acceptor), state);
+
+    net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
+    net::steady_timer deadline(ioc);
+    wait_for_signals(signals, deadline, *server, workers, *state, options.shutdown_timeout, ioc);
+
+    workers.start();
+    server->run();
+    log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,
+              ", bus \"", options.instance, "\", bodies up to ", limits.max_body_bytes, " bytes");
+    ioc.run();
+    // Sessions still open are destroyed with the loop, after this.
+    state->requests.forget();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    log::set_program("hookbot-acceptor");
+    const auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc),
+                                      std::getenv("HOOKBOT_KEY"), std::cout, std::cerr);
+    if (!parsed.options) return parsed.exit_status;
+    // Writes to a closed connection must fail with EPIPE, not kill us.
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return serve(*parsed.options);
+    } catch (const std::exception& e) {
+        log::error("cannot serve: ", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hookbot/auth/token.hpp"
+#include "limits.hpp"
+
+namespace hookbot::acceptor {
+
+// The command line of hookbot-acceptor, as `hookbot serve` starts it:
+//   hookbot-acceptor --instance NAME --listen-fd N --control-fd M [limits]
+// with the key in HOOKBOT_KEY (or --key).
+struct acceptor_options {
+    std::string instance;
+    int listen_fd = -1;
+    int control_fd = -1;
+    std::string key;
+    std::optional<auth::hash_kind> only_hash;  // --token-hash; nullopt: both (T1)
+    session_limits limits;
+    bool max_body_given = false;  // else the bus's largest body
+    std::chrono::milliseconds shutdown_timeout{2000};
+    std::size_t max_queued_handoffs = 256;
+};
+
+struct parsed_options {
+    std::optional<acceptor_options> options;  // nullopt: exit with exit_status
+    int exit_status = 0;
+};
+
+// Exit status for a wrong command line or environment: the supervisor does
+// not restart a child that exits with it (nginx's "fatal, do not respawn").
+inline constexpr int exit_fatal_config = 2;
+
+// Parses `args` (without the program name). `key_from_environment` is
+// HOOKBOT_KEY, or nullptr. Help goes to `out`, errors and usage to `err`.
+parsed_options parse_options(const std::vector<std::string>& args, const char* key_from_environment,
+                             std::ostream& out, std::ostream& err);
+
+}  // namespace hookbot::acceptor

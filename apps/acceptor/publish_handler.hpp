@@ -1,0 +1,32 @@
+#pragma once
+
+#include <boost/beast/http/fields.hpp>
+#include <string_view>
+
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/bus_writer.hpp"
+#include "request_plan.hpp"
+#include "responses.hpp"
+#include "worker_pool.hpp"
+
+namespace hookbot::acceptor {
+
+// PROTOCOL.md P1, D4.2, D4.3: commits one record per publish to the bus, then
+// wakes the workers. The acceptor's only thread calls it, which makes it the
+// bus's single writer and orders records as their answers (P9).
+class publish_handler {
+  public:
+    publish_handler(shm_ring::bus& bus, worker_pool& workers);
+
+    // Publishes `body` (or its github envelope) as `plan` says and returns
+    // the answer: 200 once committed, 413 when the record cannot fit the bus,
+    // 503 when it cannot be committed at all.
+    responses::response publish(const publish_plan& plan, const boost::beast::http::fields& headers,
+                                std::string_view body);
+
+  private:
+    shm_ring::bus_writer writer_;
+    worker_pool& workers_;
+};
+
+}  // namespace hookbot::acceptor

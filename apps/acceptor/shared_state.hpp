@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+#include "hookbot/auth/verifier.hpp"
+#include "limits.hpp"
+#include "publish_handler.hpp"
+#include "worker_pool.hpp"
+
+namespace hookbot::acceptor {
+
+// Counts requests between their head and their answer, so that a stopping
+// acceptor can finish those and drop only idle connections.
+class request_tracker {
+  public:
+    void begin() noexcept { ++in_flight_; }
+    void end() {
+        --in_flight_;
+        if (in_flight_ == 0 && on_idle_) on_idle_();
+    }
+    [[nodiscard]] bool draining() const noexcept { return draining_; }
+    [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_; }
+
+    // From now on, calls `on_idle` whenever no request is in flight (at once
+    // if none is). Sessions stop keeping connections alive.
+    void drain(std::function<void()> on_idle) {
+        draining_ = true;
+        on_idle_ = std::move(on_idle);
+        if (in_flight_ == 0 && on_idle_) on_idle_();
+    }
+    // Forgets on_idle (before the event loop's objects are destroyed).
+    void forget() noexcept { on_idle_ = nullptr; }
+
+  private:
+    std::size_t in_flight_ = 0;
+    bool draining_ = false;
+    std::function<void()> on_idle_;
+};
+
+// What every http_session shares (as in Beast's chat-multi example). It lives
+// as long as the last session; the pool and publisher it names live in main.
+struct shared_state {
+    session_limits limits;
+    auth::verifier verifier;
+    publish_handler& publisher;
+    worker_pool& workers;
+    request_tracker requests;
+};
+
+}  // namespace hookbot::acceptor

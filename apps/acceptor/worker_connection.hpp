@@ -1,0 +1,91 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+
+#include "hookbot/handoff/channel.hpp"
+#include "hookbot/posix/unique_fd.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+
+namespace hookbot::acceptor {
+
+namespace net = boost::asio;
+
+// The acceptor's end of one fanout worker's control connection. It waits for
+// the worker's hello (slot, pid, doorbell eventfd), then takes subscriber
+// handoffs, sending each at once or, when the socket is full, queueing it
+// (bounded) until the socket drains. EOF or a protocol error closes it and
+// tells the pool through `on_closed` (posted, never from inside a call).
+class worker_connection : public std::enable_shared_from_this<worker_connection> {
+  public:
+    using clock = std::chrono::steady_clock;
+    using closed_handler = std::function<void(worker_connection&)>;
+
+    worker_connection(net::io_context& ioc, posix::unique_fd socket, shm_ring::bus& bus,
+                      std::size_t max_queued, closed_handler on_closed);
+    ~worker_connection();
+    worker_connection(const worker_connection&) = delete;
+    worker_connection& operator=(const worker_connection&) = delete;
+
+    void start();
+    void close();
+
+    // After a valid hello, until closed.
+    [[nodiscard]] bool ready() const noexcept { return ready_ && !closed_; }
+    [[nodiscard]] std::uint32_t slot() const noexcept { return slot_; }
+    [[nodiscard]] std::int32_t pid() const noexcept { return pid_; }
+    [[nodiscard]] std::size_t queued() const noexcept { return queue_.size(); }
+    [[nodiscard]] bool full() const noexcept { return queue_.size() >= max_queued_; }
+
+    // Live subscribers (from the worker's slot) plus handoffs sent recently
+    // that the worker may not have counted yet.
+    [[nodiscard]] std::uint64_t load(clock::time_point now);
+
+    // Hands `client` (the caller keeps its fd) to this worker. False when the
+    // connection is closed or its queue is full.
+    bool offer(const handoff::subscriber& subscriber, int client);
+
+    // After every append: wakes the worker if it sleeps on its doorbell.
+    void ring_doorbell() noexcept;
+
+  private:
+    struct pending {
+        handoff::subscriber subscriber;
+        posix::unique_fd client;  // a duplicate: the session closes its own
+    };
+
+    void do_wait_read();
+    void on_readable(const boost::system::error_code& ec);
+    void on_message(handoff::channel::received received);
+    void do_wait_write();
+    void on_writable(const boost::system::error_code& ec);
+    void note_handoff();
+
+    handoff::channel channel_;
+    // Readiness of channel_.fd() for the event loop; released, never closed,
+    // because channel_ owns the descriptor.
+    net::posix::stream_descriptor watch_;
+    shm_ring::bus& bus_;
+    std::size_t max_queued_;
+    closed_handler on_closed_;
+
+    bool ready_ = false;
+    bool closed_ = false;
+    bool writing_ = false;
+    std::uint32_t slot_ = 0;
+    std::int32_t pid_ = 0;
+    posix::unique_fd doorbell_;
+    std::deque<pending> queue_;
+
+    // Handoffs not yet seen in the slot's subscriber count (see load()).
+    std::uint64_t unconfirmed_ = 0;
+    std::uint64_t observed_subscribers_ = 0;
+    clock::time_point last_handoff_{};
+};
+
+}  // namespace hookbot::acceptor

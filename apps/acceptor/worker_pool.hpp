@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "hookbot/handoff/message.hpp"
+#include "hookbot/posix/unique_fd.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "least_loaded.hpp"
+#include "worker_connection.hpp"
+
+namespace hookbot::acceptor {
+
+// The fanout workers this acceptor hands subscribers to. Workers connect to
+// the control socket the supervisor keeps listening (and so may come and go,
+// restarted or added by an operator); each says hello before it gets work.
+class worker_pool {
+  public:
+    // `control_listener`: the listening SOCK_SEQPACKET socket.
+    worker_pool(net::io_context& ioc, shm_ring::bus& bus, posix::unique_fd control_listener,
+                std::size_t max_queued_per_worker);
+
+    void start();
+    // Stops taking new workers; the connected ones stay.
+    void stop_accepting();
+
+    // Gives `client` to the least-loaded ready worker (the caller keeps and
+    // then closes its own fd). False when no worker can take it.
+    bool hand_off(const handoff::subscriber& subscriber, int client);
+
+    // After every append (the acceptor is the bus's single writer).
+    void ring_doorbells() noexcept;
+
+    [[nodiscard]] std::size_t ready_workers() const noexcept;
+    [[nodiscard]] std::size_t queued_handoffs() const noexcept;
+
+  private:
+    void do_wait_accept();
+    void on_acceptable(const boost::system::error_code& ec);
+    void remove(worker_connection& worker);
+
+    net::io_context& ioc_;
+    shm_ring::bus& bus_;
+    net::posix::stream_descriptor listener_;
+    net::steady_timer retry_;
+    std::size_t max_queued_;
+    std::vector<std::shared_ptr<worker_connection>> workers_;
+    least_loaded_choice choice_;
+    std::vector<std::uint64_t> loads_;  // scratch for hand_off
+};
+
+}  // namespace hookbot::acceptor
