@@ -20,7 +20,7 @@ hookbot is starting on $bind (development key in $key_file).
 
   publish:    curl -d 'hello, world' $pub
   subscribe:  $sub
-              e.g. /usr/bin/python3 -m websockets ${sub/@/:x@}
+              e.g. /usr/bin/python3 $root/scripts/listen.py $sub
 
 Stop it with Ctrl-C.
 INFO
