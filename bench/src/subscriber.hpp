@@ -1,0 +1,89 @@
+#pragma once
+
+#include "event_loop.hpp"
+#include "load_stats.hpp"
+
+#include <hookbot/posix/unique_fd.hpp>
+
+#include <array>
+#include <cstdint>
+#include <netinet/in.h>
+#include <span>
+#include <string_view>
+
+namespace hookbot::bench {
+
+// Counts the run keeps of subscribers on their way to a 101.
+struct connect_progress {
+    std::size_t in_flight = 0;
+    std::size_t connected = 0;
+    std::size_t failed = 0;
+};
+
+// One websocket client. It sends a prepared upgrade request with a fixed key,
+// then parses server frames incrementally as bytes arrive: only the first
+// bytes of each message (topic and stamp) are kept, in a fixed array, so a
+// subscriber costs a few hundred bytes and no allocation per message.
+class subscriber final : public io_handler {
+public:
+    enum class state { idle, connecting, handshake, open, failed, closed };
+
+    // `request` (the upgrade request) and `read_buffer` (shared by all
+    // subscribers of one loop) must outlive the subscriber.
+    subscriber(event_loop& loop, load_stats& stats, connect_progress& progress,
+               std::string_view request, std::span<unsigned char> read_buffer, bool recursive);
+
+    void start(const sockaddr_in& to, const sockaddr_in* source);
+    [[nodiscard]] state current() const noexcept { return state_; }
+    void on_io(std::uint32_t events) override;
+    // Gives up on a subscriber still waiting for its 101.
+    void abandon();
+
+private:
+    void on_connected();
+    void send_request();
+    void read_handshake();
+    void read_frames();
+    void consume(const unsigned char* data, std::size_t size);
+    bool header_complete();
+    void finish_frame();
+    void deliver();
+    void send_pong();
+    void fail();
+    void close_connection();
+
+    event_loop& loop_;
+    load_stats& stats_;
+    connect_progress& progress_;
+    std::string_view request_;
+    std::span<unsigned char> read_buffer_;
+    posix::unique_fd fd_;
+    state state_ = state::idle;
+    bool recursive_;
+    std::size_t request_sent_ = 0;
+
+    // Frame parser state.
+    std::array<unsigned char, 14> header_{};
+    std::uint8_t header_size_ = 0;
+    bool in_payload_ = false;
+    bool fin_ = false;
+    bool masked_ = false;
+    std::uint8_t opcode_ = 0;
+    std::uint64_t payload_left_ = 0;
+    std::uint64_t frame_offset_ = 0;  // payload bytes of this frame seen so far
+    std::array<unsigned char, 4> mask_{};
+
+    // The head of the current message (topic NUL stamp, or stamp), and the
+    // payload of the current control frame (at most 125 bytes by RFC 6455).
+    static constexpr std::size_t kept_bytes = 176;
+    std::array<unsigned char, kept_bytes> message_head_{};
+    std::uint16_t message_head_size_ = 0;
+    std::array<unsigned char, 125> control_{};
+    std::uint8_t control_size_ = 0;
+
+    // The 101 response head while it arrives.
+    std::array<char, 512> response_{};
+    std::size_t response_size_ = 0;
+};
+
+}  // namespace hookbot::bench
