@@ -5,7 +5,9 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -39,6 +41,10 @@ std::optional<upgrade_request> parse_request_head(std::string_view head,
                                                   boost::system::error_code& ec) {
     http::request_parser<http::empty_body> parser;
     parser.eager(true);
+    // The acceptor bounded the head already (--max-header-bytes), and so does
+    // the handoff message; Beast's own 8 KiB default would refuse heads the
+    // acceptor took, such as the 8 KiB topics of PROTOCOL.md D3.
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(head.size(), UINT32_MAX)));
     std::size_t offset = 0;
     while (!parser.is_done() && offset < head.size()) {
         const std::size_t used =

@@ -26,6 +26,7 @@ struct serve_options {
     std::string control_socket;
     shm_ring::bus_options bus;
     std::vector<std::string> fanout_passthrough;
+    std::string token_hash = "any";  // PROTOCOL.md T1: both hashes, or only one
     bool help = false;
 };
 
@@ -37,6 +38,8 @@ po::options_description describe(serve_options& o) {
         ("bind,b", po::value(&o.bind)->default_value(o.bind), "address to listen on, [HOST]:PORT")
         ("workers", po::value(&o.workers)->default_value(o.workers),
             "fanout worker processes (default: the number of cores)")
+        ("token-hash", po::value(&o.token_hash)->default_value(o.token_hash),
+            "tokens accepted: any, sha256, or sha1 (the original before v0.19)")
         ("instance", po::value(&o.instance),
             "name of the shared-memory bus (default: derived from --bind, so two instances on one "
             "host never meet)")
@@ -111,6 +114,11 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         std::cerr << "HOOKBOT_KEY not set\n";
         return 1;
     }
+    if (options.token_hash != "any" && options.token_hash != "sha256" &&
+        options.token_hash != "sha1") {
+        std::cerr << "hookbot serve: --token-hash must be any, sha256 or sha1\n";
+        return 1;
+    }
     if (options.workers == 0) {
         std::cerr << "hookbot serve: --workers must be at least 1\n";
         return 1;
@@ -136,7 +144,8 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         const std::string dir = program_directory();
         supervisor_config config;
         config.acceptor_program = dir + "/hookbot-acceptor";
-        config.acceptor_args = {"--instance", options.instance};
+        config.acceptor_args = {"--instance", options.instance, "--token-hash",
+                                options.token_hash};
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};

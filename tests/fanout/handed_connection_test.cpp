@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/field.hpp>
+#include <string>
 
 namespace {
 
@@ -26,6 +27,18 @@ TEST_CASE("a serialised upgrade head parses back") {
     CHECK(request->method() == http::verb::get);
     CHECK(request->target() == "/sub/foo/");
     CHECK((*request)[http::field::sec_websocket_key] == "dGhlIHNhbXBsZSBub25jZQ==");
+}
+
+TEST_CASE("a head longer than Beast's default limit parses (8 KiB topics, PROTOCOL.md D3)") {
+    boost::system::error_code ec;
+    const std::string target = "/sub/" + std::string(16 * 1024, 't');
+    const auto request = parse_request_head(
+        "GET " + target + " HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n",
+        ec);
+    REQUIRE(request.has_value());
+    CHECK(request->target() == target);
 }
 
 TEST_CASE("a truncated or broken head is refused") {
