@@ -1,5 +1,6 @@
 #include "hookbot/auth/authorization.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <array>
 #include <cstddef>
 
@@ -10,15 +11,6 @@ namespace {
 
 bool is_whitespace(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
 }
 
 struct scheme_and_credential {
@@ -61,9 +53,9 @@ std::optional<std::string> token_from_authorization(std::string_view header_valu
     const auto fields = split_two_fields(header_value);
     if (!fields) return std::nullopt;
     std::optional<std::string> token;
-    if (equals_ignoring_case(fields->scheme, "basic")) {
+    if (boost::algorithm::iequals(fields->scheme, "basic")) {
         token = user_of_basic(fields->credential);
-    } else if (equals_ignoring_case(fields->scheme, "bearer")) {
+    } else if (boost::algorithm::iequals(fields->scheme, "bearer")) {
         token = std::string(fields->credential);
     }
     if (token && token->empty()) return std::nullopt;

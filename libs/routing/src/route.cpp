@@ -13,25 +13,12 @@ struct raw_target {
     std::string_view query;  // without '?'
 };
 
-bool is_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-bool is_scheme(std::string_view text) noexcept {
-    if (text.empty() || !is_letter(text.front())) return false;
-    for (const char c : text) {
-        if (!is_letter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
-            return false;
-        }
-    }
-    return true;
-}
-
 // The "/path?query" part of an absolute-form target ("http://host/path?q",
 // RFC 9112 §3.2.2), or nullopt when `target` is not one. "http://host" and
 // "http://host?q" have the path "/".
 std::optional<std::string_view> origin_part_of_absolute(std::string_view target) {
     const std::size_t separator = target.find("://");
-    if (separator == std::string_view::npos || !is_scheme(target.substr(0, separator))) {
+    if (separator == std::string_view::npos || !is_uri_scheme(target.substr(0, separator))) {
         return std::nullopt;
     }
     const std::size_t authority_end = target.find_first_of("/?", separator + 3);
@@ -120,6 +107,17 @@ decision route(std::string_view target) {
     }
     if (lacks_trailing_slash(*path)) return redirect{*path + "/" + query_suffix(*parts)};
     return dispatch_on_prefix(std::move(*path), parts->query);
+}
+
+bool is_uri_scheme(std::string_view text) noexcept {
+    const auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (text.empty() || !is_letter(text.front())) return false;
+    for (const char c : text) {
+        if (!is_letter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+            return false;
+        }
+    }
+    return true;
 }
 
 }  // namespace hookbot::routing

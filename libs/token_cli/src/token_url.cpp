@@ -1,5 +1,6 @@
 #include "hookbot/token_cli/token_url.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <stdexcept>
 
 #include "hookbot/routing/route.hpp"
@@ -22,17 +23,8 @@ std::string decoded_path_of(std::string_view uri, const uri_reference& parts) {
     return std::move(*path);
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 bool is_secure_scheme(std::string_view scheme) noexcept {
-    return equals_ignoring_case(scheme, "https") || equals_ignoring_case(scheme, "wss");
+    return boost::algorithm::iequals(scheme, "https") || boost::algorithm::iequals(scheme, "wss");
 }
 
 // D8: a plain prefix test, so "/subx" is a websocket path too.

@@ -3,21 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "hookbot/routing/route.hpp"
+
 namespace hookbot::token_cli {
 namespace {
-
-bool is_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-bool is_scheme(std::string_view text) noexcept {
-    if (text.empty() || !is_letter(text.front())) return false;
-    for (const char c : text) {
-        if (!is_letter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
-            return false;
-        }
-    }
-    return true;
-}
 
 // The part of `rest` before the first of `ends`; `rest` keeps what follows.
 std::string_view take_until(std::string_view& rest, std::string_view ends) {
@@ -41,7 +30,7 @@ uri_reference split_uri_reference(std::string_view text) {
     std::string_view rest = text;
     const std::size_t colon = rest.find_first_of(":/?#");
     if (colon != std::string_view::npos && rest[colon] == ':' &&
-        is_scheme(rest.substr(0, colon))) {
+        routing::is_uri_scheme(rest.substr(0, colon))) {
         parts.scheme = rest.substr(0, colon);
         rest.remove_prefix(colon + 1);
     }

@@ -43,6 +43,9 @@ std::optional<std::string> percent_decode(std::string_view text);
 // allow verbatim in a path: all but unreserved, sub-delims, ':', '@' and '/'.
 std::string percent_encode_path(std::string_view path);
 
+// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+bool is_uri_scheme(std::string_view text) noexcept;
+
 // The decoded value of the first `name` parameter of a raw query string, or
 // nullopt when absent. The name is matched case-sensitively. Decoding is that
 // of Go's url.Query, which the original used: pairs split on '&', '+' means a
