@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "forwarded_requests.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
@@ -28,10 +29,12 @@ using namespace hookbot::acceptor;
 
 // SIGTERM, SIGINT: stop accepting, let requests in flight finish (bounded),
 // then leave the loop. SIGHUP (forwarded by the supervisor): nothing to reload.
-void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener& server,
+void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener* server,
                       worker_pool& workers, shared_state& state,
                       std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
-    signals.async_wait([&, shutdown_timeout](const boost::system::error_code& ec, int signo) {
+    // `server` by value: it is this call's parameter, gone when the handler runs.
+    signals.async_wait([&, server, shutdown_timeout](const boost::system::error_code& ec,
+                                                     int signo) {
         if (ec) return;
         if (signo == SIGHUP) {
             log::info("SIGHUP: nothing to reload");
@@ -40,7 +43,7 @@ void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, lis
         }
         log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping after ",
                   state.requests.in_flight(), " requests in flight");
-        server.stop();
+        if (server) server->stop();
         workers.stop_accepting();
         deadline.expires_after(shutdown_timeout);
         deadline.async_wait([&ioc, &state](const boost::system::error_code& timer_ec) {
@@ -59,7 +62,7 @@ int serve(const acceptor_options& options) {
     std::optional<net::ip::tcp::acceptor> acceptor;
     posix::unique_fd control;
     try {
-        acceptor.emplace(adopt_tcp_listener(ioc, options.listen_fd));
+        if (options.listen_fd >= 0) acceptor.emplace(adopt_tcp_listener(ioc, options.listen_fd));
         control = adopt_control_listener(options.control_fd);
     } catch (const std::exception& e) {
         log::error("cannot adopt the inherited sockets: ", e.what());
@@ -74,16 +77,30 @@ int serve(const acceptor_options& options) {
     publish_handler publisher(bus, workers);
     auto state = std::make_shared<shared_state>(shared_state{
         limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
-    auto server = std::make_shared<listener>(ioc, std::move(*acceptor), state);
+    // Built-in TLS: no public socket here; the workers forward what they read.
+    workers.on_forwarded_request(
+        [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {
+            return answer_forwarded(state, request, std::move(body));
+        });
+    std::shared_ptr<listener> server;
+    if (acceptor) server = std::make_shared<listener>(ioc, std::move(*acceptor), state);
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);
-    wait_for_signals(signals, deadline, *server, workers, *state, options.shutdown_timeout, ioc);
+    wait_for_signals(signals, deadline, server.get(), workers, *state, options.shutdown_timeout,
+                     ioc);
 
     workers.start();
-    server->run();
-    log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,
-              ", bus \"", options.instance, "\", bodies up to ", limits.max_body_bytes, " bytes");
+    if (server) {
+        server->run();
+        log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,
+                  ", bus \"", options.instance, "\", bodies up to ", limits.max_body_bytes,
+                  " bytes");
+    } else {
+        log::info("answering requests the workers forward (TLS), workers on fd ",
+                  options.control_fd, ", bus \"", options.instance, "\", bodies up to ",
+                  limits.max_body_bytes, " bytes");
+    }
     ioc.run();
     // Sessions still open are destroyed with the loop, after this.
     state->requests.forget();

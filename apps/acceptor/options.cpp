@@ -23,8 +23,9 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
     d.add_options()
         ("help,h", po::bool_switch(&raw.help), "show this help")
         ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus to write")
-        ("listen-fd", po::value(&o.listen_fd)->required(),
-            "inherited listening TCP socket (kept by the supervisor)")
+        ("listen-fd", po::value(&o.listen_fd),
+            "inherited listening TCP socket (kept by the supervisor); none with built-in TLS, "
+            "where the workers accept and forward requests over the control socket")
         ("control-fd", po::value(&o.control_fd)->required(),
             "inherited listening SOCK_SEQPACKET Unix socket where fanout workers connect")
         ("key", po::value(&o.key), "token key (default: $HOOKBOT_KEY; prefer the environment)")

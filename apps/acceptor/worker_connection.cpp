@@ -20,12 +20,13 @@ constexpr auto confirm_window = std::chrono::seconds(1);
 
 worker_connection::worker_connection(net::io_context& ioc, posix::unique_fd socket,
                                      shm_ring::bus& bus, std::size_t max_queued,
-                                     closed_handler on_closed)
+                                     closed_handler on_closed, const request_handler& on_request)
     : channel_(std::move(socket)),
       watch_(ioc, channel_.fd()),
       bus_(bus),
       max_queued_(max_queued),
-      on_closed_(std::move(on_closed)) {}
+      on_closed_(std::move(on_closed)),
+      on_request_(on_request) {}
 
 worker_connection::~worker_connection() {
     boost::system::error_code ignored;
@@ -134,6 +135,9 @@ void worker_connection::on_readable(const boost::system::error_code& ec) {
 }
 
 void worker_connection::on_message(handoff::channel::received received) {
+    if (ready_ && std::holds_alternative<handoff::forwarded_request>(received.body)) {
+        return on_forwarded_request(std::move(received));
+    }
     const auto* hello = std::get_if<handoff::hello>(&received.body);
     if (ready_ || hello == nullptr) {
         log::warning("worker slot ", slot_, " pid ", pid_,
@@ -159,6 +163,43 @@ void worker_connection::on_message(handoff::channel::received received) {
     ring_doorbell();
 }
 
+void worker_connection::on_forwarded_request(handoff::channel::received received) {
+    auto& request = std::get<handoff::forwarded_request>(received.body);
+    if (request.body_in_memfd != received.attached.valid() || !on_request_) {
+        log::warning("worker slot ", slot_, " pid ", pid_, " forwarded request ", request.id,
+                     request.body_in_memfd ? " without its body's memfd" : " with a stray fd",
+                     ": closing its control connection");
+        close();
+        return;
+    }
+    send_or_queue(on_request_(std::move(request), std::move(received.attached)));
+}
+
+// Answers are never dropped: the worker bounds the requests it has in
+// flight, which bounds this queue.
+void worker_connection::send_or_queue(handoff::message m) {
+    if (closed_) return;
+    if (queue_.empty()) {
+        try {
+            switch (channel_.send(m)) {
+                case handoff::channel::send_result::sent:
+                    return;
+                case handoff::channel::send_result::closed:
+                    close();
+                    return;
+                case handoff::channel::send_result::would_block:
+                    break;
+            }
+        } catch (const std::exception& e) {
+            log::error("answer to worker slot ", slot_, " pid ", pid_, " failed: ", e.what());
+            close();
+            return;
+        }
+    }
+    queue_.push_back(pending{std::move(m), {}});
+    do_wait_write();
+}
+
 void worker_connection::do_wait_write() {
     if (writing_ || closed_) return;
     writing_ = true;
@@ -174,7 +215,7 @@ void worker_connection::on_writable(const boost::system::error_code& ec) {
     try {
         while (!queue_.empty()) {
             const pending& next = queue_.front();
-            switch (channel_.send(next.subscriber, next.client.get())) {
+            switch (channel_.send(next.message, next.attached.get())) {
                 case handoff::channel::send_result::sent:
                     queue_.pop_front();
                     break;

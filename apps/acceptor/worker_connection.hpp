@@ -21,13 +21,22 @@ namespace net = boost::asio;
 // handoffs, sending each at once or, when the socket is full, queueing it
 // (bounded) until the socket drains. EOF or a protocol error closes it and
 // tells the pool through `on_closed` (posted, never from inside a call).
+// With built-in TLS the worker also forwards the requests it reads; each is
+// answered at once through `on_request` and the answer sent back in order.
 class worker_connection : public std::enable_shared_from_this<worker_connection> {
   public:
     using clock = std::chrono::steady_clock;
     using closed_handler = std::function<void(worker_connection&)>;
+    // The answer to a forwarded request (a forwarded_response or a
+    // forwarded_subscribe); the fd is the body's memfd, if any.
+    using request_handler =
+        std::function<handoff::message(handoff::forwarded_request, posix::unique_fd)>;
 
+    // `on_request` is read at each request (it may be set after this is made)
+    // and must outlive this object.
     worker_connection(net::io_context& ioc, posix::unique_fd socket, shm_ring::bus& bus,
-                      std::size_t max_queued, closed_handler on_closed);
+                      std::size_t max_queued, closed_handler on_closed,
+                      const request_handler& on_request);
     ~worker_connection();
     worker_connection(const worker_connection&) = delete;
     worker_connection& operator=(const worker_connection&) = delete;
@@ -55,13 +64,16 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
 
   private:
     struct pending {
-        handoff::subscriber subscriber;
-        posix::unique_fd client;  // a duplicate: the session closes its own
+        handoff::message message;
+        posix::unique_fd attached;  // a handed client: a duplicate, the session closes its own
     };
 
     void do_wait_read();
     void on_readable(const boost::system::error_code& ec);
     void on_message(handoff::channel::received received);
+    void on_forwarded_request(handoff::channel::received received);
+    // Sends `m` now or queues it behind what waits already.
+    void send_or_queue(handoff::message m);
     void do_wait_write();
     void on_writable(const boost::system::error_code& ec);
     void note_handoff();
@@ -73,6 +85,7 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     shm_ring::bus& bus_;
     std::size_t max_queued_;
     closed_handler on_closed_;
+    const request_handler& on_request_;
 
     bool ready_ = false;
     bool closed_ = false;

@@ -41,7 +41,7 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
         if (fd >= 0) {
             auto worker = std::make_shared<worker_connection>(
                 ioc_, posix::unique_fd(fd), bus_, max_queued_,
-                [this](worker_connection& closed) { remove(closed); });
+                [this](worker_connection& closed) { remove(closed); }, on_request_);
             workers_.push_back(worker);
             worker->start();
             continue;

@@ -35,6 +35,12 @@ class worker_pool {
     // After every append (the acceptor is the bus's single writer).
     void ring_doorbells() noexcept;
 
+    // Built-in TLS: answers the requests workers read and forward. Unset, a
+    // forwarded request closes the worker's connection.
+    void on_forwarded_request(worker_connection::request_handler handler) {
+        on_request_ = std::move(handler);
+    }
+
     [[nodiscard]] std::size_t ready_workers() const noexcept;
     [[nodiscard]] std::size_t queued_handoffs() const noexcept;
 
@@ -49,6 +55,7 @@ class worker_pool {
     net::steady_timer retry_;
     std::size_t max_queued_;
     std::vector<std::shared_ptr<worker_connection>> workers_;
+    worker_connection::request_handler on_request_;
     least_loaded_choice choice_;
     std::vector<std::uint64_t> loads_;  // scratch for hand_off
 };

@@ -42,10 +42,54 @@ void control_link::start() {
 
 void control_link::stop() {
     stopped_ = true;
+    up_ = false;
+    queue_.clear();
     retry_.cancel();
     boost::system::error_code ignored;
     socket_.close(ignored);
     channel_.reset();
+}
+
+bool control_link::send(handoff::message m, posix::unique_fd attached) {
+    if (!up_) return false;
+    queue_.push_back(outgoing{std::move(m), std::move(attached)});
+    if (!writing_) flush();
+    return true;
+}
+
+void control_link::flush() {
+    while (up_ && !queue_.empty()) {
+        handoff::channel::send_result result{};
+        try {
+            result = channel_->send(queue_.front().message, queue_.front().attached.get());
+        } catch (const std::exception& e) {
+            return lost(std::string("send failed: ") + e.what());
+        }
+        switch (result) {
+            case handoff::channel::send_result::sent:
+                queue_.pop_front();
+                break;
+            case handoff::channel::send_result::would_block:
+                return do_wait_writable();
+            case handoff::channel::send_result::closed:
+                return lost("the acceptor closed the connection");
+        }
+    }
+}
+
+void control_link::do_wait_writable() {
+    writing_ = true;
+    socket_.async_wait(descriptor::wait_write,
+                       [this](const boost::system::error_code& ec) { on_writable(ec); });
+}
+
+void control_link::on_writable(const boost::system::error_code& ec) {
+    // Aborted: the socket closed (lost() or stop() reset writing_ then), and
+    // a wait on the next connection may be armed already.
+    if (stopped_ || ec == asio::error::operation_aborted) return;
+    writing_ = false;
+    if (ec) return lost(ec.message());
+    flush();
 }
 
 void control_link::connect() {
@@ -86,6 +130,7 @@ void control_link::say_hello() {
                       greeting_.pid, ")");
             connect_failure_logged_ = false;
             backoff_ = first_backoff;
+            up_ = true;
             return wait(descriptor::wait_read);
         case handoff::channel::send_result::would_block:
             return wait(descriptor::wait_write);
@@ -123,9 +168,14 @@ void control_link::receive_all() {
         if (status == handoff::channel::receive_status::closed) {
             return lost("the acceptor closed the connection");
         }
+        if (std::holds_alternative<handoff::forwarded_response>(in->body) ||
+            std::holds_alternative<handoff::forwarded_subscribe>(in->body)) {
+            if (on_answer_) on_answer_(std::move(in->body));
+            continue;
+        }
         auto* request = std::get_if<handoff::subscriber>(&in->body);
         if (request == nullptr) {
-            log::warning("control link ", path_, ": unexpected hello from the acceptor; ignored");
+            log::warning("control link ", path_, ": unexpected message from the acceptor; ignored");
         } else if (!in->attached) {
             log::warning("control link ", path_, ": handoff for \"", request->topic,
                          "\" carried no connection; ignored");
@@ -143,6 +193,10 @@ void control_link::lost(const std::string& why) {
     boost::system::error_code ignored;
     socket_.close(ignored);
     channel_.reset();
+    up_ = false;
+    writing_ = false;
+    queue_.clear();
+    if (on_lost_) on_lost_();
     connect_failure_logged_ = false;
     backoff_ = first_backoff;
     retry_.expires_after(backoff_);

@@ -4,6 +4,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,15 +20,28 @@ namespace hookbot::fanout {
 // subscriber handoffs. When the acceptor goes away (EOF: it restarted) it
 // reconnects and says hello again: a worker never exits because of it, and
 // its subscribers are untouched.
+//
+// With built-in TLS the worker also sends requests it read (send()) and gets
+// their answers (on_answer); when the link goes down, on_lost says that the
+// requests in flight will not be answered.
 class control_link {
 public:
     using handoff_handler = std::function<void(handoff::subscriber, posix::unique_fd)>;
+    using answer_handler = std::function<void(handoff::message)>;
 
     control_link(boost::asio::io_context& ioc, std::string path, handoff::hello greeting,
                  int doorbell_fd, handoff_handler on_handoff);
 
     void start();
     void stop();
+
+    void on_answer(answer_handler handler) { on_answer_ = std::move(handler); }
+    void on_lost(std::function<void()> handler) { on_lost_ = std::move(handler); }
+    // Connected and greeted: send() can work.
+    [[nodiscard]] bool up() const noexcept { return up_; }
+    // Sends `m` (with `attached`, if valid) now or after what is queued.
+    // False when the link is down: the message is dropped.
+    bool send(handoff::message m, posix::unique_fd attached = {});
 
 private:
     void connect();
@@ -38,6 +52,15 @@ private:
                   const boost::system::error_code& ec);
     void receive_all();
     void lost(const std::string& why);
+    void do_wait_writable();
+    void on_writable(const boost::system::error_code& ec);
+    // Sends from the queue until it is empty or the socket is full.
+    void flush();
+
+    struct outgoing {
+        handoff::message message;
+        posix::unique_fd attached;
+    };
 
     std::string path_;
     handoff::hello greeting_;
@@ -49,6 +72,11 @@ private:
     std::chrono::milliseconds backoff_;
     bool connect_failure_logged_ = false;
     bool stopped_ = false;
+    bool up_ = false;
+    bool writing_ = false;
+    answer_handler on_answer_;
+    std::function<void()> on_lost_;
+    std::deque<outgoing> queue_;
 };
 
 }  // namespace hookbot::fanout

@@ -9,12 +9,14 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/tls/context_source.hpp"
 #include "options.hpp"
 #include "slot_claim.hpp"
 #include "subscriptions.hpp"
@@ -32,12 +34,25 @@ constexpr int exit_fatal_config = 2;
 // Time given to subscribers to finish their close handshakes on SIGTERM.
 constexpr std::chrono::milliseconds stop_grace{2000};
 
-void wait_for_signals(asio::signal_set& signals, worker& w) {
-    signals.async_wait([&signals, &w](const boost::system::error_code& ec, int signo) {
+// SIGHUP: load the TLS certificate and key again; new handshakes use them,
+// connections already made keep theirs. A bad file keeps the old ones.
+void reload(hookbot::tls::context_source* tls) {
+    if (tls == nullptr) return log::info("SIGHUP: nothing to reload");
+    try {
+        tls->reload();
+        log::info("SIGHUP: reloaded TLS certificate ", tls->files().certificate, " and key ",
+                  tls->files().private_key);
+    } catch (const std::exception& e) {
+        log::error("SIGHUP: keeping the TLS certificate in use: ", e.what());
+    }
+}
+
+void wait_for_signals(asio::signal_set& signals, worker& w, hookbot::tls::context_source* tls) {
+    signals.async_wait([&signals, &w, tls](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         if (signo == SIGHUP) {
-            log::info("SIGHUP: nothing to reload");
-            return wait_for_signals(signals, w);
+            reload(tls);
+            return wait_for_signals(signals, w, tls);
         }
         log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping");
         w.stop(stop_grace);
@@ -50,17 +65,27 @@ int run(const fanout_options& options) {
     const slot_claim claim(bus, options.slot, ::getpid());
     // Declared before the io_context: subscribers destroyed with it unregister here.
     subscriptions registry(claim.slot());
+    std::optional<hookbot::tls::context_source> tls;
+    if (options.listen_fd) {
+        try {
+            tls.emplace(hookbot::tls::server_files{options.tls_cert, options.tls_key});
+        } catch (const hookbot::tls::config_error& e) {
+            log::error("cannot start: ", e.what());
+            return exit_fatal_config;
+        }
+    }
     asio::io_context ioc(1);
-    worker fanout(ioc, bus, claim.index(), registry, options);
+    worker fanout(ioc, bus, claim.index(), registry, options, tls ? &*tls : nullptr);
     asio::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
-    wait_for_signals(signals, fanout);
+    wait_for_signals(signals, fanout, tls ? &*tls : nullptr);
 
     const auto& limits = options.limits;
     log::info("started: bus \"", options.instance, "\" epoch ", bus.epoch(), ", slot ",
               claim.index(), ", pid ", ::getpid(), ", control ", options.control,
               "; per subscriber ", limits.queue.max_messages, " messages / ",
               limits.queue.max_bytes, " bytes, overflow ",
-              limits.queue.overflow == overflow_policy::drop ? "drop" : "close");
+              limits.queue.overflow == overflow_policy::drop ? "drop" : "close",
+              tls ? "; accepting TLS connections" : "");
     fanout.start();
     ioc.run();
     log::info("stopped");

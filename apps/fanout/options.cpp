@@ -14,6 +14,7 @@ struct raw_options {
     unsigned write_timeout = 90;
     unsigned ping_interval = 30;
     unsigned ping_timeout = 40;
+    int listen_fd = -1;
 };
 
 po::options_description describe(fanout_options& o, raw_options& raw) {
@@ -40,7 +41,11 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
         ("ping-interval", po::value(&raw.ping_interval)->default_value(raw.ping_interval),
             "seconds of client silence before the worker pings it")
         ("ping-timeout", po::value(&raw.ping_timeout)->default_value(raw.ping_timeout),
-            "seconds of client silence before the worker closes it (> ping-interval)");
+            "seconds of client silence before the worker closes it (> ping-interval)")
+        ("listen-fd", po::value(&raw.listen_fd),
+            "built-in TLS: the inherited public listening socket, shared by the workers")
+        ("tls-cert", po::value(&o.tls_cert), "built-in TLS: certificate chain (PEM)")
+        ("tls-key", po::value(&o.tls_key), "built-in TLS: private key (PEM)");
     // clang-format on
     return d;
 }
@@ -55,6 +60,10 @@ std::string check(const fanout_options& o, const raw_options& raw) {
     if (raw.ping_interval == 0) return "--ping-interval must be at least 1";
     if (raw.ping_timeout <= raw.ping_interval) {
         return "--ping-timeout must be greater than --ping-interval";
+    }
+    const bool tls = raw.listen_fd >= 0;
+    if (tls != !o.tls_cert.empty() || tls != !o.tls_key.empty()) {
+        return "--listen-fd, --tls-cert and --tls-key go together (built-in TLS)";
     }
     return {};
 }
@@ -78,6 +87,7 @@ command_line parse_command_line(const std::vector<std::string>& args) {
         }
         po::notify(vm);
         if (vm.count("slot") != 0) cl.options.slot = raw.slot;
+        if (raw.listen_fd >= 0) cl.options.listen_fd = raw.listen_fd;
     } catch (const po::error& e) {
         cl.result = command_line::outcome::error;
         cl.text = e.what();

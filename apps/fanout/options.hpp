@@ -29,6 +29,11 @@ struct fanout_options {
     std::optional<std::uint32_t> slot;  // none: claim the first free slot
     std::string control;
     subscriber_limits limits;
+    // Built-in TLS: the public listening socket (shared by every worker) and
+    // the certificate and key to terminate TLS with. All three, or none.
+    std::optional<int> listen_fd;
+    std::string tls_cert;
+    std::string tls_key;
 };
 
 // What parse_command_line decided.

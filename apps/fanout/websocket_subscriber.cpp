@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <stdexcept>
 #include <utility>
 
@@ -28,7 +30,7 @@ bool routine(const beast::error_code& ec) {
     return !ec || ec == asio::error::operation_aborted || ec == websocket::error::closed ||
            ec == asio::error::eof || ec == http::error::end_of_stream ||
            ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-           ec == asio::error::bad_descriptor;
+           ec == asio::error::bad_descriptor || ec == asio::ssl::error::stream_truncated;
 }
 
 log_throttle subscriber_warnings(20);  // one per process: the worker is single-threaded
@@ -43,9 +45,9 @@ std::string describe(const asio::ip::tcp::socket& socket, const std::string& top
 
 }  // namespace
 
-void websocket_subscriber::start(asio::io_context& ioc, posix::unique_fd connection,
-                                 handoff::subscriber request, subscriptions& registry,
-                                 const subscriber_limits& limits) {
+void start_handed_subscriber(asio::io_context& ioc, posix::unique_fd connection,
+                             handoff::subscriber request, subscriptions& registry,
+                             const subscriber_limits& limits) {
     beast::error_code ec;
     auto head = parse_request_head(request.request_head, ec);
     if (!head) {
@@ -61,16 +63,27 @@ void websocket_subscriber::start(asio::io_context& ioc, posix::unique_fd connect
                                     "); closing it");
         return;
     }
-    auto self = std::make_shared<websocket_subscriber>(std::move(*socket), std::move(*head),
-                                                       registry, limits);
-    self->name_ = describe(beast::get_lowest_layer(self->ws_).socket(), request.topic);
-    self->run(std::move(request.topic), request.recursive);
+    websocket_subscriber::start(beast::tcp_stream(std::move(*socket)), std::move(*head),
+                                std::move(request.topic), request.recursive, registry, limits);
 }
 
-websocket_subscriber::websocket_subscriber(asio::ip::tcp::socket socket, upgrade_request request,
-                                           subscriptions& registry,
-                                           const subscriber_limits& limits)
-    : ws_(std::move(socket)),
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::start(NextLayer stream, upgrade_request request,
+                                                  std::string topic, bool recursive,
+                                                  subscriptions& registry,
+                                                  const subscriber_limits& limits) {
+    auto self = std::make_shared<basic_websocket_subscriber>(std::move(stream), std::move(request),
+                                                             registry, limits);
+    self->name_ = describe(beast::get_lowest_layer(self->ws_).socket(), topic);
+    self->run(std::move(topic), recursive);
+}
+
+template <typename NextLayer>
+basic_websocket_subscriber<NextLayer>::basic_websocket_subscriber(NextLayer stream,
+                                                                  upgrade_request request,
+                                                                  subscriptions& registry,
+                                                                  const subscriber_limits& limits)
+    : ws_(std::move(stream)),
       request_(std::move(request)),
       registry_(registry),
       limits_(limits),
@@ -91,9 +104,11 @@ websocket_subscriber::websocket_subscriber(asio::ip::tcp::socket socket, upgrade
         [this](websocket::frame_type, std::string_view) { last_heard_ = clock::now(); });
 }
 
-websocket_subscriber::~websocket_subscriber() { registry_.remove(*this); }
+template <typename NextLayer>
+basic_websocket_subscriber<NextLayer>::~basic_websocket_subscriber() { registry_.remove(*this); }
 
-void websocket_subscriber::run(std::string topic, bool recursive) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::run(std::string topic, bool recursive) {
     try {
         registry_.add(*this, std::move(topic), recursive);
     } catch (const std::invalid_argument& e) {
@@ -101,11 +116,12 @@ void websocket_subscriber::run(std::string topic, bool recursive) {
         return;  // the last reference goes: the connection closes
     }
     last_heard_ = clock::now();
-    ws_.async_accept(request_, beast::bind_front_handler(&websocket_subscriber::on_accept,
-                                                         shared_from_this()));
+    ws_.async_accept(request_, beast::bind_front_handler(&basic_websocket_subscriber::on_accept,
+                                                         this->shared_from_this()));
 }
 
-void websocket_subscriber::on_accept(beast::error_code ec) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
     if (ec) return finish(ec, "websocket handshake");
     if (state_ != state::handshaking) return;
     state_ = state::open;
@@ -113,27 +129,31 @@ void websocket_subscriber::on_accept(beast::error_code ec) {
     do_read();
     if (pending_close_) {
         state_ = state::closing;
-        ws_.async_close(*pending_close_, beast::bind_front_handler(
-                                             &websocket_subscriber::on_close, shared_from_this()));
+        ws_.async_close(*pending_close_,
+                        beast::bind_front_handler(&basic_websocket_subscriber::on_close,
+                                                  this->shared_from_this()));
         return;
     }
     arm_watchdog(next_deadline(last_heard_));
     if (!queue_.empty()) do_write();
 }
 
-void websocket_subscriber::do_read() {
-    ws_.async_read(read_buffer_, beast::bind_front_handler(&websocket_subscriber::on_read,
-                                                           shared_from_this()));
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::do_read() {
+    ws_.async_read(read_buffer_, beast::bind_front_handler(&basic_websocket_subscriber::on_read,
+                                                           this->shared_from_this()));
 }
 
-void websocket_subscriber::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec) return finish(ec, "read");
     last_heard_ = clock::now();
     read_buffer_.clear();
     do_read();
 }
 
-push_result websocket_subscriber::deliver(const payload& message) {
+template <typename NextLayer>
+push_result basic_websocket_subscriber<NextLayer>::deliver(const payload& message) {
     const bool closing = state_ == state::closing || state_ == state::closed || pending_close_;
     if (closing) return push_result::dropped;
     const push_result result = queue_.push(message);
@@ -147,16 +167,18 @@ push_result websocket_subscriber::deliver(const payload& message) {
     return result;
 }
 
-void websocket_subscriber::do_write() {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::do_write() {
     writing_ = true;
     write_deadline_ = clock::now() + limits_.write_timeout;
     arm_watchdog(write_deadline_);
     ws_.async_write(asio::buffer(*queue_.front()),
-                    beast::bind_front_handler(&websocket_subscriber::on_write,
-                                              shared_from_this()));
+                    beast::bind_front_handler(&basic_websocket_subscriber::on_write,
+                                              this->shared_from_this()));
 }
 
-void websocket_subscriber::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     writing_ = false;
     if (ec) {
         registry_.count_dropped(queue_.discard(false));
@@ -166,11 +188,14 @@ void websocket_subscriber::on_write(beast::error_code ec, std::size_t /*bytes*/)
     if (state_ == state::open && !queue_.empty()) do_write();
 }
 
-void websocket_subscriber::close_going_away() {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::close_going_away() {
     close(websocket::close_reason(websocket::close_code::going_away), going_away_grace);
 }
 
-void websocket_subscriber::close(const websocket::close_reason& reason, clock::duration grace) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::close(const websocket::close_reason& reason,
+                                                  clock::duration grace) {
     if (state_ == state::closing || state_ == state::closed) return;
     const auto deadline = clock::now() + grace;
     if (!close_deadline_ || deadline < *close_deadline_) close_deadline_ = deadline;
@@ -183,18 +208,21 @@ void websocket_subscriber::close(const websocket::close_reason& reason, clock::d
         return;
     }
     state_ = state::closing;
-    ws_.async_close(reason, beast::bind_front_handler(&websocket_subscriber::on_close,
-                                                      shared_from_this()));
+    ws_.async_close(reason, beast::bind_front_handler(&basic_websocket_subscriber::on_close,
+                                                      this->shared_from_this()));
 }
 
-void websocket_subscriber::on_close(beast::error_code ec) { finish(ec, "close"); }
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_close(beast::error_code ec) { finish(ec, "close"); }
 
-void websocket_subscriber::on_ping(beast::error_code ec) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_ping(beast::error_code ec) {
     ping_in_flight_ = false;
     if (ec) finish(ec, "ping");
 }
 
-void websocket_subscriber::finish(beast::error_code ec, const char* what) {
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::finish(beast::error_code ec, const char* what) {
     if (state_ == state::closed) return;
     state_ = state::closed;
     if (!routine(ec)) subscriber_warnings.warning("subscriber ", name_, ": ", what, ": ", ec.message());
@@ -204,5 +232,8 @@ void websocket_subscriber::finish(beast::error_code ec, const char* what) {
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
 }
+
+template class basic_websocket_subscriber<beast::tcp_stream>;
+template class basic_websocket_subscriber<tls_stream>;
 
 }  // namespace hookbot::fanout

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <memory>
@@ -18,25 +19,33 @@
 
 namespace hookbot::fanout {
 
-// One websocket subscriber, from the handed-over fd to the close. Kept alive
+// A TLS connection a worker accepted itself (built-in TLS).
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// One websocket subscriber, from the upgrade request to the close, over a
+// plain TCP stream (handed over by the acceptor) or a TLS stream (accepted by
+// this worker): the same code, with only the stream type changed. Kept alive
 // by its pending read (shared_from_this); a single watchdog timer enforces the
 // write timeout, the close grace and the keep-alive pings.
-class websocket_subscriber final : public subscriber,
-                                   public std::enable_shared_from_this<websocket_subscriber> {
+template <typename NextLayer>
+class basic_websocket_subscriber final
+    : public subscriber,
+      public std::enable_shared_from_this<basic_websocket_subscriber<NextLayer>> {
 public:
-    // Adopts the connection, subscribes it and starts the handshake; the
-    // subscription is in effect before the 101 is sent (PROTOCOL D5.2). The
-    // caller must have drained the bus first, so that older records are not
-    // delivered. Logs and closes the connection when it is unusable.
-    static void start(boost::asio::io_context& ioc, posix::unique_fd connection,
-                      handoff::subscriber request, subscriptions& registry,
-                      const subscriber_limits& limits);
+    // Subscribes the connection and starts the handshake, answering
+    // `request`; the subscription is in effect before the 101 is sent
+    // (PROTOCOL D5.2). The caller must have drained the bus first, so that
+    // older records are not delivered. The stream must have no deadline set
+    // (the websocket stream keeps its own). Logs and closes the connection
+    // when the subscription is refused.
+    static void start(NextLayer stream, upgrade_request request, std::string topic,
+                      bool recursive, subscriptions& registry, const subscriber_limits& limits);
 
-    websocket_subscriber(boost::asio::ip::tcp::socket socket, upgrade_request request,
-                         subscriptions& registry, const subscriber_limits& limits);
-    ~websocket_subscriber() override;
-    websocket_subscriber(const websocket_subscriber&) = delete;
-    websocket_subscriber& operator=(const websocket_subscriber&) = delete;
+    basic_websocket_subscriber(NextLayer stream, upgrade_request request, subscriptions& registry,
+                               const subscriber_limits& limits);
+    ~basic_websocket_subscriber() override;
+    basic_websocket_subscriber(const basic_websocket_subscriber&) = delete;
+    basic_websocket_subscriber& operator=(const basic_websocket_subscriber&) = delete;
 
     push_result deliver(const payload& message) override;
     void close_going_away() override;
@@ -61,7 +70,7 @@ private:
     // close the socket so every pending operation ends.
     void finish(boost::beast::error_code ec, const char* what);
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<NextLayer> ws_;
     upgrade_request request_;  // read by async_accept
     subscriptions& registry_;
     subscriber_limits limits_;
@@ -81,5 +90,19 @@ private:
     // A close asked for during the handshake, sent once it is done.
     std::optional<boost::beast::websocket::close_reason> pending_close_;
 };
+
+// Both are instantiated once, in websocket_subscriber.cpp.
+extern template class basic_websocket_subscriber<boost::beast::tcp_stream>;
+extern template class basic_websocket_subscriber<tls_stream>;
+
+using websocket_subscriber = basic_websocket_subscriber<boost::beast::tcp_stream>;
+using tls_websocket_subscriber = basic_websocket_subscriber<tls_stream>;
+
+// A connection the acceptor handed over (plain HTTP): adopts the fd, parses
+// the request head and starts a websocket_subscriber on it. Logs and closes
+// the connection when it is unusable.
+void start_handed_subscriber(boost::asio::io_context& ioc, posix::unique_fd connection,
+                             handoff::subscriber request, subscriptions& registry,
+                             const subscriber_limits& limits);
 
 }  // namespace hookbot::fanout

@@ -8,9 +8,17 @@
 #include "websocket_subscriber.hpp"
 
 namespace hookbot::fanout {
+namespace {
+
+// Requests one worker may have forwarded and not yet had answered; more get
+// 503 at once. It bounds what the acceptor queues for this worker.
+constexpr std::size_t max_forwarded_in_flight = 1024;
+
+}  // namespace
 
 worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
-               subscriptions& registry, const fanout_options& options)
+               subscriptions& registry, const fanout_options& options,
+               tls::context_source* tls_contexts)
     : ioc_(ioc),
       registry_(registry),
       limits_(options.limits),
@@ -19,18 +27,31 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                [this](handoff::subscriber request, posix::unique_fd connection) {
                    on_handoff(std::move(request), std::move(connection));
                }),
-      shutdown_deadline_(ioc) {}
+      forwarder_(ioc, control_, max_forwarded_in_flight),
+      tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
+                  source.max_body_bytes(), {}},
+      shutdown_deadline_(ioc) {
+    control_.on_answer(
+        [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
+    control_.on_lost([this] { forwarder_.on_lost(); });
+    if (tls_contexts != nullptr && options.listen_fd) {
+        tls_.emplace(ioc, *options.listen_fd, *tls_contexts, tls_shared_);
+    }
+}
 
 worker::~worker() { registry_.on_empty(nullptr); }
 
 void worker::start() {
     tailer_.start();
     control_.start();
+    if (tls_) tls_->start();
 }
 
 void worker::stop(std::chrono::milliseconds grace) {
     if (stopping_) return;
     stopping_ = true;
+    if (tls_) tls_->stop();
+    forwarder_.clear();
     control_.stop();
     tailer_.stop();
     log::info("stopping: closing ", registry_.size(), " subscribers");
@@ -51,8 +72,7 @@ void worker::on_handoff(handoff::subscriber request, posix::unique_fd connection
     // it is subscribed, and is subscribed before its 101. So: deliver what is
     // already on the bus to the others, then subscribe it and answer.
     tailer_.drain_committed();
-    websocket_subscriber::start(ioc_, std::move(connection), std::move(request), registry_,
-                                limits_);
+    start_handed_subscriber(ioc_, std::move(connection), std::move(request), registry_, limits_);
 }
 
 }  // namespace hookbot::fanout

@@ -4,24 +4,32 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "bus_tailer.hpp"
 #include "control_link.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/tls/context_source.hpp"
 #include "options.hpp"
+#include "request_forwarder.hpp"
 #include "subscriptions.hpp"
+#include "tls_http_session.hpp"
+#include "tls_listener.hpp"
 
 namespace hookbot::fanout {
 
 // One fanout worker: the bus tailer, the control link and the subscribers,
 // joined on one io_context. `registry` must outlive the io_context (see
-// subscriptions).
+// subscriptions). With built-in TLS (`tls_contexts` set and
+// options.listen_fd) it also accepts TLS connections on the shared public
+// socket and forwards their requests to the acceptor.
 class worker {
 public:
     worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
-           subscriptions& registry, const fanout_options& options);
+           subscriptions& registry, const fanout_options& options,
+           tls::context_source* tls_contexts = nullptr);
     ~worker();
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
@@ -40,6 +48,9 @@ private:
     subscriber_limits limits_;
     bus_tailer tailer_;
     control_link control_;
+    request_forwarder forwarder_;
+    tls_session_shared tls_shared_;
+    std::optional<tls_listener> tls_;
     boost::asio::steady_timer shutdown_deadline_;
     bool stopping_ = false;
 };

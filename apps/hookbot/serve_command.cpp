@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/tls/server_context.hpp"
 #include "listen_address.hpp"
 #include "supervisor.hpp"
 
@@ -27,6 +29,9 @@ struct serve_options {
     shm_ring::bus_options bus;
     std::vector<std::string> fanout_passthrough;
     std::string token_hash = "any";  // PROTOCOL.md T1: both hashes, or only one
+    // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
+    // and --tls-key. TLS when both are set.
+    std::string sslcrt, tls_cert, sslkey, tls_key;
     bool help = false;
 };
 
@@ -50,7 +55,12 @@ po::options_description describe(serve_options& o) {
         ("ring-bytes", po::value(&o.bus.ring_bytes)->default_value(o.bus.ring_bytes),
             "bytes per ring, a power of two")
         ("max-body", po::value(&o.bus.max_body_bytes)->default_value(o.bus.max_body_bytes),
-            "largest publish body in bytes (larger ones get 413)");
+            "largest publish body in bytes (larger ones get 413)")
+        ("sslcrt,c", po::value(&o.sslcrt),
+            "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
+        ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")
+        ("tls-cert", po::value(&o.tls_cert), "the same as --sslcrt")
+        ("tls-key", po::value(&o.tls_key), "the same as --sslkey");
     // clang-format on
     return d;
 }
@@ -69,6 +79,39 @@ std::string default_control_socket(const std::string& instance) {
         return std::string(runtime) + "/control.sock";
     }
     return "/tmp/hookbot." + instance + ".sock";
+}
+
+// The one value of an option that has two spellings; throws when both are
+// given and disagree.
+std::string either(const std::string& a, const char* a_name, const std::string& b,
+                   const char* b_name) {
+    if (!a.empty() && !b.empty() && a != b) {
+        throw std::invalid_argument(std::string(a_name) + " and " + b_name +
+                                    " name different files");
+    }
+    return a.empty() ? b : a;
+}
+
+// The TLS files, or nullopt for plain HTTP. Loads them once here, so that a
+// missing, unreadable or invalid file stops serve before anything starts,
+// with the file's name and OpenSSL's reason. Throws.
+std::optional<tls::server_files> tls_files(const serve_options& o) {
+    tls::server_files files{either(o.sslcrt, "--sslcrt", o.tls_cert, "--tls-cert"),
+                            either(o.sslkey, "--sslkey", o.tls_key, "--tls-key")};
+    if (files.certificate.empty() && files.private_key.empty()) return std::nullopt;
+    if (files.certificate.empty() || files.private_key.empty()) {
+        throw std::invalid_argument(
+            std::string("TLS needs both --sslcrt/--tls-cert and --sslkey/--tls-key; only the ") +
+            (files.certificate.empty() ? "key" : "certificate") + " was given");
+    }
+    for (auto* path : {&files.certificate, &files.private_key}) {
+        // Workers load them again, and on SIGHUP, perhaps from another directory.
+        std::error_code ec;
+        const auto absolute = std::filesystem::absolute(*path, ec);
+        if (!ec) *path = absolute.string();
+    }
+    static_cast<void>(tls::make_server_context(files));
+    return files;
 }
 
 std::string program_directory() {
@@ -124,6 +167,14 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         return 1;
     }
 
+    std::optional<tls::server_files> tls;
+    try {
+        tls = tls_files(options);
+    } catch (const std::exception& e) {
+        std::cerr << "hookbot serve: " << e.what() << "\n";
+        return 1;
+    }
+
     try {
         const auto address = parse_listen_address(options.bind);
         auto listener = bind_tcp_listener(address, 4096);
@@ -150,7 +201,14 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};
         config.workers = options.workers;
-        log::info("listening on ", options.bind, " (port ", port, "), bus \"",
+        if (tls) {
+            config.workers_accept = true;
+            config.fanout_args.insert(config.fanout_args.end(),
+                                      {"--tls-cert", tls->certificate, "--tls-key",
+                                       tls->private_key});
+        }
+        log::info("listening on ", options.bind, " (port ", port, ")", tls ? " with TLS" : "",
+                  ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");
         supervisor master(std::move(config), std::move(listener), std::move(control));

@@ -43,9 +43,12 @@ supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
     acceptor.name = "acceptor";
     acceptor.spec.program = config_.acceptor_program;
     acceptor.spec.args = config_.acceptor_args;
-    acceptor.spec.args.insert(acceptor.spec.args.end(),
-                              {"--listen-fd", "3", "--control-fd", "4"});
-    acceptor.spec.descriptors = {{listener_.get(), 3}, {control_listener_.get(), 4}};
+    acceptor.spec.args.insert(acceptor.spec.args.end(), {"--control-fd", "4"});
+    acceptor.spec.descriptors = {{control_listener_.get(), 4}};
+    if (!config_.workers_accept) {
+        acceptor.spec.args.insert(acceptor.spec.args.end(), {"--listen-fd", "3"});
+        acceptor.spec.descriptors.emplace_back(listener_.get(), 3);
+    }
     roles_.push_back(std::move(acceptor));
     for (unsigned slot = 0; slot < config_.workers; ++slot) {
         child_role worker;
@@ -53,6 +56,10 @@ supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
         worker.spec.program = config_.fanout_program;
         worker.spec.args = config_.fanout_args;
         worker.spec.args.insert(worker.spec.args.end(), {"--slot", std::to_string(slot)});
+        if (config_.workers_accept) {
+            worker.spec.args.insert(worker.spec.args.end(), {"--listen-fd", "3"});
+            worker.spec.descriptors = {{listener_.get(), 3}};
+        }
         roles_.push_back(std::move(worker));
     }
 }

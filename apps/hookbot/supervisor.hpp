@@ -17,6 +17,10 @@ struct supervisor_config {
     std::vector<std::string> acceptor_args;  // it also gets the listener as fd 3, control as fd 4
     std::string fanout_program;
     std::vector<std::string> fanout_args;  // each worker also gets "--slot K"
+    // Built-in TLS: the workers, not the acceptor, accept on the public
+    // socket (each gets it as fd 3 with "--listen-fd 3"), because a TLS
+    // session cannot move between processes. The acceptor gets only fd 4.
+    bool workers_accept = false;
     unsigned workers = 1;
     // Restart policy: a child that ran at least `stable_after` restarts at
     // once; one that died sooner waits a backoff that doubles up to

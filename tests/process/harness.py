@@ -47,10 +47,16 @@ def wait_for(predicate, timeout, what):
 
 
 class Server:
-    """`hookbot serve` on 127.0.0.1 and a port the kernel picks."""
+    """`hookbot serve` on 127.0.0.1 and a port the kernel picks.
 
-    def __init__(self, workers=2, extra_args=(), env=None):
+    With `ssl_context` (a client-side ssl.SSLContext) the server is reached
+    over https:// and wss://; `extra_args` must then turn TLS on (see
+    tls_pki.py)."""
+
+    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None):
         self.workers = workers
+        self.ssl_context = ssl_context
+        self.scheme = "https" if ssl_context else "http"
         self.extra_args = list(extra_args)
         self.env = dict(os.environ, HOOKBOT_KEY=KEY, **(env or {}))
         self.process = None
@@ -169,8 +175,15 @@ class Server:
 
     # -- HTTP ---------------------------------------------------------------
 
+    def http_connection(self, timeout=10):
+        """A client connection to the server, TLS or not as it speaks."""
+        if self.ssl_context:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=self.ssl_context)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
     def request(self, method, path, body=None, headers=None, timeout=10):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = self.http_connection(timeout)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -179,17 +192,17 @@ class Server:
             connection.close()
 
     def publisher(self):
-        return Publisher(self.port)
+        return Publisher(self.port, self.http_connection())
 
     def ws_url(self, path):
-        return f"ws://127.0.0.1:{self.port}{path}"
+        return f"{'wss' if self.ssl_context else 'ws'}://127.0.0.1:{self.port}{path}"
 
 
 class Publisher:
     """One keep-alive HTTP connection that publishes."""
 
-    def __init__(self, port):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    def __init__(self, port, connection=None):
+        self.connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
     def publish(self, topic, body, headers=None):
         path = "/pub/" + topic
@@ -203,9 +216,10 @@ class Publisher:
 
 async def subscribe(server, topic, headers=None):
     path = "/sub/" + topic
+    tls = {"ssl": server.ssl_context} if getattr(server, "ssl_context", None) else {}
     return await websockets.connect(server.ws_url(path), extra_headers=headers or bearer(path),
                                     max_size=None, max_queue=None,
-                                    ping_interval=None)
+                                    ping_interval=None, **tls)
 
 
 async def receive_n(ws, count, timeout):

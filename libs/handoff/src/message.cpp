@@ -6,10 +6,32 @@
 //
 //   hello:       u8 type=1 | u32 slot | i32 pid
 //   subscriber:  u8 type=2 | u8 recursive | u32 topic_len | u32 head_len | topic | head
+//   forwarded_request:   u8 type=3 | u64 id | u8 flags | u64 body_bytes | u32 head_len
+//                        | u32 inline_len | head | inline body
+//                        flags: 1 body_in_memfd, 2 body_too_large, 4 bytes_after_head,
+//                               8 head_too_large, 16 malformed
+//   forwarded_response:  u8 type=4 | u64 id | u8 close | u32 len | bytes
+//   forwarded_subscribe: u8 type=5 | u64 id | u8 recursive | u32 topic_len | topic
 namespace hookbot::handoff {
 namespace {
 
-enum class kind : std::uint8_t { hello = 1, subscriber = 2 };
+enum class kind : std::uint8_t {
+    hello = 1,
+    subscriber = 2,
+    forwarded_request = 3,
+    forwarded_response = 4,
+    forwarded_subscribe = 5,
+};
+
+enum request_flag : std::uint8_t {
+    in_memfd = 1,
+    too_large = 2,
+    after_head = 4,
+    head_too_large = 8,
+    malformed = 16,
+};
+constexpr std::uint8_t known_request_flags =
+    in_memfd | too_large | after_head | head_too_large | malformed;
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -58,7 +80,79 @@ struct encoder {
         out += s.topic;
         out += s.request_head;
     }
+    void operator()(const forwarded_request& r) {
+        put(out, kind::forwarded_request);
+        put(out, r.id);
+        put(out, static_cast<std::uint8_t>((r.body_in_memfd ? in_memfd : 0) |
+                                           (r.body_too_large ? too_large : 0) |
+                                           (r.bytes_after_head ? after_head : 0) |
+                                           (r.head_too_large ? head_too_large : 0) |
+                                           (r.malformed ? malformed : 0)));
+        put(out, r.body_bytes);
+        put(out, static_cast<std::uint32_t>(r.head.size()));
+        put(out, static_cast<std::uint32_t>(r.body.size()));
+        out += r.head;
+        out += r.body;
+    }
+    void operator()(const forwarded_response& r) {
+        put(out, kind::forwarded_response);
+        put(out, r.id);
+        put(out, static_cast<std::uint8_t>(r.close ? 1 : 0));
+        put(out, static_cast<std::uint32_t>(r.bytes.size()));
+        out += r.bytes;
+    }
+    void operator()(const forwarded_subscribe& s) {
+        put(out, kind::forwarded_subscribe);
+        put(out, s.id);
+        put(out, static_cast<std::uint8_t>(s.recursive ? 1 : 0));
+        put(out, static_cast<std::uint32_t>(s.topic.size()));
+        out += s.topic;
+    }
 };
+
+std::optional<message> decode_forwarded_request(reader& in) {
+    forwarded_request r;
+    std::uint8_t flags = 0;
+    std::uint32_t head_len = 0;
+    std::uint32_t inline_len = 0;
+    if (!in.get(r.id) || !in.get(flags) || (flags & ~known_request_flags) != 0 ||
+        !in.get(r.body_bytes) || !in.get(head_len) || !in.get(inline_len) ||
+        !in.get(r.head, head_len) || !in.get(r.body, inline_len) || !in.done()) {
+        return std::nullopt;
+    }
+    r.body_in_memfd = (flags & in_memfd) != 0;
+    r.body_too_large = (flags & too_large) != 0;
+    r.bytes_after_head = (flags & after_head) != 0;
+    r.head_too_large = (flags & head_too_large) != 0;
+    r.malformed = (flags & malformed) != 0;
+    // The length says where the body is: all inline, or all in the memfd.
+    if (r.body_in_memfd ? inline_len != 0 : inline_len != r.body_bytes) return std::nullopt;
+    return r;
+}
+
+std::optional<message> decode_forwarded_response(reader& in) {
+    forwarded_response r;
+    std::uint8_t close = 0;
+    std::uint32_t length = 0;
+    if (!in.get(r.id) || !in.get(close) || close > 1 || !in.get(length) ||
+        !in.get(r.bytes, length) || !in.done()) {
+        return std::nullopt;
+    }
+    r.close = close == 1;
+    return r;
+}
+
+std::optional<message> decode_forwarded_subscribe(reader& in) {
+    forwarded_subscribe s;
+    std::uint8_t recursive = 0;
+    std::uint32_t length = 0;
+    if (!in.get(s.id) || !in.get(recursive) || recursive > 1 || !in.get(length) ||
+        !in.get(s.topic, length) || !in.done()) {
+        return std::nullopt;
+    }
+    s.recursive = recursive == 1;
+    return s;
+}
 
 }  // namespace
 
@@ -90,6 +184,12 @@ std::optional<message> decode(std::string_view bytes) {
             s.recursive = recursive == 1;
             return s;
         }
+        case kind::forwarded_request:
+            return decode_forwarded_request(in);
+        case kind::forwarded_response:
+            return decode_forwarded_response(in);
+        case kind::forwarded_subscribe:
+            return decode_forwarded_subscribe(in);
     }
     return std::nullopt;
 }

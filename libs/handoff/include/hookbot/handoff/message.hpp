@@ -26,10 +26,61 @@ struct subscriber {
     std::string request_head;  // the HTTP request head, serialised, ending in CRLF CRLF
 };
 
-using message = std::variant<hello, subscriber>;
+// With built-in TLS the workers terminate the connections and the acceptor
+// still decides every request (ARCHITECTURE.md, TLS):
+//
+//   worker ── forwarded_request{id, head, body} ──▶ acceptor  plan, auth, publish
+//   worker ◀── forwarded_response{id, bytes} ─────  acceptor  the whole answer, or
+//   worker ◀── forwarded_subscribe{id, topic} ────  acceptor  "finish the handshake"
+//
+// `id` is the worker's; the acceptor answers each request once, in order.
 
-// Largest encoded message: the head limit plus the topic limit, with room.
+// worker → acceptor: one request read from a TLS connection. A body larger
+// than max_inline_body travels in a sealed memfd attached to the message
+// (see sealed_body.hpp) and `body` is then empty.
+struct forwarded_request {
+    std::uint64_t id = 0;
+    std::string head;  // the request head, serialised, ending in CRLF CRLF
+    std::string body;  // the whole body, decoded (no chunk framing)
+    std::uint64_t body_bytes = 0;  // the body's length, inline or in the memfd
+    bool body_in_memfd = false;
+    // The body was not read because it is larger than the bus takes: a
+    // publish gets 413, and the connection closes after the answer.
+    bool body_too_large = false;
+    // Bytes followed the head of a request that should have none (a
+    // websocket handshake with a body, or a client sending frames early).
+    bool bytes_after_head = false;
+    // The worker could not read the request: its head was over the limit
+    // (431), or the head or body was not HTTP (400). `head` may be empty.
+    bool head_too_large = false;
+    bool malformed = false;
+};
+
+// acceptor → worker: the answer to write, whole (status line to body), and
+// whether the connection closes after it.
+struct forwarded_response {
+    std::uint64_t id = 0;
+    bool close = false;
+    std::string bytes;
+};
+
+// acceptor → worker: an authorised websocket handshake; the worker completes
+// it on its own connection and subscribes it to `topic`.
+struct forwarded_subscribe {
+    std::uint64_t id = 0;
+    std::string topic;
+    bool recursive = false;
+};
+
+using message =
+    std::variant<hello, subscriber, forwarded_request, forwarded_response, forwarded_subscribe>;
+
+// Largest encoded message: the head limit plus the topic limit, with room;
+// and a request head plus an inline body.
 inline constexpr std::size_t max_message_bytes = 128 * 1024;
+// Bodies up to this size travel inside forwarded_request; larger ones in a
+// memfd. Leaves max_message_bytes room for a head of up to 64 KiB.
+inline constexpr std::size_t max_inline_body = 32 * 1024;
 
 std::string encode(const message& m);
 // nullopt when the bytes are not a well-formed message.

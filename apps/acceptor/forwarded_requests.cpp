@@ -1,0 +1,113 @@
+#include "forwarded_requests.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <optional>
+#include <string>
+
+#include "hookbot/handoff/sealed_body.hpp"
+#include "hookbot/posix/log.hpp"
+#include "request_plan.hpp"
+
+namespace hookbot::acceptor {
+namespace {
+
+namespace beast = boost::beast;
+using head_parser = http::request_parser<http::empty_body>;
+
+// The worker's serialisation of the head, parsed as http_session would have
+// parsed it off the wire.
+bool parse_head(const std::string& head, head_parser& parser, beast::error_code& ec) {
+    std::size_t offset = 0;
+    while (!parser.is_header_done() && offset < head.size()) {
+        offset += parser.put(boost::asio::buffer(head.data() + offset, head.size() - offset), ec);
+        if (ec) return false;
+    }
+    if (!parser.is_header_done()) ec = http::error::partial_message;
+    return !ec;
+}
+
+class forwarded_answer {
+  public:
+    forwarded_answer(shared_state& state, const handoff::forwarded_request& request)
+        : state_(state), request_(request) {
+        parser_.header_limit(state_.limits.max_header_bytes);
+        // The body is not parsed here; its size is checked where one is wanted.
+        parser_.body_limit(boost::none);
+    }
+
+    handoff::message answer(posix::unique_fd body_fd) {
+        beast::error_code ec;
+        const bool parsed = !request_.head_too_large && parse_head(request_.head, parser_, ec);
+        if (!parsed || request_.malformed) {
+            // As http_session: answered as the head asked if it was read, else as HTTP/1.1.
+            head_read_ = parsed;
+            const bool too_large = request_.head_too_large || ec == http::error::header_limit;
+            return respond(
+                too_large ? responses::header_fields_too_large() : responses::malformed_request(),
+                true);
+        }
+        const auto& head = parser_.get().base();
+        auto plan = plan_request(head, routing::route(head.target()), state_.verifier);
+        if (auto* answer = std::get_if<reply>(&plan)) {
+            return respond(std::move(answer->response), answer->close);
+        }
+        if (const auto* publish = std::get_if<publish_plan>(&plan)) {
+            return publish_body(*publish, std::move(body_fd));
+        }
+        const auto& subscribe = std::get<subscribe_plan>(plan);
+        // As http_session::hand_off: a handshake has no body, and frames sent
+        // before the 101 would be lost.
+        if (request_.body_bytes != 0 || request_.bytes_after_head) {
+            return respond(responses::websocket_refused(http::status::bad_request), true);
+        }
+        return handoff::forwarded_subscribe{request_.id, subscribe.topic, subscribe.recursive};
+    }
+
+  private:
+    handoff::message publish_body(const publish_plan& plan, posix::unique_fd body_fd) {
+        if (request_.body_too_large || request_.body_bytes > state_.limits.max_body_bytes) {
+            return respond(responses::payload_too_large(), true);
+        }
+        std::optional<std::string> from_memfd;
+        if (request_.body_in_memfd) {
+            from_memfd = handoff::read_sealed_body(body_fd.get(), request_.body_bytes);
+            if (!from_memfd) {
+                log::warning("forwarded request ", request_.id,
+                             ": its body's memfd is not sealed or not ", request_.body_bytes,
+                             " bytes long; answered 503");
+                return respond(responses::publish_unavailable(), true);
+            }
+        }
+        const std::string& body = from_memfd ? *from_memfd : request_.body;
+        return respond(state_.publisher.publish(plan, parser_.get().base(), body), false);
+    }
+
+    // http_session::send's rules: the worker read the whole request unless
+    // its body was too large.
+    handoff::message respond(responses::response res, bool close) {
+        const auto& head = parser_.get().base();
+        const unsigned version = head_read_ ? head.version() : 11;
+        const bool keep_alive = !close && head_read_ && parser_.get().keep_alive() &&
+                                !state_.requests.draining() && !request_.body_too_large;
+        responses::finish(res, version, keep_alive,
+                          head_read_ && head.method() == http::verb::head);
+        return handoff::forwarded_response{request_.id, !keep_alive, responses::serialise(res)};
+    }
+
+    shared_state& state_;
+    const handoff::forwarded_request& request_;
+    head_parser parser_;
+    bool head_read_ = true;
+};
+
+}  // namespace
+
+handoff::message answer_forwarded(shared_state& state, const handoff::forwarded_request& request,
+                                  posix::unique_fd body) {
+    return forwarded_answer(state, request).answer(std::move(body));
+}
+
+}  // namespace hookbot::acceptor

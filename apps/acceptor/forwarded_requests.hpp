@@ -1,0 +1,22 @@
+#pragma once
+
+#include "hookbot/handoff/message.hpp"
+#include "hookbot/posix/unique_fd.hpp"
+#include "shared_state.hpp"
+
+// Built-in TLS (ARCHITECTURE.md, TLS): the fanout workers terminate TLS and
+// forward each request they read here, head and whole body, over their
+// control connection. It gets exactly the plain path's treatment
+// (request_plan, tokens, publish_handler), so both paths answer a request
+// with the same bytes; only the connection it arrived on differs.
+namespace hookbot::acceptor {
+
+// The answer to one forwarded request: a forwarded_response with the whole
+// response (and whether the connection closes after it), or, for an
+// authorised websocket handshake, a forwarded_subscribe telling the worker to
+// complete it itself. `body` is the memfd of a body too large to travel
+// inline (else invalid).
+handoff::message answer_forwarded(shared_state& state, const handoff::forwarded_request& request,
+                                  posix::unique_fd body);
+
+}  // namespace hookbot::acceptor
