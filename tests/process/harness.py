@@ -214,6 +214,17 @@ class Publisher:
         self.connection.close()
 
 
+def publish_all(server, topic, messages):
+    """Publishes each body on one keep-alive connection; each must get 200 OK."""
+    publisher = server.publisher()
+    try:
+        for body in messages:
+            status, reply = publisher.publish(topic, body)
+            assert (status, reply) == (200, b"OK\n"), (status, reply)
+    finally:
+        publisher.close()
+
+
 async def subscribe(server, topic, headers=None):
     path = "/sub/" + topic
     tls = {"ssl": server.ssl_context} if getattr(server, "ssl_context", None) else {}

@@ -12,7 +12,8 @@ import unittest
 
 import websockets
 
-from harness import Server, bearer, basic, receive_n, subscribe, token, wait_for
+from harness import (Server, basic, bearer, publish_all, receive_n, subscribe, token,
+                     wait_for)
 
 
 def bodies(count, seed):
@@ -20,16 +21,6 @@ def bodies(count, seed):
     rng = random.Random(seed)
     return [bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 2048))) + b"\0\xff" +
             i.to_bytes(4, "big") for i in range(count)]
-
-
-def publish_all(server, topic, messages):
-    publisher = server.publisher()
-    try:
-        for body in messages:
-            status, reply = publisher.publish(topic, body)
-            assert (status, reply) == (200, b"OK\n"), (status, reply)
-    finally:
-        publisher.close()
 
 
 class CorePath(unittest.TestCase):

@@ -16,7 +16,7 @@ import unittest
 
 import websockets
 
-from harness import BIN_DIR, KEY, Server, bearer, receive_n, subscribe, wait_for
+from harness import BIN_DIR, KEY, Server, bearer, publish_all, receive_n, subscribe, wait_for
 from tls_pki import TestPKI, serve_args
 
 
@@ -27,16 +27,6 @@ def bodies(count, seed):
     sizes = [0, 1, 2048, 32 * 1024, 32 * 1024 + 1, 200 * 1024, 1 << 20]
     sizes += [rng.randrange(0, 4096) for _ in range(count - len(sizes))]
     return [rng.randbytes(size) + b"\0\xff" + i.to_bytes(4, "big") for i, size in enumerate(sizes)]
-
-
-def publish_all(server, topic, messages):
-    publisher = server.publisher()
-    try:
-        for body in messages:
-            status, reply = publisher.publish(topic, body)
-            assert (status, reply) == (200, b"OK\n"), (status, reply)
-    finally:
-        publisher.close()
 
 
 def peer_certificate(server):
