@@ -1,7 +1,8 @@
 """`hookbot serve` as a Type=notify service, against a stand-in for systemd's
 notification socket: READY=1 only once the acceptor serves and a worker has
-joined, STATUS= with figures that match, WATCHDOG=1 at half WatchdogSec, and
-STOPPING=1 on SIGTERM, all from serve's own pid (NotifyAccess=main).
+joined, STATUS= with figures that match, WATCHDOG=1 at half WatchdogSec,
+RELOADING=1 then READY=1 on SIGHUP, and STOPPING=1 on SIGTERM, all from serve's
+own pid (NotifyAccess=main).
 """
 import asyncio
 import os
@@ -59,7 +60,7 @@ class Notify(unittest.TestCase):
             finally:
                 server.__exit__(None, None, None)
 
-    def test_status_counts_subscribers_and_stopping_on_sigterm(self):
+    def test_status_counts_subscribers_reload_and_stopping_on_sigterm(self):
         with NotifySocket() as notify:
             with Server(workers=2, env={"NOTIFY_SOCKET": notify.path}) as server:
                 notify.wait_for(lambda n: n.get("READY") == "1", 20, "READY=1")
@@ -85,6 +86,16 @@ class Notify(unittest.TestCase):
                 three, delivered, zero = self.run_async(scenario())
                 print(f"\n  {three.text!r}\n  {delivered.text!r}\n  {zero.text!r}")
                 self.assertRegex(three.get("STATUS"), r"^serving: 2 workers, 3 subscribers, ")
+
+                # systemctl reload: SIGHUP, forwarded to every child.
+                server.process.send_signal(signal.SIGHUP)
+                reloading = notify.wait_for(lambda n: n.get("RELOADING") == "1", 10,
+                                            "RELOADING=1")
+                reloaded = notify.wait_for(lambda n: n.get("READY") == "1", 10,
+                                           "READY=1 after the reload")
+                print(f"  {reloading.text!r}\n  {reloaded.text!r}")
+                self.assertRegex(reloading.get("MONOTONIC_USEC"), r"^\d+$")
+                server.wait_for_log(r"received SIGHUP", 10)
 
                 server.process.send_signal(signal.SIGTERM)
                 stopping = notify.wait_for(lambda n: n.get("STOPPING") == "1", 10,
