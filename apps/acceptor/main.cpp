@@ -18,6 +18,7 @@
 #include "listener.hpp"
 #include "options.hpp"
 #include "publish_handler.hpp"
+#include "readiness_report.hpp"
 #include "shared_state.hpp"
 #include "worker_pool.hpp"
 
@@ -84,6 +85,11 @@ int serve(const acceptor_options& options) {
         });
     std::shared_ptr<listener> server;
     if (acceptor) server = std::make_shared<listener>(ioc, std::move(*acceptor), state);
+
+    // Joins happen inside ioc.run(), after the listener below runs: by the
+    // first one this acceptor is serving.
+    readiness_report readiness(options.ready_fd);
+    workers.on_worker_joined([&readiness] { readiness.report(); });
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);

@@ -28,6 +28,9 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "where the workers accept and forward requests over the control socket")
         ("control-fd", po::value(&o.control_fd)->required(),
             "inherited listening SOCK_SEQPACKET Unix socket where fanout workers connect")
+        ("ready-fd", po::value(&o.ready_fd)->default_value(o.ready_fd),
+            "inherited pipe: one byte is written to it once serving with a worker joined "
+            "(the supervisor's cue for systemd's READY=1); -1: none")
         ("key", po::value(&o.key), "token key (default: $HOOKBOT_KEY; prefer the environment)")
         ("token-hash", po::value(&raw.token_hash)->default_value(raw.token_hash),
             "tokens accepted: any, sha256 or sha1")

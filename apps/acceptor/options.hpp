@@ -13,12 +13,13 @@
 namespace hookbot::acceptor {
 
 // The command line of hookbot-acceptor, as `hookbot serve` starts it:
-//   hookbot-acceptor --instance NAME [--listen-fd N] --control-fd M [limits]
+//   hookbot-acceptor --instance NAME [--listen-fd N] --control-fd M [--ready-fd R] [limits]
 // with the key in HOOKBOT_KEY (or --key).
 struct acceptor_options {
     std::string instance;
     int listen_fd = -1;  // -1: no public socket (TLS: workers forward requests)
     int control_fd = -1;
+    int ready_fd = -1;  // -1: nobody waits for readiness (see readiness_report)
     std::string key;
     std::optional<auth::hash_kind> only_hash;  // --token-hash; nullopt: both (T1)
     session_limits limits;

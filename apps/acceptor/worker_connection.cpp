@@ -158,6 +158,7 @@ void worker_connection::on_message(handoff::channel::received received) {
     observed_subscribers_ = bus_.slot(slot_).subscribers.load(std::memory_order_relaxed);
     ready_ = true;
     log::info("worker joined: slot ", slot_, " pid ", pid_);
+    if (on_joined_) on_joined_();
     // A record appended before the hello may have found the worker asleep
     // without a doorbell to ring.
     ring_doorbell();

@@ -43,6 +43,8 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
 
     void start();
     void close();
+    // Called once, after the worker's valid hello.
+    void on_joined(std::function<void()> handler) { on_joined_ = std::move(handler); }
 
     // After a valid hello, until closed.
     [[nodiscard]] bool ready() const noexcept { return ready_ && !closed_; }
@@ -88,6 +90,7 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     const request_handler& on_request_;
 
     bool ready_ = false;
+    std::function<void()> on_joined_;
     bool closed_ = false;
     bool writing_ = false;
     std::uint32_t slot_ = 0;

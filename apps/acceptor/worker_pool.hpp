@@ -4,6 +4,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -41,6 +42,9 @@ class worker_pool {
         on_request_ = std::move(handler);
     }
 
+    // Called each time a worker has said a valid hello.
+    void on_worker_joined(std::function<void()> handler) { on_joined_ = std::move(handler); }
+
     [[nodiscard]] std::size_t ready_workers() const noexcept;
     [[nodiscard]] std::size_t queued_handoffs() const noexcept;
 
@@ -56,6 +60,7 @@ class worker_pool {
     std::size_t max_queued_;
     std::vector<std::shared_ptr<worker_connection>> workers_;
     worker_connection::request_handler on_request_;
+    std::function<void()> on_joined_;
     least_loaded_choice choice_;
     std::vector<std::uint64_t> loads_;  // scratch for hand_off
 };

@@ -3,17 +3,21 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
 
+#include "activated_socket.hpp"
+#include "bus_census.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/server_context.hpp"
 #include "listen_address.hpp"
+#include "service_notifier.hpp"
 #include "supervisor.hpp"
 
 namespace hookbot::serve {
@@ -40,7 +44,9 @@ po::options_description describe(serve_options& o) {
     // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&o.help), "show this help")
-        ("bind,b", po::value(&o.bind)->default_value(o.bind), "address to listen on, [HOST]:PORT")
+        ("bind,b", po::value(&o.bind)->default_value(o.bind),
+            "address to listen on, [HOST]:PORT; ignored when systemd passes the socket "
+            "(LISTEN_FDS, hookbot.socket)")
         ("workers", po::value(&o.workers)->default_value(o.workers),
             "fanout worker processes (default: the number of cores)")
         ("token-hash", po::value(&o.token_hash)->default_value(o.token_hash),
@@ -176,9 +182,17 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
     }
 
     try {
-        const auto address = parse_listen_address(options.bind);
-        auto listener = bind_tcp_listener(address, 4096);
+        auto activated = socket_from_systemd();
+        const auto address =
+            activated ? local_address(activated->get()) : parse_listen_address(options.bind);
+        auto listener = activated ? std::move(*activated) : bind_tcp_listener(address, 4096);
         const auto port = bound_port(listener.get());
+        std::string listening_on = options.bind;
+        if (activated) {
+            listening_on = (address.host.empty() ? "*" : address.host) + ":" + std::to_string(port);
+            log::info("socket activation: serving on the socket systemd passed, ", listening_on,
+                      ", instead of binding --bind ", options.bind);
+        }
         if (options.instance.empty()) options.instance = default_instance(address, port);
         if (options.control_socket.empty()) {
             options.control_socket = default_control_socket(options.instance);
@@ -207,11 +221,13 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
                                       {"--tls-cert", tls->certificate, "--tls-key",
                                        tls->private_key});
         }
-        log::info("listening on ", options.bind, " (port ", port, ")", tls ? " with TLS" : "",
+        log::info("listening on ", listening_on, " (port ", port, ")", tls ? " with TLS" : "",
                   ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");
-        supervisor master(std::move(config), std::move(listener), std::move(control));
+        service_notifier notifier([&bus] { return "serving: " + describe(take_census(bus)); },
+                                  std::chrono::seconds(2));
+        supervisor master(std::move(config), std::move(listener), std::move(control), notifier);
         return master.run();
     } catch (const std::exception& e) {
         log::error("cannot serve: ", e.what());

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <csignal>
 #include <cstring>
 
@@ -35,16 +36,17 @@ constexpr int exit_fatal_config = 2;
 }  // namespace
 
 supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
-                       posix::unique_fd control_listener)
+                       posix::unique_fd control_listener, service_notifier& notifier)
     : config_(std::move(config)),
       listener_(std::move(listener)),
-      control_listener_(std::move(control_listener)) {
+      control_listener_(std::move(control_listener)),
+      notifier_(notifier) {
     child_role acceptor;
     acceptor.name = "acceptor";
     acceptor.spec.program = config_.acceptor_program;
     acceptor.spec.args = config_.acceptor_args;
-    acceptor.spec.args.insert(acceptor.spec.args.end(), {"--control-fd", "4"});
-    acceptor.spec.descriptors = {{control_listener_.get(), 4}};
+    acceptor.spec.args.insert(acceptor.spec.args.end(), {"--control-fd", "4", "--ready-fd", "5"});
+    acceptor.spec.descriptors = {{control_listener_.get(), 4}, {acceptor_ready_.write_fd(), 5}};
     if (!config_.workers_accept) {
         acceptor.spec.args.insert(acceptor.spec.args.end(), {"--listen-fd", "3"});
         acceptor.spec.descriptors.emplace_back(listener_.get(), 3);
@@ -77,10 +79,18 @@ int supervisor::run() {
     for (auto& role : roles_) start(role);
 
     for (;;) {
-        pollfd ready{signals.get(), POLLIN, 0};
-        if (::poll(&ready, 1, poll_timeout_ms()) == -1 && errno != EINTR) {
-            posix::throw_errno("poll on signalfd");
+        // poll skips the timer's -1 when systemd is not listening.
+        std::array<pollfd, 3> ready{{{signals.get(), POLLIN, 0},
+                                     {acceptor_ready_.read_fd(), POLLIN, 0},
+                                     {notifier_.timer_fd(), POLLIN, 0}}};
+        if (::poll(ready.data(), ready.size(), poll_timeout_ms()) == -1 && errno != EINTR) {
+            posix::throw_errno("poll on signalfd, readiness pipe and notify timer");
         }
+        if (acceptor_ready_.take_reports()) {
+            log::info("the acceptor serves and a worker has joined: ready");
+            notifier_.ready();
+        }
+        if (ready[2].revents & POLLIN) notifier_.on_tick();
         signalfd_siginfo info{};
         while (::read(signals.get(), &info, sizeof info) == sizeof info) {
             switch (info.ssi_signo) {
@@ -88,17 +98,21 @@ int supervisor::run() {
                 case SIGINT:
                     log::info("received ", ::strsignal(static_cast<int>(info.ssi_signo)),
                               ": stopping");
+                    notifier_.stopping(::strsignal(static_cast<int>(info.ssi_signo)));
                     stop_all();
                     return 0;
                 case SIGHUP:
                     log::info("received SIGHUP: asking every child to reload");
+                    notifier_.reloading();
                     signal_all(SIGHUP);
+                    notifier_.reloaded();
                     break;
                 default:  // SIGCHLD: reaped below whatever woke us
                     break;
             }
         }
         if (!reap_children()) {
+            notifier_.stopping("a child cannot run, see the log");
             stop_all();
             return 1;
         }

@@ -8,13 +8,17 @@
 
 #include "child_process.hpp"
 #include "hookbot/posix/unique_fd.hpp"
+#include "readiness_pipe.hpp"
+#include "service_notifier.hpp"
 
 namespace hookbot::serve {
 
 // What `hookbot serve` runs and how it restarts it.
 struct supervisor_config {
     std::string acceptor_program;
-    std::vector<std::string> acceptor_args;  // it also gets the listener as fd 3, control as fd 4
+    // It also gets the listener as fd 3, control as fd 4, and the write end
+    // of the readiness pipe as fd 5.
+    std::vector<std::string> acceptor_args;
     std::string fanout_program;
     std::vector<std::string> fanout_args;  // each worker also gets "--slot K"
     // Built-in TLS: the workers, not the acceptor, accept on the public
@@ -36,11 +40,12 @@ struct supervisor_config {
 
 // The tiny master of nginx's shape: it keeps the listening sockets, forks the
 // acceptor and the workers, restarts any that exits, and forwards SIGHUP and
-// SIGTERM. It never touches client traffic.
+// SIGTERM. It never touches client traffic. It tells systemd (through
+// `notifier`) when the service is ready, reloading or stopping.
 class supervisor {
 public:
     supervisor(supervisor_config config, posix::unique_fd listener,
-               posix::unique_fd control_listener);
+               posix::unique_fd control_listener, service_notifier& notifier);
 
     // Runs until SIGTERM or SIGINT (exit 0) or until a child crash-loops
     // (exit 1). Signals must already be blocked (see block_signals()).
@@ -75,6 +80,8 @@ private:
     supervisor_config config_;
     posix::unique_fd listener_;
     posix::unique_fd control_listener_;
+    readiness_pipe acceptor_ready_;
+    service_notifier& notifier_;
     std::vector<child_role> roles_;
 };
 

@@ -53,8 +53,14 @@ class Server:
     over https:// and wss://; `extra_args` must then turn TLS on (see
     tls_pki.py)."""
 
-    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None):
+    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None,
+                 bind="127.0.0.1:0", launcher=(), pass_fds=()):
+        """`launcher`: argv put before hookbot's (e.g. a shell that sets
+        LISTEN_PID=$$ and execs); `pass_fds`: descriptors it inherits."""
         self.workers = workers
+        self.bind = bind
+        self.launcher = list(launcher)
+        self.pass_fds = tuple(pass_fds)
         self.ssl_context = ssl_context
         self.scheme = "https" if ssl_context else "http"
         self.extra_args = list(extra_args)
@@ -65,18 +71,23 @@ class Server:
         self._log_ready = threading.Condition()
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", "127.0.0.1:0",
-             "--workers", str(self.workers), *self.extra_args],
-            env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        threading.Thread(target=self._collect_log, daemon=True).start()
-        line = self.wait_for_log(r"listening on .*\(port (\d+)\)", 10)
-        self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
+        self.start()
         wait_for(self._status_ok, 10, "GET /status to answer 200")
         wait_for(lambda: len(self.worker_pids()) == self.workers, 10, "all workers to start")
         for pid in self.worker_pids():
             self.wait_worker_joined(pid)
         return self
+
+    def start(self):
+        """Starts serve and learns its port, without waiting for it to serve."""
+        self.process = subprocess.Popen(
+            [*self.launcher, os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", self.bind,
+             "--workers", str(self.workers), *self.extra_args],
+            env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            pass_fds=self.pass_fds)
+        threading.Thread(target=self._collect_log, daemon=True).start()
+        line = self.wait_for_log(r"listening on .*\(port (\d+)\)", 10)
+        self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
 
     def __exit__(self, *exc):
         if self.process.poll() is None:
