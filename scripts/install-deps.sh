@@ -8,6 +8,7 @@ packages=(
   libssl-dev nlohmann-json3-dev doctest-dev libsystemd-dev
   python3-websockets curl
   systemd  # systemd-analyze (unit checks) and systemd-socket-activate
+  clang libfuzzer-14-dev
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the plain build, then
 # ASan+UBSan and TSan builds of the same suite (the code shares memory between
-# processes). HOOKBOT_TEST_SANITIZERS=0 skips the sanitizer builds.
+# processes). HOOKBOT_TEST_SANITIZERS=0 skips the sanitizer builds. Then the
+# libFuzzer targets run for HOOKBOT_FUZZ_SECONDS each (default 30; 0 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -20,4 +21,8 @@ if [ "${HOOKBOT_TEST_SANITIZERS:-1}" != 0 ]; then
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   run_suite "$root/build-asan" -DHOOKBOT_SANITIZE=address -DHOOKBOT_BENCH=OFF
   run_suite "$root/build-tsan" -DHOOKBOT_SANITIZE=thread -DHOOKBOT_BENCH=OFF
+fi
+if [ "${HOOKBOT_FUZZ_SECONDS:-30}" != 0 ]; then
+  echo "== build-fuzz: build and fuzz" >&2
+  "$root/scripts/fuzz.sh" "$root/build-fuzz" "${HOOKBOT_FUZZ_SECONDS:-30}"
 fi

@@ -31,7 +31,9 @@ struct serve_options {
     std::string instance;
     std::string control_socket;
     shm_ring::bus_options bus;
-    std::vector<std::string> fanout_passthrough;
+    // Subscriber queue limits, handed to every worker when given (each
+    // worker's own defaults otherwise).
+    std::optional<std::size_t> queue_messages, queue_bytes;
     std::string token_hash = "any";  // PROTOCOL.md T1: both hashes, or only one
     // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
     // and --tls-key. TLS when both are set.
@@ -62,6 +64,12 @@ po::options_description describe(serve_options& o) {
             "bytes per ring, a power of two")
         ("max-body", po::value(&o.bus.max_body_bytes)->default_value(o.bus.max_body_bytes),
             "largest publish body in bytes (larger ones get 413)")
+        ("queue-messages", po::value<std::size_t>()->notifier([&o](std::size_t n) {
+            o.queue_messages = n; }),
+            "most messages queued to one subscriber (default 1024); more are dropped and counted")
+        ("queue-bytes", po::value<std::size_t>()->notifier([&o](std::size_t n) {
+            o.queue_bytes = n; }),
+            "most bytes queued to one subscriber (default 16 MiB)")
         ("sslcrt,c", po::value(&o.sslcrt),
             "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
         ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")
@@ -214,6 +222,14 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};
+        if (options.queue_messages) {
+            config.fanout_args.insert(config.fanout_args.end(),
+                                      {"--queue-messages", std::to_string(*options.queue_messages)});
+        }
+        if (options.queue_bytes) {
+            config.fanout_args.insert(config.fanout_args.end(),
+                                      {"--queue-bytes", std::to_string(*options.queue_bytes)});
+        }
         config.workers = options.workers;
         if (tls) {
             config.workers_accept = true;

@@ -38,7 +38,14 @@ const record_view* ring_reader::peek() {
         if (position_ >= tail) return nullptr;  // (>: jumped to a head not yet committed)
         const std::uint64_t head = ring_.header->head.load(std::memory_order_acquire);
         if (position_ < head || tail - position_ > ring_.capacity) {
-            position_ = head;  // lapped: the gap shows in the next ring_seq
+            // Lapped: the gap shows in the next ring_seq. A head that does not
+            // move us on (its store still in flight, or a corrupt ring) counts
+            // as stuck, so that such a ring cannot keep this loop going.
+            if (head <= position_) {
+                ++stuck;
+                continue;
+            }
+            position_ = head;
             continue;
         }
         switch (copy_record(position_)) {
@@ -73,6 +80,9 @@ bool ring_reader::has_pending() const noexcept {
 }
 
 ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
+    // Records start 8-aligned; anything else is a corrupt position, and a
+    // header read there could run past the data area.
+    if (position % layout::record_alignment != 0) return copy_result::torn;
     const std::uint64_t offset = position & mask_;
     const std::uint64_t room = ring_.capacity - offset;
     const std::byte* source = ring_.data + offset;

@@ -47,6 +47,9 @@ bool header_is_sane(const layout::record_header& header, std::uint64_t room,
 }
 
 std::optional<layout::record_header> read_header(const_ring_span ring, std::uint64_t position) {
+    // Records start 8-aligned; a position that is not comes from a corrupt
+    // head or tail, and a header read there could run past the data area.
+    if (position % layout::record_alignment != 0) return std::nullopt;
     const std::uint64_t offset = position & (ring.capacity - 1);
     const std::uint64_t room = ring.capacity - offset;
     // Near the end of the data area only a padding prefix fits.
@@ -64,6 +67,10 @@ std::optional<ring_end> try_walk(const_ring_span ring) {
     const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
     std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
     if (position > tail) return std::nullopt;  // an append moved head meanwhile
+    // More than a ring apart: not a ring any writer left (head is loaded after
+    // tail, so a live one is never caught like this). Walking it could go
+    // round the data area for as long as the distance says.
+    if (tail - position > ring.capacity) return std::nullopt;
     ring_end end{tail, 1, 0};
     while (position < tail) {
         const auto header = read_header(ring, position);
