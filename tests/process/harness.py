@@ -53,12 +53,19 @@ class Server:
     over https:// and wss://; `extra_args` must then turn TLS on (see
     tls_pki.py)."""
 
-    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None):
+    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None, key=KEY,
+                 key_file=None):
+        """`key` goes in HOOKBOT_KEY (None: unset); `key_file`, when given,
+        is passed as the global `--key-file` instead."""
         self.workers = workers
         self.ssl_context = ssl_context
         self.scheme = "https" if ssl_context else "http"
         self.extra_args = list(extra_args)
-        self.env = dict(os.environ, HOOKBOT_KEY=KEY, **(env or {}))
+        self.global_args = ["--key-file", key_file] if key_file else []
+        self.env = dict(os.environ, **(env or {}))
+        self.env.pop("HOOKBOT_KEY", None)
+        if key is not None and key_file is None:
+            self.env["HOOKBOT_KEY"] = key
         self.process = None
         self.port = None
         self.log_lines = []
@@ -66,8 +73,8 @@ class Server:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", "127.0.0.1:0",
-             "--workers", str(self.workers), *self.extra_args],
+            [os.path.join(BIN_DIR, "hookbot"), *self.global_args, "serve",
+             "--bind", "127.0.0.1:0", "--workers", str(self.workers), *self.extra_args],
             env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         threading.Thread(target=self._collect_log, daemon=True).start()
         line = self.wait_for_log(r"listening on .*\(port (\d+)\)", 10)
@@ -95,12 +102,18 @@ class Server:
                 self.log_lines.append(line)
                 self._log_ready.notify_all()
 
-    def wait_for_log(self, pattern, timeout):
-        """Waits until a log line matches `pattern` (a regex); returns it."""
+    def log_mark(self):
+        """A mark for wait_for_log(since=...): only lines logged after now."""
+        with self._log_ready:
+            return len(self.log_lines)
+
+    def wait_for_log(self, pattern, timeout, since=0):
+        """Waits until a log line (after the mark `since`) matches `pattern`
+        (a regex); returns it."""
         deadline = time.monotonic() + timeout
         with self._log_ready:
             while True:
-                for line in self.log_lines:
+                for line in self.log_lines[since:]:
                     if re.search(pattern, line):
                         return line
                 left = deadline - time.monotonic()
