@@ -1,5 +1,7 @@
 #include "serve_keys.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +12,18 @@
 #include "hookbot/token_cli/make_tokens.hpp"
 
 namespace hookbot::serve {
+namespace {
+
+// A world-readable key file gives every local user the key. Group read is
+// left alone: root:hookbot 0640 is a sound way to share it with the service.
+void warn_if_world_readable(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+        log::warning("key file ", path, " is readable by every user; chmod o-r it");
+    }
+}
+
+}  // namespace
 
 std::optional<auth::key_source> serving_key_source(const auth::key_flags& flags) {
     try {
@@ -29,6 +43,7 @@ std::optional<auth::key_source> serving_key_source(const auth::key_flags& flags)
             // The acceptor reads it again, and on SIGHUP, perhaps from
             // another directory.
             source->value = std::filesystem::absolute(source->value).string();
+            warn_if_world_readable(source->value);
         }
         log::info("token keys: ", keys.size(), " from ", source->description,
                   source->is_file() ? " (the first signs; SIGHUP re-reads the file)" : "");

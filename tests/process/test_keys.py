@@ -59,8 +59,10 @@ class KeyFile(unittest.TestCase):
 
     def test_rotation_by_sighup(self):
         write(self.key_file, f"# hookbot keys: the first signs\n{KEY_A}\n")
+        os.chmod(self.key_file, 0o644)
         with Server(workers=1, key_file=self.key_file) as server:
             server.wait_for_log(r"token keys: 1 from --key-file " + re.escape(self.key_file), 1)
+            server.wait_for_log(r"key file .* is readable by every user", 1)
             self.assertEqual(self.status_with(server, KEY_A), 200)
             self.assertEqual(self.status_with(server, KEY_B), 401)
 
@@ -118,9 +120,12 @@ class KeyFile(unittest.TestCase):
             self.assertIsNone(server.process.poll(), "serve stays up")
 
     def test_systemd_credential(self):
-        write(os.path.join(self.folder.name, "hookbot-key"), KEY_A + "\n")
+        credential = os.path.join(self.folder.name, "hookbot-key")
+        write(credential, KEY_A + "\n")
+        os.chmod(credential, 0o400)
         with Server(workers=1, key=None, env={"CREDENTIALS_DIRECTORY": self.folder.name}) as server:
             server.wait_for_log(r"token keys: 1 from systemd credential .*/hookbot-key", 1)
+            self.assertFalse(any("readable by every user" in line for line in server.log_lines))
             self.assertEqual(self.status_with(server, KEY_A), 200)
             self.assertEqual(self.status_with(server, KEY_B), 401)
 
