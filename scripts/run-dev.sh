@@ -8,7 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 key_file="$root/build/dev-key"
 [ -s "$key_file" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$key_file")
-export HOOKBOT_KEY=$(cat "$key_file")
+# A key file (README "Keys"): edit it and send SIGHUP to rotate.
+unset HOOKBOT_KEY
+export HOOKBOT_KEY_FILE=$key_file
 bind=${HOOKBOT_BIND:-127.0.0.1:8080}
 export HOOKBOT_URL_BASE="http://$bind"
 bin="$root/build/bin"

@@ -15,6 +15,7 @@
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
+#include "key_reload.hpp"
 #include "listener.hpp"
 #include "options.hpp"
 #include "publish_handler.hpp"
@@ -29,18 +30,19 @@ using namespace hookbot;
 using namespace hookbot::acceptor;
 
 // SIGTERM, SIGINT: stop accepting, let requests in flight finish (bounded),
-// then leave the loop. SIGHUP (forwarded by the supervisor): nothing to reload.
+// then leave the loop. SIGHUP (forwarded by the supervisor): re-read the key
+// file, if there is one.
 void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener* server,
-                      worker_pool& workers, shared_state& state,
+                      worker_pool& workers, shared_state& state, const acceptor_options& options,
                       std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
     // `server` by value: it is this call's parameter, gone when the handler runs.
     signals.async_wait([&, server, shutdown_timeout](const boost::system::error_code& ec,
                                                      int signo) {
         if (ec) return;
         if (signo == SIGHUP) {
-            log::info("SIGHUP: nothing to reload");
-            return wait_for_signals(signals, deadline, server, workers, state, shutdown_timeout,
-                                    ioc);
+            reload_verifier(options, state.verifier);
+            return wait_for_signals(signals, deadline, server, workers, state, options,
+                                    shutdown_timeout, ioc);
         }
         log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping after ",
                   state.requests.in_flight(), " requests in flight");
@@ -69,6 +71,13 @@ int serve(const acceptor_options& options) {
         log::error("cannot adopt the inherited sockets: ", e.what());
         return exit_fatal_config;
     }
+    std::optional<auth::verifier> verifier;
+    try {
+        verifier.emplace(load_verifier(options));
+    } catch (const std::exception& e) {
+        log::error("cannot load the token keys: ", e.what());
+        return exit_fatal_config;
+    }
     auto bus = shm_ring::bus::open(options.instance, shm_ring::bus::access::writer);
     session_limits limits = options.limits;
     if (!options.max_body_given || limits.max_body_bytes > bus.max_body_bytes()) {
@@ -77,7 +86,7 @@ int serve(const acceptor_options& options) {
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
     publish_handler publisher(bus, workers);
     auto state = std::make_shared<shared_state>(shared_state{
-        limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
+        limits, std::move(*verifier), publisher, workers, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
         [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {
@@ -93,8 +102,8 @@ int serve(const acceptor_options& options) {
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);
-    wait_for_signals(signals, deadline, server.get(), workers, *state, options.shutdown_timeout,
-                     ioc);
+    wait_for_signals(signals, deadline, server.get(), workers, *state, options,
+                     options.shutdown_timeout, ioc);
 
     workers.start();
     if (server) {

@@ -32,6 +32,8 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "inherited pipe: one byte is written to it once serving with a worker joined "
             "(the supervisor's cue for systemd's READY=1); -1: none")
         ("key", po::value(&o.key), "token key (default: $HOOKBOT_KEY; prefer the environment)")
+        ("key-file", po::value(&o.key_file),
+            "file of token keys, one per line, re-read on SIGHUP (default: none, the key above)")
         ("token-hash", po::value(&raw.token_hash)->default_value(raw.token_hash),
             "tokens accepted: any, sha256 or sha1")
         ("max-header-bytes",
@@ -98,10 +100,15 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
         err << "hookbot-acceptor: " << e.what() << "\n" << description;
         return {std::nullopt, exit_fatal_config};
     }
-    if (options.key.empty() && key_from_environment != nullptr) {
+    if (!options.key_file.empty()) {
+        if (!options.key.empty()) {
+            err << "hookbot-acceptor: give --key or --key-file, not both\n";
+            return {std::nullopt, exit_fatal_config};
+        }
+    } else if (options.key.empty() && key_from_environment != nullptr) {
         options.key = key_from_environment;
     }
-    if (options.key.empty()) {
+    if (options.key.empty() && options.key_file.empty()) {
         err << "HOOKBOT_KEY not set\n";
         return {std::nullopt, exit_fatal_config};
     }

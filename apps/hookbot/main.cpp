@@ -1,25 +1,27 @@
 // `hookbot`: the front command, with the original's command line:
-//   hookbot [--key KEY] [--github-secret SECRET] COMMAND [options]
+//   hookbot [--key KEY | --key-file PATH] [--github-secret SECRET] COMMAND [options]
 // Commands: serve, make-tokens (alias t).
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "hookbot/auth/key_source.hpp"
 #include "make_tokens_command.hpp"
 #include "serve_command.hpp"
 
 namespace {
 
 constexpr const char* usage =
-    "usage: hookbot [--key KEY] [--github-secret SECRET] COMMAND [options]\n"
+    "usage: hookbot [--key KEY | --key-file PATH] [--github-secret SECRET] COMMAND [options]\n"
     "\n"
     "commands:\n"
     "  serve             run the server (hookbot serve --help)\n"
     "  make-tokens, t    print tokens and URLs for paths (hookbot make-tokens --help)\n"
     "\n"
-    "environment: HOOKBOT_KEY (the secret tokens are made with), HOOKBOT_GITHUB_SECRET,\n"
-    "HOOKBOT_URL_BASE (make-tokens)\n";
+    "environment: HOOKBOT_KEY (the secret tokens are made with) or HOOKBOT_KEY_FILE (a file\n"
+    "of keys, one per line, the first signs; also $CREDENTIALS_DIRECTORY/hookbot-key),\n"
+    "HOOKBOT_GITHUB_SECRET, HOOKBOT_URL_BASE (make-tokens)\n";
 
 std::string environment(const char* name) {
     const char* value = std::getenv(name);
@@ -30,7 +32,9 @@ std::string environment(const char* name) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    std::string key = environment("HOOKBOT_KEY");
+    // The key's environment variables are read by each command, below the
+    // flags (auth::find_key_source).
+    hookbot::auth::key_flags key_flags;
     std::string github_secret = environment("HOOKBOT_GITHUB_SECRET");
 
     // Global options come before the command, as with the original.
@@ -49,7 +53,10 @@ int main(int argc, char** argv) {
             }
             return false;
         };
-        if (take(key, "--key") || take(github_secret, "--github-secret")) continue;
+        if (take(key_flags.key, "--key") || take(key_flags.key_file, "--key-file") ||
+            take(github_secret, "--github-secret")) {
+            continue;
+        }
         if (a == "--help" || a == "-h" || a == "help") {
             std::cout << usage;
             return 0;
@@ -62,9 +69,9 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[i];
     const std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
-    if (command == "serve") return hookbot::serve::run_serve_command(rest, key);
+    if (command == "serve") return hookbot::serve::run_serve_command(rest, key_flags);
     if (command == "make-tokens" || command == "t") {
-        return hookbot::run_make_tokens_command(rest, key);
+        return hookbot::run_make_tokens_command(rest, key_flags);
     }
     std::cerr << "hookbot: unknown command \"" << command << "\"\n" << usage;
     return 1;

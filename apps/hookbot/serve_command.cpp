@@ -17,6 +17,7 @@
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/server_context.hpp"
 #include "listen_address.hpp"
+#include "serve_keys.hpp"
 #include "service_notifier.hpp"
 #include "supervisor.hpp"
 
@@ -151,7 +152,7 @@ private:
 
 }  // namespace
 
-int run_serve_command(const std::vector<std::string>& args, const std::string& key) {
+int run_serve_command(const std::vector<std::string>& args, const auth::key_flags& key_flags) {
     log::set_program("hookbot-serve");
     serve_options options;
     const auto description = describe(options);
@@ -167,10 +168,8 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         std::cout << description;
         return 0;
     }
-    if (key.empty()) {
-        std::cerr << "HOOKBOT_KEY not set\n";
-        return 1;
-    }
+    const std::optional<auth::key_source> keys = serving_key_source(key_flags);
+    if (!keys) return 1;
     if (options.token_hash != "any" && options.token_hash != "sha256" &&
         options.token_hash != "sha1") {
         std::cerr << "hookbot serve: --token-hash must be any, sha256 or sha1\n";
@@ -206,9 +205,6 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
             options.control_socket = default_control_socket(options.instance);
         }
 
-        // The key reaches the children through the environment, never argv
-        // (which every local user can read in /proc).
-        ::setenv("HOOKBOT_KEY", key.c_str(), 1);
         supervisor::block_signals();
         const auto bus = shm_ring::bus::create(options.instance, options.bus);
         auto control = handoff::listen_control_socket(options.control_socket);
@@ -219,6 +215,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         config.acceptor_program = dir + "/hookbot-acceptor";
         config.acceptor_args = {"--instance", options.instance, "--token-hash",
                                 options.token_hash};
+        hand_keys_to_acceptor(*keys, config.acceptor_args);
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};

@@ -3,10 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "hookbot/auth/key_source.hpp"
+
 namespace hookbot::serve {
 
 // `hookbot serve [options]`: binds, creates the bus, supervises the acceptor
-// and the workers. `key` is the global --key or HOOKBOT_KEY (may be empty).
-int run_serve_command(const std::vector<std::string>& args, const std::string& key);
+// and the workers. `key_flags` are the global --key and --key-file (README
+// "Keys" gives the order of the key's sources).
+int run_serve_command(const std::vector<std::string>& args, const auth::key_flags& key_flags);
 
 }  // namespace hookbot::serve

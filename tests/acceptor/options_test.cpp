@@ -71,3 +71,14 @@ TEST_CASE("bad command lines are fatal") {
     CHECK(parse(with({"--read-timeout", "0"}), "k").exit_status == exit_fatal_config);
     CHECK(parse(with({"--bogus"}), "k").exit_status == exit_fatal_config);
 }
+
+TEST_CASE("--key-file: the key file wins over HOOKBOT_KEY; with --key it is an error") {
+    const auto parsed = parse(with({"--key-file", "/etc/hookbot/key"}), "env");
+    REQUIRE(parsed.options.has_value());
+    CHECK(parsed.options->key_file == "/etc/hookbot/key");
+    CHECK(parsed.options->key.empty());  // the environment's key is not used
+    CHECK(parse(with({"--key-file", "/etc/hookbot/key"}), nullptr).options.has_value());
+    const auto both = parse(with({"--key-file", "/f", "--key", "k"}), nullptr);
+    CHECK_FALSE(both.options.has_value());
+    CHECK(both.exit_status == exit_fatal_config);
+}

@@ -53,10 +53,12 @@ class Server:
     over https:// and wss://; `extra_args` must then turn TLS on (see
     tls_pki.py)."""
 
-    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None,
-                 bind="127.0.0.1:0", launcher=(), pass_fds=()):
-        """`launcher`: argv put before hookbot's (e.g. a shell that sets
-        LISTEN_PID=$$ and execs); `pass_fds`: descriptors it inherits."""
+    def __init__(self, workers=2, extra_args=(), env=None, ssl_context=None, key=KEY,
+                 key_file=None, bind="127.0.0.1:0", launcher=(), pass_fds=()):
+        """`key` goes in HOOKBOT_KEY (None: unset); `key_file`, when given,
+        is passed as the global `--key-file` instead. `launcher`: argv put
+        before hookbot's (e.g. a shell that sets LISTEN_PID=$$ and execs);
+        `pass_fds`: descriptors it inherits."""
         self.workers = workers
         self.bind = bind
         self.launcher = list(launcher)
@@ -64,7 +66,11 @@ class Server:
         self.ssl_context = ssl_context
         self.scheme = "https" if ssl_context else "http"
         self.extra_args = list(extra_args)
-        self.env = dict(os.environ, HOOKBOT_KEY=KEY, **(env or {}))
+        self.global_args = ["--key-file", key_file] if key_file else []
+        self.env = dict(os.environ, **(env or {}))
+        self.env.pop("HOOKBOT_KEY", None)
+        if key is not None and key_file is None:
+            self.env["HOOKBOT_KEY"] = key
         self.process = None
         self.port = None
         self.log_lines = []
@@ -81,7 +87,7 @@ class Server:
     def start(self):
         """Starts serve and learns its port, without waiting for it to serve."""
         self.process = subprocess.Popen(
-            [*self.launcher, os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", self.bind,
+            [*self.launcher, os.path.join(BIN_DIR, "hookbot"), *self.global_args, "serve", "--bind", self.bind,
              "--workers", str(self.workers), *self.extra_args],
             env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
             pass_fds=self.pass_fds)
@@ -106,12 +112,18 @@ class Server:
                 self.log_lines.append(line)
                 self._log_ready.notify_all()
 
-    def wait_for_log(self, pattern, timeout):
-        """Waits until a log line matches `pattern` (a regex); returns it."""
+    def log_mark(self):
+        """A mark for wait_for_log(since=...): only lines logged after now."""
+        with self._log_ready:
+            return len(self.log_lines)
+
+    def wait_for_log(self, pattern, timeout, since=0):
+        """Waits until a log line (after the mark `since`) matches `pattern`
+        (a regex); returns it."""
         deadline = time.monotonic() + timeout
         with self._log_ready:
             while True:
-                for line in self.log_lines:
+                for line in self.log_lines[since:]:
                     if re.search(pattern, line):
                         return line
                 left = deadline - time.monotonic()

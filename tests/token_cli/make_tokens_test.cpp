@@ -8,6 +8,7 @@
 
 #include "hookbot/auth/token.hpp"
 #include "hookbot/token_cli/make_tokens.hpp"
+#include "../support/temporary_directory.hpp"
 
 using hookbot::auth::make_token;
 
@@ -191,4 +192,30 @@ TEST_CASE("--help prints usage on stdout; an unknown option is a usage error") {
     CHECK(unknown.status == 1);
     CHECK(unknown.out.empty());
     CHECK(unknown.err.find("frobnicate") != std::string::npos);
+}
+
+TEST_CASE("--key-file and HOOKBOT_KEY_FILE: the first key of the file signs") {
+    const temporary_directory folder;
+    const std::string file = folder.write("key", "# rotated\nnew-key\r\nold-key\n");
+    const std::string expected = make_token("new-key", "/pub/x") + "\n";
+    CHECK(run({"--bare", "--key-file", file, "/pub/x"}).out == expected);
+    CHECK(run({"--bare", "/pub/x"}, {{"HOOKBOT_KEY_FILE", file}}).out == expected);
+    // A flag wins over both variables.
+    CHECK(run({"--bare", "--key-file", file, "/pub/x"},
+              {{"HOOKBOT_KEY", "foo"}, {"HOOKBOT_KEY_FILE", "/nonexistent"}})
+              .out == expected);
+}
+
+TEST_CASE("a key file that holds no key, or is missing, fails printing nothing") {
+    const temporary_directory folder;
+    const run_result empty = run({"--key-file", folder.write("key", "# soon\n"), "/pub/x"});
+    CHECK(empty.status == 1);
+    CHECK(empty.out.empty());
+    CHECK(empty.err.find("holds no key") != std::string::npos);
+    const run_result missing = run({"--key-file", folder.path("missing"), "/pub/x"});
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("No such file or directory") != std::string::npos);
+    const run_result both = run({"--key", "k", "--key-file", folder.path("missing"), "/pub/x"});
+    CHECK(both.status == 1);
+    CHECK(both.err.find("both --key and --key-file") != std::string::npos);
 }

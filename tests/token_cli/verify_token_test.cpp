@@ -7,6 +7,7 @@
 
 #include "hookbot/auth/token.hpp"
 #include "hookbot/token_cli/verify_token.hpp"
+#include "../support/temporary_directory.hpp"
 
 using hookbot::auth::hash_kind;
 using hookbot::auth::make_token;
@@ -63,4 +64,19 @@ TEST_CASE("verify: usage errors and a missing key exit 1") {
     const run_result no_key = verify({"http://t@h/pub/x"}, std::nullopt);
     CHECK(no_key.status == 1);
     CHECK(no_key.err.find("HOOKBOT_KEY not set") != std::string::npos);
+}
+
+TEST_CASE("verify with a key file: which key (its place, never its value) made the token") {
+    const temporary_directory folder;
+    const std::string file = folder.write("key", "# rotating\nnew-key\n\nold-key\n");
+    const auto with_file = [&](const std::string& url) {
+        return verify({"--key-file", file, url}, std::nullopt);
+    };
+    const run_result old_token = with_file("http://" + make_token("old-key", "/pub/") + "@h/pub/x");
+    CHECK(old_token.status == 0);
+    CHECK(old_token.out == "valid for /pub/x: HMAC-sha256 of \"/pub/\" with key 2 of 2\n");
+    const run_result new_token =
+        with_file("http://" + make_token("new-key", "/x", hash_kind::sha1) + "@h/sub/x");
+    CHECK(new_token.out == "valid for /sub/x: HMAC-sha1 of \"/x\" with key 1 of 2\n");
+    CHECK(with_file("http://" + make_token("other", "/pub/x") + "@h/pub/x").status == 1);
 }

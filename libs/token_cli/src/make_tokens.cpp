@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "hookbot/token_cli/token_url.hpp"
+#include "tool_keys.hpp"
 
 namespace hookbot::token_cli {
 namespace {
@@ -18,7 +19,7 @@ struct make_tokens_options {
     bool bare = false;
     bool sha1 = false;
     std::optional<std::string> url_base;
-    std::optional<std::string> key;
+    auth::key_flags key;
     std::vector<std::string> uris;
 };
 
@@ -30,7 +31,10 @@ po::options_description visible_options() {
         ("url-base,U", po::value<std::string>(),
          "base of the printed URLs (default: $HOOKBOT_URL_BASE, else http://localhost:8080)")
         ("sha1", "make HMAC-SHA1 tokens, for servers older than v0.19 (default: HMAC-SHA256)")
-        ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)");
+        ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")
+        ("key-file", po::value<std::string>(),
+         "a file of keys, one per line; the first signs (default: $HOOKBOT_KEY_FILE, else "
+         "$CREDENTIALS_DIRECTORY/hookbot-key)");
     return options;
 }
 
@@ -57,7 +61,8 @@ make_tokens_options parse_options(const std::vector<std::string>& args) {
     options.bare = values.count("bare") > 0;
     options.sha1 = values.count("sha1") > 0;
     if (values.count("url-base") > 0) options.url_base = values["url-base"].as<std::string>();
-    if (values.count("key") > 0) options.key = values["key"].as<std::string>();
+    if (values.count("key") > 0) options.key.key = values["key"].as<std::string>();
+    if (values.count("key-file") > 0) options.key.key_file = values["key-file"].as<std::string>();
     if (values.count("uri") > 0) options.uris = values["uri"].as<std::vector<std::string>>();
     return options;
 }
@@ -105,15 +110,12 @@ int run_make_tokens(std::string_view program, const std::vector<std::string>& ar
         print_usage(err, program);
         return 1;
     }
-    const std::optional<std::string> key = flag_or_environment(options.key, env, "HOOKBOT_KEY");
-    if (!key) {
-        err << program << ": HOOKBOT_KEY not set (set it, or give --key)\n";
-        return 1;
-    }
+    const std::optional<std::vector<std::string>> keys = tool_keys(program, options.key, env, err);
+    if (!keys) return 1;
     const std::string url_base = flag_or_environment(options.url_base, env, "HOOKBOT_URL_BASE")
                                      .value_or(std::string(default_url_base));
     try {
-        for (const std::string& line : make_lines(options, *key, url_base)) out << line << "\n";
+        for (const std::string& line : make_lines(options, keys->front(), url_base)) out << line << "\n";
     } catch (const std::invalid_argument& error) {
         err << program << ": " << error.what() << "\n";
         return 1;

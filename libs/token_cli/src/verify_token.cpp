@@ -8,6 +8,7 @@
 
 #include "hookbot/auth/verifier.hpp"
 #include "hookbot/routing/route.hpp"
+#include "tool_keys.hpp"
 #include "uri_reference.hpp"
 
 namespace hookbot::token_cli {
@@ -16,7 +17,7 @@ namespace {
 namespace po = boost::program_options;
 
 struct verify_options {
-    std::optional<std::string> key;
+    auth::key_flags key;
     std::optional<std::string> token;  // else the URL's user name
     std::string url;
 };
@@ -25,6 +26,9 @@ po::options_description visible_options() {
     po::options_description options("Options");
     options.add_options()
         ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")
+        ("key-file", po::value<std::string>(),
+         "a file of keys, one per line, all tried (default: $HOOKBOT_KEY_FILE, else "
+         "$CREDENTIALS_DIRECTORY/hookbot-key)")
         ("token", po::value<std::string>(), "the token to check (default: the URL's user name)");
     return options;
 }
@@ -50,7 +54,8 @@ std::optional<verify_options> parse_options(const std::vector<std::string>& args
     }
     verify_options options;
     options.url = values["url"].as<std::vector<std::string>>().front();
-    if (values.count("key") > 0) options.key = values["key"].as<std::string>();
+    if (values.count("key") > 0) options.key.key = values["key"].as<std::string>();
+    if (values.count("key-file") > 0) options.key.key_file = values["key-file"].as<std::string>();
     if (values.count("token") > 0) options.token = values["token"].as<std::string>();
     return options;
 }
@@ -77,11 +82,9 @@ int run_verify_token(std::string_view program, const std::vector<std::string>& a
         print_usage(err, program);
         return 1;
     }
-    std::optional<std::string> key = options->key ? options->key : env("HOOKBOT_KEY");
-    if (!key || key->empty()) {
-        err << program << " verify: HOOKBOT_KEY not set (set it, or give --key)\n";
-        return 1;
-    }
+    std::optional<std::vector<std::string>> keys =
+        tool_keys(std::string(program) + " verify", options->key, env, err);
+    if (!keys) return 1;
     const uri_reference url = split_uri_reference(options->url);
     const std::optional<std::string> path = routing::percent_decode(url.path);
     const std::optional<std::string_view> token =
@@ -91,14 +94,19 @@ int run_verify_token(std::string_view program, const std::vector<std::string>& a
             << "' needs a token (https://TOKEN@host/path, or --token) and a path starting '/'\n";
         return 1;
     }
-    const auth::verifier verifier{{std::move(*key)}};
+    const std::size_t key_count = keys->size();
+    const auth::verifier verifier{std::move(*keys)};
     const auto found = verifier.find_match(*token, *path);
     if (!found) {
         out << "not valid for " << *path << "\n";
         return 1;
     }
     out << "valid for " << *path << ": HMAC-" << auth::name_of(found->hash) << " of \""
-        << found->scope << "\"\n";
+        << found->scope << "\"";
+    // With several keys (a key file during a rotation), which one: its place
+    // among the file's keys, never the key.
+    if (key_count > 1) out << " with key " << found->key_index + 1 << " of " << key_count;
+    out << "\n";
     return 0;
 }
 

@@ -38,6 +38,7 @@ public:
     }
 
     [[nodiscard]] const std::string& signing_key() const noexcept { return keys_.front(); }
+    [[nodiscard]] std::size_t key_count() const noexcept { return keys_.size(); }
     [[nodiscard]] bool accepts(hash_kind hash) const noexcept {
         return !only_hash_ || *only_hash_ == hash;
     }

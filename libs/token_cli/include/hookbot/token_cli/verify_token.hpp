@@ -8,7 +8,8 @@
 #include "hookbot/token_cli/make_tokens.hpp"
 
 // `hookbot-tokens verify URL`: says whether the token a URL carries as its
-// user name opens the URL's path, and why (which hash, which scope).
+// user name opens the URL's path, and why (which hash, which scope and,
+// with several keys, which of them: "with key 2 of 2", never the key).
 namespace hookbot::token_cli {
 
 // Same conventions as run_make_tokens; `args` are those after "verify".
