@@ -32,6 +32,7 @@ struct serve_options {
     // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
     // and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;
+    std::vector<std::string> routers;  // PROTOCOL.md C1, D7: --router github
     bool help = false;
 };
 
@@ -60,7 +61,11 @@ po::options_description describe(serve_options& o) {
             "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
         ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")
         ("tls-cert", po::value(&o.tls_cert), "the same as --sslcrt")
-        ("tls-key", po::value(&o.tls_key), "the same as --sslkey");
+        ("tls-key", po::value(&o.tls_key), "the same as --sslkey")
+        ("router", po::value(&o.routers)->composing(),
+            "enable a router (repeatable; default: none): github routes signed pushes "
+            "published to /unsafe/pub/github.com/... to github.com/repo/<repo>/branch/<branch>; "
+            "needs --github-secret or $HOOKBOT_GITHUB_SECRET");
     // clang-format on
     return d;
 }
@@ -137,7 +142,8 @@ private:
 
 }  // namespace
 
-int run_serve_command(const std::vector<std::string>& args, const std::string& key) {
+int run_serve_command(const std::vector<std::string>& args, const std::string& key,
+                      const std::string& github_secret) {
     log::set_program("hookbot-serve");
     serve_options options;
     const auto description = describe(options);
@@ -167,6 +173,22 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         return 1;
     }
 
+    bool github_router = false;
+    for (const std::string& router : options.routers) {
+        if (router != "github") {
+            std::cerr << "hookbot serve: unknown --router \"" << router << "\" (known: github)\n";
+            return 1;
+        }
+        github_router = true;
+    }
+    // R1: the router accepts only signed messages; without a secret it
+    // could route nothing, so refuse rather than run a router that drops all.
+    if (github_router && github_secret.empty()) {
+        std::cerr << "hookbot serve: --router github needs the GitHub secret: set "
+                     "HOOKBOT_GITHUB_SECRET or --github-secret\n";
+        return 1;
+    }
+
     std::optional<tls::server_files> tls;
     try {
         tls = tls_files(options);
@@ -187,6 +209,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         // The key reaches the children through the environment, never argv
         // (which every local user can read in /proc).
         ::setenv("HOOKBOT_KEY", key.c_str(), 1);
+        if (github_router) ::setenv("HOOKBOT_GITHUB_SECRET", github_secret.c_str(), 1);
         supervisor::block_signals();
         const auto bus = shm_ring::bus::create(options.instance, options.bus);
         auto control = handoff::listen_control_socket(options.control_socket);
@@ -197,6 +220,9 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         config.acceptor_program = dir + "/hookbot-acceptor";
         config.acceptor_args = {"--instance", options.instance, "--token-hash",
                                 options.token_hash};
+        if (github_router) {
+            config.acceptor_args.insert(config.acceptor_args.end(), {"--router", "github"});
+        }
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};
@@ -208,6 +234,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
                                        tls->private_key});
         }
         log::info("listening on ", options.bind, " (port ", port, ")", tls ? " with TLS" : "",
+                  github_router ? ", GitHub router" : "",
                   ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");
