@@ -5,6 +5,8 @@ import os
 import re
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -14,6 +16,9 @@ import asyncio
 import cases_router
 from conformance import (KEY, Plain, ConformanceServer, bearer, http_request, receive, subscribe,
                          token)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "process"))
+from tls_pki import TestPKI, serve_args  # noqa: E402
 
 BIN_DIR = os.environ.get("HOOKBOT_BIN_DIR", "")
 TIMEOUT = 10
@@ -292,17 +297,37 @@ class RouteGitHubCommand(unittest.TestCase):
             self.assertIn(message, result.stderr)
 
     def test_C3_route_github_publishes_signed_pushes(self):
-        serve = self.start([program("hookbot"), "serve", "-b", "127.0.0.1:0", "--workers", "1"],
-                           HOOKBOT_KEY=KEY)
+        self.check_route_github(Plain())
+
+    def test_C3_route_github_over_tls(self):
+        """wss:// to listen, https:// to publish, the server checked against
+        the CA that $SSL_CERT_FILE names."""
+        folder = tempfile.TemporaryDirectory(prefix="hookbot-c3-tls-")
+        self.addCleanup(folder.cleanup)
+        pki = TestPKI(folder.name)
+        cert, key = pki.server_certificate("server")
+
+        class TLS(Plain):
+            http_scheme, ws_scheme = "https", "wss"
+
+            def client_ssl_context(self):
+                return pki.client_context()
+
+        self.check_route_github(TLS(), serve_args(cert, key), SSL_CERT_FILE=pki.ca_cert)
+
+    def check_route_github(self, transport, serve_extra=(), **router_env):
+        serve = self.start([program("hookbot"), "serve", "-b", "127.0.0.1:0", "--workers", "1",
+                            *serve_extra], HOOKBOT_KEY=KEY)
         port = int(serve.wait_for_log(r"\(port (\d+)\)").group(1))
         serve.wait_for_log(r"worker joined")
-        server = ConformanceServer(Plain())
+        server = ConformanceServer(transport)
         server.port = port
         monitor = "/unsafe/sub/github.com/"
         router = self.start(
             [program("hookbot"), "route-github", "--monitor-url",
-             f"ws://{token(monitor)}@127.0.0.1:{port}{monitor}", "-H", "X-Test: c3"],
-            HOOKBOT_KEY=KEY, HOOKBOT_GITHUB_SECRET=cases_router.SECRET)
+             f"{transport.ws_scheme}://{token(monitor)}@127.0.0.1:{port}{monitor}",
+             "-H", "X-Test: c3"],
+            HOOKBOT_KEY=KEY, HOOKBOT_GITHUB_SECRET=cases_router.SECRET, **router_env)
         router.wait_for_log(r"subscribed to 127\.0\.0\.1:\d+/unsafe/sub/github\.com/")
 
         def deliver(payload, **options):
