@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "forwarded_requests.hpp"
+#include "github_routing.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
@@ -84,7 +85,16 @@ int serve(const acceptor_options& options) {
         limits.max_body_bytes = bus.max_body_bytes();
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
-    publish_handler publisher(bus, workers);
+    std::optional<github_routing> github;
+    if (options.github_router) {
+        const char* secret = std::getenv("HOOKBOT_GITHUB_SECRET");
+        if (secret == nullptr || *secret == '\0') {
+            log::error("--router github: HOOKBOT_GITHUB_SECRET not set");
+            return exit_fatal_config;
+        }
+        github.emplace(secret);
+    }
+    publish_handler publisher(bus, workers, github ? &*github : nullptr);
     auto state = std::make_shared<shared_state>(shared_state{
         limits, std::move(*verifier), publisher, workers, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
@@ -110,11 +120,11 @@ int serve(const acceptor_options& options) {
         server->run();
         log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,
                   ", bus \"", options.instance, "\", bodies up to ", limits.max_body_bytes,
-                  " bytes");
+                  " bytes", github ? ", GitHub router on" : "");
     } else {
         log::info("answering requests the workers forward (TLS), workers on fd ",
                   options.control_fd, ", bus \"", options.instance, "\", bodies up to ",
-                  limits.max_body_bytes, " bytes");
+                  limits.max_body_bytes, " bytes", github ? ", GitHub router on" : "");
     }
     ioc.run();
     // Sessions still open are destroyed with the loop, after this.

@@ -13,6 +13,7 @@ struct raw_options {
     double read_timeout_s = 30;
     double idle_timeout_s = 120;
     double shutdown_timeout_s = 2;
+    std::vector<std::string> routers;
     std::uint64_t max_body_bytes = 0;
     bool help = false;
 };
@@ -53,7 +54,9 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "seconds SIGTERM leaves requests in flight to finish")
         ("max-queued-handoffs",
             po::value(&o.max_queued_handoffs)->default_value(o.max_queued_handoffs),
-            "subscribers queued per worker whose control socket is full");
+            "subscribers queued per worker whose control socket is full")
+        ("router", po::value(&raw.routers)->composing(),
+            "enable a router (repeatable): github, which needs $HOOKBOT_GITHUB_SECRET");
     // clang-format on
     return d;
 }
@@ -96,6 +99,12 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
             options.max_body_given = true;
         }
         if (options.max_queued_handoffs == 0) throw po::error("--max-queued-handoffs must be > 0");
+        for (const std::string& router : raw.routers) {
+            if (router != "github") {
+                throw po::error("unknown --router \"" + router + "\" (known: github)");
+            }
+            options.github_router = true;
+        }
     } catch (const po::error& e) {
         err << "hookbot-acceptor: " << e.what() << "\n" << description;
         return {std::nullopt, exit_fatal_config};

@@ -14,8 +14,10 @@ namespace hookbot::acceptor {
 
 // The command line of hookbot-acceptor, as `hookbot serve` starts it:
 //   hookbot-acceptor --instance NAME [--listen-fd N] --control-fd M [--ready-fd R] [limits]
-// with the key in HOOKBOT_KEY (or --key), or --key-file PATH: the key never
-// appears on a command line, which every local user can read in /proc.
+//                    [--router github]
+// with the key in HOOKBOT_KEY (or --key), or --key-file PATH, and the GitHub
+// secret in HOOKBOT_GITHUB_SECRET: neither ever appears on a command line,
+// which every local user can read in /proc.
 struct acceptor_options {
     std::string instance;
     int listen_fd = -1;  // -1: no public socket (TLS: workers forward requests)
@@ -28,6 +30,7 @@ struct acceptor_options {
     bool max_body_given = false;  // else the bus's largest body
     std::chrono::milliseconds shutdown_timeout{2000};
     std::size_t max_queued_handoffs = 256;
+    bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
 };
 
 struct parsed_options {

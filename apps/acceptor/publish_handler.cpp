@@ -8,8 +8,9 @@
 
 namespace hookbot::acceptor {
 
-publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers)
-    : writer_(bus), workers_(workers) {}
+publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers,
+                                 github_routing* github)
+    : writer_(bus), workers_(workers), github_(github) {}
 
 responses::response publish_handler::publish(const publish_plan& plan,
                                              const boost::beast::http::fields& headers,
@@ -26,8 +27,22 @@ responses::response publish_handler::publish(const publish_plan& plan,
         log::error("append to topic \"", plan.topic, "\" failed: ", e.what());
         return responses::publish_unavailable();
     }
+    if (github_ != nullptr) route_github(plan.topic, body);
     workers_.ring_doorbells();
     return responses::ok();
+}
+
+void publish_handler::route_github(std::string_view topic, std::string_view body) {
+    const auto routed = github_->examine(topic, body);
+    if (!routed) return;
+    bool committed = false;
+    try {
+        committed = writer_.append(routed->topic, routed->body).has_value();
+    } catch (const std::exception& e) {
+        log::error("append of the routed message to topic \"", routed->topic, "\" failed: ",
+                   e.what());
+    }
+    github_->appended(*routed, committed);
 }
 
 }  // namespace hookbot::acceptor

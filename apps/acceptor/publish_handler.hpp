@@ -3,6 +3,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <string_view>
 
+#include "github_routing.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/bus_writer.hpp"
 #include "request_plan.hpp"
@@ -13,10 +14,11 @@ namespace hookbot::acceptor {
 
 // PROTOCOL.md P1, D4.2, D4.3: commits one record per publish to the bus, then
 // wakes the workers. The acceptor's only thread calls it, which makes it the
-// bus's single writer and orders records as their answers (P9).
+// bus's single writer and orders records as their answers (P9). With a
+// GitHub router (D7), a routed message is committed right after its original.
 class publish_handler {
   public:
-    publish_handler(shm_ring::bus& bus, worker_pool& workers);
+    publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github = nullptr);
 
     // Publishes `body` (or its github envelope) as `plan` says and returns
     // the answer: 200 once committed, 413 when the record cannot fit the bus,
@@ -25,8 +27,11 @@ class publish_handler {
                                 std::string_view body);
 
   private:
+    void route_github(std::string_view topic, std::string_view body);
+
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
+    github_routing* github_;  // nullptr: no --router github
 };
 
 }  // namespace hookbot::acceptor

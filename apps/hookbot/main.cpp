@@ -1,6 +1,6 @@
 // `hookbot`: the front command, with the original's command line:
 //   hookbot [--key KEY | --key-file PATH] [--github-secret SECRET] COMMAND [options]
-// Commands: serve, make-tokens (alias t).
+// Commands: serve, make-tokens (alias t), route-github.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "hookbot/auth/key_source.hpp"
 #include "make_tokens_command.hpp"
+#include "route_github_command.hpp"
 #include "serve_command.hpp"
 
 namespace {
@@ -18,6 +19,8 @@ constexpr const char* usage =
     "commands:\n"
     "  serve             run the server (hookbot serve --help)\n"
     "  make-tokens, t    print tokens and URLs for paths (hookbot make-tokens --help)\n"
+    "  route-github      route GitHub pushes as a client of a server\n"
+    "                    (hookbot route-github --help)\n"
     "\n"
     "environment: HOOKBOT_KEY (the secret tokens are made with) or HOOKBOT_KEY_FILE (a file\n"
     "of keys, one per line, the first signs; also $CREDENTIALS_DIRECTORY/hookbot-key),\n"
@@ -69,9 +72,14 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[i];
     const std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
-    if (command == "serve") return hookbot::serve::run_serve_command(rest, key_flags);
+    if (command == "serve") {
+        return hookbot::serve::run_serve_command(rest, key_flags, github_secret);
+    }
     if (command == "make-tokens" || command == "t") {
         return hookbot::run_make_tokens_command(rest, key_flags);
+    }
+    if (command == "route-github") {
+        return hookbot::route_github::run_route_github_command(rest, key_flags, github_secret);
     }
     std::cerr << "hookbot: unknown command \"" << command << "\"\n" << usage;
     return 1;

@@ -39,6 +39,7 @@ struct serve_options {
     // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
     // and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;
+    std::vector<std::string> routers;  // PROTOCOL.md C1, D7: --router github
     bool help = false;
 };
 
@@ -75,7 +76,11 @@ po::options_description describe(serve_options& o) {
             "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
         ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")
         ("tls-cert", po::value(&o.tls_cert), "the same as --sslcrt")
-        ("tls-key", po::value(&o.tls_key), "the same as --sslkey");
+        ("tls-key", po::value(&o.tls_key), "the same as --sslkey")
+        ("router", po::value(&o.routers)->composing(),
+            "enable a router (repeatable; default: none): github routes signed pushes "
+            "published to /unsafe/pub/github.com/... to github.com/repo/<repo>/branch/<branch>; "
+            "needs --github-secret or $HOOKBOT_GITHUB_SECRET");
     // clang-format on
     return d;
 }
@@ -152,7 +157,8 @@ private:
 
 }  // namespace
 
-int run_serve_command(const std::vector<std::string>& args, const auth::key_flags& key_flags) {
+int run_serve_command(const std::vector<std::string>& args, const auth::key_flags& key_flags,
+                      const std::string& github_secret) {
     log::set_program("hookbot-serve");
     serve_options options;
     const auto description = describe(options);
@@ -177,6 +183,22 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
     }
     if (options.workers == 0) {
         std::cerr << "hookbot serve: --workers must be at least 1\n";
+        return 1;
+    }
+
+    bool github_router = false;
+    for (const std::string& router : options.routers) {
+        if (router != "github") {
+            std::cerr << "hookbot serve: unknown --router \"" << router << "\" (known: github)\n";
+            return 1;
+        }
+        github_router = true;
+    }
+    // R1: the router accepts only signed messages; without a secret it
+    // could route nothing, so refuse rather than run a router that drops all.
+    if (github_router && github_secret.empty()) {
+        std::cerr << "hookbot serve: --router github needs the GitHub secret: set "
+                     "HOOKBOT_GITHUB_SECRET or --github-secret\n";
         return 1;
     }
 
@@ -205,6 +227,9 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
             options.control_socket = default_control_socket(options.instance);
         }
 
+        // The secret reaches the acceptor through the environment, never argv
+        // (which every local user can read in /proc).
+        if (github_router) ::setenv("HOOKBOT_GITHUB_SECRET", github_secret.c_str(), 1);
         supervisor::block_signals();
         const auto bus = shm_ring::bus::create(options.instance, options.bus);
         auto control = handoff::listen_control_socket(options.control_socket);
@@ -216,6 +241,9 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
         config.acceptor_args = {"--instance", options.instance, "--token-hash",
                                 options.token_hash};
         hand_keys_to_acceptor(*keys, config.acceptor_args);
+        if (github_router) {
+            config.acceptor_args.insert(config.acceptor_args.end(), {"--router", "github"});
+        }
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};
@@ -235,6 +263,7 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
                                        tls->private_key});
         }
         log::info("listening on ", listening_on, " (port ", port, ")", tls ? " with TLS" : "",
+                  github_router ? ", GitHub router" : "",
                   ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");

@@ -287,11 +287,12 @@ class ServerCase:
     transport = None
     server_key = KEY
     server_args = ()
+    server_env = None  # extra environment variables of the server
 
     @classmethod
     def setUpClass(cls):
         cls.server = ConformanceServer(cls.transport, key=cls.server_key,
-                                       extra_args=cls.server_args)
+                                       extra_args=cls.server_args, env=cls.server_env)
         try:
             cls.server.__enter__()
         except BaseException as error:

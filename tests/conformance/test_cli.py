@@ -5,11 +5,20 @@ import os
 import re
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import unittest
 
-from conformance import KEY, Plain, ConformanceServer, bearer, http_request, token
+import asyncio
+
+import cases_router
+from conformance import (KEY, Plain, ConformanceServer, bearer, http_request, receive, subscribe,
+                         token)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "process"))
+from tls_pki import TestPKI, serve_args  # noqa: E402
 
 BIN_DIR = os.environ.get("HOOKBOT_BIN_DIR", "")
 TIMEOUT = 10
@@ -119,9 +128,21 @@ class ServeCommand(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("--token-hash", result.stderr)
 
-    @unittest.skip("the GitHub router (serve --router github) is not implemented yet")
     def test_C1_router_option(self):
-        pass
+        unknown = run([program("hookbot"), "serve", "--bind", "127.0.0.1:0", "--router", "gitlab"],
+                      HOOKBOT_KEY=KEY, HOOKBOT_GITHUB_SECRET="gh")
+        self.assertNotEqual(unknown.returncode, 0)
+        self.assertIn('unknown --router "gitlab"', unknown.stderr)
+        # R1: a router that can check no signature would route nothing.
+        no_secret = run([program("hookbot"), "serve", "--bind", "127.0.0.1:0", "--router",
+                         "github"], HOOKBOT_KEY=KEY)
+        self.assertNotEqual(no_secret.returncode, 0)
+        self.assertIn("HOOKBOT_GITHUB_SECRET", no_secret.stderr)
+        serve = self.serve([program("hookbot"), "--github-secret", "gh", "serve", "-b",
+                            "127.0.0.1:0", "--workers", "1", "--router", "github", "--router",
+                            "github"], HOOKBOT_KEY=KEY)
+        serve.wait_for_log(r"\(port \d+\), GitHub router")
+        serve.wait_for_log(r"hookbot-acceptor.*GitHub router on")
 
 
 URL_BASE = "http://127.0.0.1:18080"
@@ -256,9 +277,81 @@ class MakeTokens(unittest.TestCase):
 
 
 class RouteGitHubCommand(unittest.TestCase):
-    @unittest.skip("hookbot route-github (the GitHub router client) is not implemented yet")
-    def test_C3_route_github(self):
-        pass
+    """C3: `hookbot route-github` against a server without a router of its own."""
+
+    def start(self, argv, **env):
+        process = Serve(argv, environment(**env))
+        self.addCleanup(process.stop)
+        return process
+
+    def test_C3_needs_key_secret_and_websocket_url(self):
+        url = "ws://127.0.0.1:1/unsafe/sub/github.com/"
+        for argv, env, message in (
+                (["-u", url], {"HOOKBOT_GITHUB_SECRET": "gh"}, "HOOKBOT_KEY not set"),
+                (["-u", url], {"HOOKBOT_KEY": KEY}, "HOOKBOT_GITHUB_SECRET"),
+                (["-u", "http://h/x"], {"HOOKBOT_KEY": KEY, "HOOKBOT_GITHUB_SECRET": "g"}, "ws://"),
+                (["-u", url, "-H", "no colon"], {"HOOKBOT_KEY": KEY, "HOOKBOT_GITHUB_SECRET": "g"},
+                 "--header")):
+            result = run([program("hookbot"), "route-github", *argv], **env)
+            self.assertNotEqual(result.returncode, 0, argv)
+            self.assertIn(message, result.stderr)
+
+    def test_C3_route_github_publishes_signed_pushes(self):
+        self.check_route_github(Plain())
+
+    def test_C3_route_github_over_tls(self):
+        """wss:// to listen, https:// to publish, the server checked against
+        the CA that $SSL_CERT_FILE names."""
+        folder = tempfile.TemporaryDirectory(prefix="hookbot-c3-tls-")
+        self.addCleanup(folder.cleanup)
+        pki = TestPKI(folder.name)
+        cert, key = pki.server_certificate("server")
+
+        class TLS(Plain):
+            http_scheme, ws_scheme = "https", "wss"
+
+            def client_ssl_context(self):
+                return pki.client_context()
+
+        self.check_route_github(TLS(), serve_args(cert, key), SSL_CERT_FILE=pki.ca_cert)
+
+    def check_route_github(self, transport, serve_extra=(), **router_env):
+        serve = self.start([program("hookbot"), "serve", "-b", "127.0.0.1:0", "--workers", "1",
+                            *serve_extra], HOOKBOT_KEY=KEY)
+        port = int(serve.wait_for_log(r"\(port (\d+)\)").group(1))
+        serve.wait_for_log(r"worker joined")
+        server = ConformanceServer(transport)
+        server.port = port
+        monitor = "/unsafe/sub/github.com/"
+        router = self.start(
+            [program("hookbot"), "route-github", "--monitor-url",
+             f"{transport.ws_scheme}://{token(monitor)}@127.0.0.1:{port}{monitor}",
+             "-H", "X-Test: c3"],
+            HOOKBOT_KEY=KEY, HOOKBOT_GITHUB_SECRET=cases_router.SECRET, **router_env)
+        router.wait_for_log(r"subscribed to 127\.0\.0\.1:\d+/unsafe/sub/github\.com/")
+
+        def deliver(payload, **options):
+            headers = cases_router.github_headers(payload, **options)
+            answer = server.exchange(http_request(
+                "POST", "/unsafe/pub/github.com/c3?extra-metadata=github", headers, payload))
+            self.assertEqual(answer.status, 200, answer)
+
+        async def check():
+            ws = await subscribe(server, "/sub/github.com/repo/c3/hello/branch/main")
+            # Routed in order: were the badly signed one routed, it would come first.
+            deliver(cases_router.push_payload("c3/hello", after="bad"), signature="sha256=00")
+            deliver(cases_router.push_payload("c3/hello", after="good"))
+            got = await receive(ws)
+            await ws.close()
+            return got
+
+        self.assertEqual(asyncio.run(check()),
+                         cases_router.summary("main", "c3/hello", "good", "mona"))
+        router.wait_for_log(r"rejected a message on \"/unsafe/github\.com/c3\": signature wrong")
+        router.wait_for_log(r"routed a push to \"github\.com/repo/c3/hello/branch/main\"")
+        router.stop()
+        self.assertEqual(router.process.returncode, 0)
+        router.wait_for_log(r"stopped after 2 messages: 1 routed, 0 failed to publish, 1 rejected")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import tempfile
 import unittest
 
 import cases_details
+import cases_router
 import cases_rules
 from conformance import Plain, instantiate
 
@@ -44,7 +45,7 @@ class TLS(Plain):
         return self._files().client_context()
 
 
-instantiate(cases_rules.CASES + cases_details.CASES, TLS(), globals(), "TLS")
+instantiate(cases_rules.CASES + cases_details.CASES + cases_router.CASES, TLS(), globals(), "TLS")
 
 
 if __name__ == "__main__":
