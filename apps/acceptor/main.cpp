@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "blob_sweeper.hpp"
 #include "forwarded_requests.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
@@ -75,6 +76,7 @@ int serve(const acceptor_options& options) {
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
     publish_handler publisher(bus, workers);
+    blob_sweeper sweeper(ioc, publisher);
     auto state = std::make_shared<shared_state>(shared_state{
         limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
@@ -91,6 +93,7 @@ int serve(const acceptor_options& options) {
                      ioc);
 
     workers.start();
+    sweeper.start();
     if (server) {
         server->run();
         log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,

@@ -24,6 +24,9 @@ class publish_handler {
     responses::response publish(const publish_plan& plan, const boost::beast::http::fields& headers,
                                 std::string_view body);
 
+    // Unlinks the large-body blobs every worker has read (bus_writer).
+    void release_read_blobs() noexcept { writer_.release_read_blobs(); }
+
   private:
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
