@@ -7,7 +7,9 @@ the bounds below while ten such bodies go through, and the blobs that carry
 them in /dev/shm never exceed the blob budget and are all gone once read.
 """
 import asyncio
+import base64
 import hashlib
+import json
 import os
 import re
 import socket
@@ -155,6 +157,29 @@ class LargeBodies(unittest.TestCase):
     def test_25_mib_bodies_reach_every_subscriber_within_bounded_memory(self):
         with Server(workers=2) as server:
             self.run_async(publish_large_bodies(self, server, PUBLISHES, WORKER_PEAK_BOUND))
+
+    def test_a_25_mib_webhook_in_its_github_envelope(self):
+        """?extra-metadata=github makes the body a third larger (base64): it
+        must still go through with the default blob budget."""
+        async def scenario(server):
+            ws = await subscribe(server, "large/github")
+            body = os.urandom(MAX_BODY)
+            path = "/pub/large/github?extra-metadata=github"
+            headers = dict(bearer("/pub/large/github"), **{"X-GitHub-Event": "push"})
+            connection = server.http_connection(timeout=60)
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            self.assertEqual((response.status, response.read()), (200, b"OK\n"))
+            connection.close()
+            (message,) = await receive_n(ws, 1, 60)
+            envelope = json.loads(message)
+            self.assertEqual(envelope["Event"], "push")
+            self.assertEqual(base64.b64decode(envelope["Payload"]), body)
+            print(f"\n  a {MAX_BODY}-byte body arrived in a {len(message)}-byte envelope")
+            await ws.close()
+
+        with Server(workers=1) as server:
+            self.run_async(scenario(server))
 
     def test_one_byte_over_25_mib_gets_413(self):
         with Server(workers=1) as server:
