@@ -125,11 +125,13 @@ TEST_CASE("create validates its options with a clear message") {
     CHECK_THROWS_AS((void)bus::create("", small_options()), std::invalid_argument);
     // The largest valid body for a ring: header + max topic + body = ring / 4.
     const std::uint64_t fits = (128 << 10) / 4 - 40 - layout::max_topic_bytes;
-    CHECK_NOTHROW((void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits; })));
+    CHECK_NOTHROW(
+        (void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits; })));
     CHECK_THROWS_AS(
         (void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits + 1; })),
         std::invalid_argument);
-    CHECK(layout::max_record_bytes(bus_options{}.max_inline_body_bytes) * 4 <= bus_options{}.ring_bytes);
+    CHECK(layout::max_record_bytes(bus_options{}.max_inline_body_bytes) * 4 <=
+          bus_options{}.ring_bytes);
 }
 
 TEST_CASE("shard_of is a stable hash of the topic") {

@@ -1,6 +1,5 @@
 #include "blob_store.hpp"
 
-
 #include <algorithm>
 #include <filesystem>
 #include <limits>

@@ -72,9 +72,9 @@ void check_rings_segment(const shm_segment& rings) {
         bad_segment(rings, "layout version " + std::to_string(header.layout_version) +
                                ", this program reads version " +
                                std::to_string(layout::layout_version));
-    const bus_options options{header.shard_count,         header.ring_bytes,
-                              header.max_body_bytes,      header.max_inline_body_bytes,
-                              header.blob_budget_bytes,   1};
+    const bus_options options{header.shard_count,       header.ring_bytes,
+                              header.max_body_bytes,    header.max_inline_body_bytes,
+                              header.blob_budget_bytes, 1};
     try {
         check_options(options);
     } catch (const std::invalid_argument& error) {

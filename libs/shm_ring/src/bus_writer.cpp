@@ -50,9 +50,13 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
 bus_writer::bus_writer(bus_writer&&) noexcept = default;
 bus_writer::~bus_writer() = default;
 
-void bus_writer::release_read_blobs() noexcept { state_->blobs->release_read(); }
+void bus_writer::release_read_blobs() noexcept {
+    state_->blobs->release_read();
+}
 
-std::uint64_t bus_writer::blob_bytes_held() const noexcept { return state_->blobs->held_bytes(); }
+std::uint64_t bus_writer::blob_bytes_held() const noexcept {
+    return state_->blobs->held_bytes();
+}
 
 std::optional<bus_writer::appended> bus_writer::append(std::string_view topic,
                                                        std::string_view body, std::uint32_t flags) {

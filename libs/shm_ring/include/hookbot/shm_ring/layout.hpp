@@ -117,7 +117,7 @@ struct bus_header {
     std::uint64_t max_body_bytes;  // the largest publish body (inline or blob)
     std::uint32_t max_topic_bytes;
     std::uint32_t record_header_bytes;
-    std::uint64_t ring_stride;  // ring_header + ring_bytes
+    std::uint64_t ring_stride;            // ring_header + ring_bytes
     std::uint64_t max_inline_body_bytes;  // larger bodies go to blobs
     std::uint64_t blob_budget_bytes;      // the blobs' total, at most
     std::byte reserved[56];
