@@ -71,9 +71,10 @@ class forwarded_answer {
         if (request_.body_too_large || request_.body_bytes > state_.limits.max_body_bytes) {
             return respond(responses::payload_too_large(), true);
         }
-        std::optional<std::string> from_memfd;
+        std::optional<handoff::mapped_sealed_body> from_memfd;
         if (request_.body_in_memfd) {
-            from_memfd = handoff::read_sealed_body(body_fd.get(), request_.body_bytes);
+            // Mapped, not copied: up to 25 MiB that go on into a blob.
+            from_memfd = handoff::map_sealed_body(body_fd.get(), request_.body_bytes);
             if (!from_memfd) {
                 log::warning("forwarded request ", request_.id,
                              ": its body's memfd is not sealed or not ", request_.body_bytes,
@@ -81,7 +82,7 @@ class forwarded_answer {
                 return respond(responses::publish_unavailable(), true);
             }
         }
-        const std::string& body = from_memfd ? *from_memfd : request_.body;
+        const std::string_view body = from_memfd ? from_memfd->bytes() : request_.body;
         return respond(state_.publisher.publish(plan, parser_.get().base(), body), false);
     }
 

@@ -127,8 +127,11 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     if (is_parse_error(ec)) return send(responses::malformed_request(), true);
     if (ec) return fail(ec, "read request body");
     if (!body_parser_->is_done()) return do_read_body();
-    const auto& request = body_parser_->get();
-    send(state_->publisher.publish(publishing_, request.base(), request.body()));
+    auto& request = body_parser_->get();
+    auto answer = state_->publisher.publish(publishing_, request.base(), request.body());
+    // Up to 25 MiB: not kept for the life of a keep-alive connection.
+    std::string().swap(request.body());
+    send(std::move(answer));
 }
 
 void http_session::hand_off(const subscribe_plan& plan) {

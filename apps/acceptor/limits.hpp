@@ -11,8 +11,8 @@ struct session_limits {
     // Request line plus header fields. 16 KiB leaves room for the 8 KiB topics
     // PROTOCOL.md D3 tests, with credentials and the usual headers.
     std::uint32_t max_header_bytes = 16 * 1024;
-    // Largest publish body; main.cpp caps it at the bus's largest record.
-    std::uint64_t max_body_bytes = 4u << 20;
+    // Largest publish body; main.cpp caps it at the bus's largest body.
+    std::uint64_t max_body_bytes = 25u << 20;
     // A request head must arrive within this time, and a body must not pause
     // longer than this between two reads.
     std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "blob_sweeper.hpp"
 #include "forwarded_requests.hpp"
 #include "github_routing.hpp"
 #include "hookbot/posix/log.hpp"
@@ -95,6 +96,7 @@ int serve(const acceptor_options& options) {
         github.emplace(secret);
     }
     publish_handler publisher(bus, workers, github ? &*github : nullptr);
+    blob_sweeper sweeper(ioc, publisher);
     auto state = std::make_shared<shared_state>(shared_state{
         limits, std::move(*verifier), publisher, workers, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
@@ -116,6 +118,7 @@ int serve(const acceptor_options& options) {
                      options.shutdown_timeout, ioc);
 
     workers.start();
+    sweeper.start();
     if (server) {
         server->run();
         log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,

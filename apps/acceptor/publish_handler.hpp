@@ -26,6 +26,9 @@ class publish_handler {
     responses::response publish(const publish_plan& plan, const boost::beast::http::fields& headers,
                                 std::string_view body);
 
+    // Unlinks the large-body blobs every worker has read (bus_writer).
+    void release_read_blobs() noexcept { writer_.release_read_blobs(); }
+
   private:
     void route_github(std::string_view topic, std::string_view body);
 

@@ -35,7 +35,10 @@ bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
       // Asio closes what it owns; the doorbell keeps its own descriptor.
       bell_(ioc, dup_for_asio(doorbell_.fd())),
       slot_(slot),
-      registry_(registry) {}
+      registry_(registry) {
+    // Blobs committed before this reader started are not ours to wait for.
+    slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
+}
 
 void bus_tailer::start() {
     stopped_ = false;
@@ -88,7 +91,10 @@ void bus_tailer::on_doorbell(const boost::system::error_code& ec) {
 
 bool bus_tailer::deliver_next() {
     const std::optional<shm_ring::record_view> record = reader_.next();
-    slot_.lapped.store(reader_.lapped_records(), std::memory_order_relaxed);
+    slot_.lapped.store(reader_.lapped_records() + reader_.lost_blobs(), std::memory_order_relaxed);
+    // A large body's blob is mapped now and is copied into the payloads
+    // below: the writer may unlink its name already.
+    slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
     if (!record) return false;
     registry_.find(record->topic, matches_);
     payload bare;

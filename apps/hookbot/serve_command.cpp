@@ -65,13 +65,22 @@ po::options_description describe(serve_options& o) {
         ("ring-bytes", po::value(&o.bus.ring_bytes)->default_value(o.bus.ring_bytes),
             "bytes per ring, a power of two")
         ("max-body", po::value(&o.bus.max_body_bytes)->default_value(o.bus.max_body_bytes),
-            "largest publish body in bytes (larger ones get 413)")
+            "largest publish body in bytes (larger ones get 413); default 25 MiB, GitHub's "
+            "largest webhook")
         ("queue-messages", po::value<std::size_t>()->notifier([&o](std::size_t n) {
             o.queue_messages = n; }),
             "most messages queued to one subscriber (default 1024); more are dropped and counted")
         ("queue-bytes", po::value<std::size_t>()->notifier([&o](std::size_t n) {
             o.queue_bytes = n; }),
             "most bytes queued to one subscriber (default 16 MiB)")
+        ("blob-threshold",
+            po::value(&o.bus.max_inline_body_bytes)->default_value(o.bus.max_inline_body_bytes),
+            "bodies larger than this many bytes travel in a shared-memory blob of their own, "
+            "not in a ring")
+        ("blob-budget",
+            po::value(&o.bus.blob_budget_bytes)->default_value(o.bus.blob_budget_bytes),
+            "bytes all blobs together may hold (at least twice --max-body); the oldest are "
+            "unlinked beyond it, and workers that had not read them count them lost")
         ("sslcrt,c", po::value(&o.sslcrt),
             "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
         ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")

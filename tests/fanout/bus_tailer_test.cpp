@@ -23,6 +23,7 @@ shm::bus_options small_bus() {
     o.shards = 2;
     o.ring_bytes = 1u << 17;
     o.max_body_bytes = 1u << 12;
+    o.max_inline_body_bytes = 1u << 12;
     o.worker_slots = 4;
     return o;
 }

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 
 #include "hookbot/handoff/channel.hpp"
@@ -19,6 +20,18 @@ TEST_CASE("a sealed body reads back byte for byte, and only at its exact length"
     CHECK_FALSE(read_sealed_body(fd.get(), body.size() - 1));
     CHECK_FALSE(read_sealed_body(fd.get(), body.size() + 1));
     CHECK(::write(fd.get(), "x", 1) == -1);  // sealed against writes
+}
+
+TEST_CASE("a sealed body maps read-only, without a copy, and outlives its descriptor") {
+    const std::string body(3 * 1024 * 1024 + 5, 'b');
+    std::optional<mapped_sealed_body> mapped;
+    {
+        const unique_fd fd = seal_body(body);
+        mapped = map_sealed_body(fd.get(), body.size());
+        CHECK_FALSE(map_sealed_body(fd.get(), body.size() - 1));
+    }
+    REQUIRE(mapped);
+    CHECK(mapped->bytes() == body);
 }
 
 TEST_CASE("an empty body seals and reads back") {

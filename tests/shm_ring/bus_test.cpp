@@ -22,6 +22,8 @@ bus_options small_options() {
     options.shards = 3;
     options.ring_bytes = 128 << 10;
     options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
+    options.blob_budget_bytes = 4096;
     options.worker_slots = 4;
     return options;
 }
@@ -113,7 +115,7 @@ TEST_CASE("create validates its options with a clear message") {
                          doctest::Contains("ring_bytes must be a power of two"),
                          std::invalid_argument);
     CHECK_THROWS_WITH_AS(
-        (void)bus::create(instance, with([](auto& o) { o.max_body_bytes = 16 << 10; })),
+        (void)bus::create(instance, with([](auto& o) { o.max_inline_body_bytes = 16 << 10; })),
         doctest::Contains("must fit 4 times"), std::invalid_argument);
     CHECK_THROWS_AS((void)bus::create(instance, with([](auto& o) { o.shards = 0; })),
                     std::invalid_argument);
@@ -123,11 +125,13 @@ TEST_CASE("create validates its options with a clear message") {
     CHECK_THROWS_AS((void)bus::create("", small_options()), std::invalid_argument);
     // The largest valid body for a ring: header + max topic + body = ring / 4.
     const std::uint64_t fits = (128 << 10) / 4 - 40 - layout::max_topic_bytes;
-    CHECK_NOTHROW((void)bus::create(instance, with([&](auto& o) { o.max_body_bytes = fits; })));
+    CHECK_NOTHROW(
+        (void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits; })));
     CHECK_THROWS_AS(
-        (void)bus::create(instance, with([&](auto& o) { o.max_body_bytes = fits + 1; })),
+        (void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits + 1; })),
         std::invalid_argument);
-    CHECK(layout::max_record_bytes(bus_options{}.max_body_bytes) * 4 <= bus_options{}.ring_bytes);
+    CHECK(layout::max_record_bytes(bus_options{}.max_inline_body_bytes) * 4 <=
+          bus_options{}.ring_bytes);
 }
 
 TEST_CASE("shard_of is a stable hash of the topic") {
@@ -153,12 +157,12 @@ TEST_CASE("a reader-mode bus maps the rings read-only and cannot be written") {
     CHECK(writer.append("t", "x"));
 }
 
-TEST_CASE("append refuses an oversize topic or body and writes nothing") {
+TEST_CASE("append refuses an oversize topic, or a body over the blob budget, and writes nothing") {
     test::bus_guard guard(test::unique_instance("oversize"));
     bus b = bus::create(guard.instance(), small_options());
     bus_writer writer(b);
     bus_reader reader(b);
-    CHECK_FALSE(writer.append("t", std::string(1025, 'x')));
+    CHECK_FALSE(writer.append("t", std::string(4097, 'x')));
     CHECK_FALSE(writer.append(std::string(layout::max_topic_bytes + 1, 't'), "x"));
     CHECK_FALSE(reader.has_pending());
     const auto biggest =

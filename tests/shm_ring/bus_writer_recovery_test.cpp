@@ -25,6 +25,7 @@ bus_options recovery_options() {
     options.shards = 2;
     options.ring_bytes = 128 << 10;
     options.max_body_bytes = 4096;
+    options.max_inline_body_bytes = 4096;
     options.worker_slots = 2;
     return options;
 }

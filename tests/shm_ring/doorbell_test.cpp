@@ -19,6 +19,7 @@ bus_options bell_options() {
     options.shards = 2;
     options.ring_bytes = 128 << 10;
     options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
     options.worker_slots = 2;
     return options;
 }

@@ -35,7 +35,7 @@ TEST_CASE("record sizes are header + topic + body, padded to 8") {
 
 TEST_CASE("the default options make a valid bus layout") {
     const bus_options defaults;
-    CHECK(layout::max_record_bytes(defaults.max_body_bytes) * 4 <= defaults.ring_bytes);
+    CHECK(layout::max_record_bytes(defaults.max_inline_body_bytes) * 4 <= defaults.ring_bytes);
     CHECK(layout::ring_data_offset(0, defaults.ring_bytes) == 128 + 384);
     CHECK(layout::ring_header_offset(1, defaults.ring_bytes) == 128 + 384 + defaults.ring_bytes);
     CHECK(layout::rings_segment_bytes(4, 4096) == 128 + 4 * (384 + 4096));
@@ -48,6 +48,7 @@ TEST_CASE("bus header and a record sit at the documented offsets") {
     options.shards = 2;
     options.ring_bytes = 128 << 10;
     options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
     bus writer_bus = bus::create(guard.instance(), options);
     bus_writer writer(writer_bus);
     const std::string topic = "a/b";
@@ -68,6 +69,8 @@ TEST_CASE("bus header and a record sit at the documented offsets") {
     CHECK(read_at<std::uint64_t>(base, 32) == options.max_body_bytes);
     CHECK(read_at<std::uint32_t>(base, 40) == layout::max_topic_bytes);
     CHECK(read_at<std::uint32_t>(base, 44) == 40);
+    CHECK(read_at<std::uint64_t>(base, 56) == options.max_inline_body_bytes);
+    CHECK(read_at<std::uint64_t>(base, 64) == options.blob_budget_bytes);
 
     const std::size_t ring = layout::ring_header_offset(appended->shard, options.ring_bytes);
     CHECK(read_at<std::uint64_t>(base, ring + 0) == 0);     // head

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 
 #include "hookbot/posix/error.hpp"
 
@@ -31,23 +32,39 @@ posix::unique_fd seal_body(std::string_view body) {
     return fd;
 }
 
-std::optional<std::string> read_sealed_body(int fd, std::uint64_t expected_bytes) {
+std::optional<mapped_sealed_body> map_sealed_body(int fd, std::uint64_t expected_bytes) {
     const int seals = ::fcntl(fd, F_GET_SEALS);
     if (seals == -1 || (seals & required_seals) != required_seals) return std::nullopt;
     struct stat info {};
     if (::fstat(fd, &info) == -1 || static_cast<std::uint64_t>(info.st_size) != expected_bytes) {
         return std::nullopt;
     }
-    std::string body(expected_bytes, '\0');
-    std::size_t done = 0;
-    while (done < body.size()) {
-        const ssize_t n =
-            ::pread(fd, body.data() + done, body.size() - done, static_cast<off_t>(done));
-        if (n == -1 && errno == EINTR) continue;
-        if (n <= 0) return std::nullopt;
-        done += static_cast<std::size_t>(n);
+    if (expected_bytes == 0) return mapped_sealed_body(nullptr, 0);
+    void* address = ::mmap(nullptr, expected_bytes, PROT_READ, MAP_SHARED, fd, 0);
+    if (address == MAP_FAILED) return std::nullopt;
+    return mapped_sealed_body(address, expected_bytes);
+}
+
+std::optional<std::string> read_sealed_body(int fd, std::uint64_t expected_bytes) {
+    const auto mapped = map_sealed_body(fd, expected_bytes);
+    if (!mapped) return std::nullopt;
+    return std::string(mapped->bytes());
+}
+
+mapped_sealed_body::mapped_sealed_body(mapped_sealed_body&& other) noexcept
+    : address_(std::exchange(other.address_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+mapped_sealed_body& mapped_sealed_body::operator=(mapped_sealed_body&& other) noexcept {
+    if (this != &other) {
+        if (address_ != nullptr) ::munmap(const_cast<void*>(address_), size_);
+        address_ = std::exchange(other.address_, nullptr);
+        size_ = std::exchange(other.size_, 0);
     }
-    return body;
+    return *this;
+}
+
+mapped_sealed_body::~mapped_sealed_body() {
+    if (address_ != nullptr) ::munmap(const_cast<void*>(address_), size_);
 }
 
 }  // namespace hookbot::handoff

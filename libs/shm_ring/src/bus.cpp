@@ -4,6 +4,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "blob_names.hpp"
 #include "bus_checks.hpp"
 #include "bus_mapping.hpp"
 #include "hookbot/shm_ring/layout.hpp"
@@ -36,6 +37,8 @@ void write_rings_header(detail::shm_segment& rings, const bus_options& options,
     header->max_topic_bytes = layout::max_topic_bytes;
     header->record_header_bytes = sizeof(layout::record_header);
     header->ring_stride = layout::ring_stride(options.ring_bytes);
+    header->max_inline_body_bytes = options.max_inline_body_bytes;
+    header->blob_budget_bytes = options.blob_budget_bytes;
     for (std::uint32_t shard = 0; shard < options.shards; ++shard)
         std::construct_at(reinterpret_cast<layout::ring_header*>(
             rings.data() + layout::ring_header_offset(shard, options.ring_bytes)));
@@ -79,7 +82,7 @@ bus bus::create(const std::string& instance, const bus_options& options) {
     write_rings_header(rings, options, epoch);
     write_control_header(control, options, epoch);
     return bus(
-        std::make_unique<mapping>(mapping{access::writer, std::move(rings), std::move(control)}));
+        std::make_unique<mapping>(mapping{instance, access::writer, std::move(rings), std::move(control)}));
 }
 
 bus bus::open(const std::string& instance, access mode) {
@@ -92,12 +95,14 @@ bus bus::open(const std::string& instance, access mode) {
     auto control = detail::shm_segment::open(control_name(instance), segment_mode::read_write);
     const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
     detail::check_control_segment(control, header.epoch);
-    return bus(std::make_unique<mapping>(mapping{mode, std::move(rings), std::move(control)}));
+    return bus(std::make_unique<mapping>(mapping{instance, mode, std::move(rings), std::move(control)}));
 }
 
 void bus::remove(const std::string& instance) noexcept {
     detail::shm_segment::remove(rings_name(instance));
     detail::shm_segment::remove(control_name(instance));
+    for (const detail::blob_name_parts& blob : detail::list_blobs(instance))
+        detail::remove_blob(blob.name);
 }
 
 bus::bus(std::unique_ptr<mapping> m) noexcept : mapping_(std::move(m)) {}
@@ -116,6 +121,15 @@ std::uint32_t bus::shard_of(std::string_view topic) const noexcept {
 }
 std::uint64_t bus::max_body_bytes() const noexcept {
     return mapping_->header().max_body_bytes;
+}
+std::uint64_t bus::max_inline_body_bytes() const noexcept {
+    return mapping_->header().max_inline_body_bytes;
+}
+std::uint64_t bus::blob_budget_bytes() const noexcept {
+    return mapping_->header().blob_budget_bytes;
+}
+const std::string& bus::instance() const noexcept {
+    return mapping_->instance;
 }
 std::uint64_t bus::ring_bytes() const noexcept {
     return mapping_->header().ring_bytes;

@@ -38,14 +38,26 @@ void check_options(const bus_options& options) {
                    std::to_string(layout::min_ring_bytes) + " to " +
                    std::to_string(layout::max_ring_bytes) + ", not " +
                    std::to_string(options.ring_bytes));
-    const std::uint64_t largest = layout::max_record_bytes(options.max_body_bytes);
-    if (options.max_body_bytes > options.ring_bytes ||
+    const std::uint64_t largest = layout::max_record_bytes(options.max_inline_body_bytes);
+    if (options.max_inline_body_bytes > options.ring_bytes ||
         largest > options.ring_bytes / layout::records_per_ring_min)
-        bad_option("max_body_bytes " + std::to_string(options.max_body_bytes) +
+        bad_option("max_inline_body_bytes " + std::to_string(options.max_inline_body_bytes) +
                    " is too big: a record (header, topic up to " +
                    std::to_string(layout::max_topic_bytes) + " bytes, body) must fit " +
                    std::to_string(layout::records_per_ring_min) + " times in ring_bytes " +
                    std::to_string(options.ring_bytes));
+    if (options.max_inline_body_bytes < sizeof(layout::blob_reference))
+        bad_option("max_inline_body_bytes must be at least " +
+                   std::to_string(sizeof(layout::blob_reference)) + " (a blob reference), not " +
+                   std::to_string(options.max_inline_body_bytes));
+    if (options.max_body_bytes > layout::largest_body_bytes)
+        bad_option("max_body_bytes must be at most " + std::to_string(layout::largest_body_bytes) +
+                   ", not " + std::to_string(options.max_body_bytes));
+    if (options.blob_budget_bytes / 2 < options.max_body_bytes)
+        bad_option("blob_budget_bytes " + std::to_string(options.blob_budget_bytes) +
+                   " must be at least twice max_body_bytes " +
+                   std::to_string(options.max_body_bytes) +
+                   " (a GitHub envelope of the largest body must fit)");
     if (options.worker_slots < 1 || options.worker_slots > layout::max_worker_slots)
         bad_option("worker_slots must be 1 to " + std::to_string(layout::max_worker_slots) +
                    ", not " + std::to_string(options.worker_slots));
@@ -60,7 +72,9 @@ void check_rings_segment(const shm_segment& rings) {
         bad_segment(rings, "layout version " + std::to_string(header.layout_version) +
                                ", this program reads version " +
                                std::to_string(layout::layout_version));
-    const bus_options options{header.shard_count, header.ring_bytes, header.max_body_bytes, 1};
+    const bus_options options{header.shard_count,       header.ring_bytes,
+                              header.max_body_bytes,    header.max_inline_body_bytes,
+                              header.blob_budget_bytes, 1};
     try {
         check_options(options);
     } catch (const std::invalid_argument& error) {

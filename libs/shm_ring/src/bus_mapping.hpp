@@ -11,6 +11,7 @@ namespace hookbot::shm_ring {
 
 // Both segments of a bus, mapped, with the header values already validated.
 struct bus::mapping {
+    std::string instance;
     bus::access mode;
     detail::shm_segment rings;
     detail::shm_segment control;
@@ -32,7 +33,7 @@ struct bus::mapping {
                                                    layout::ring_header_offset(shard, h.ring_bytes)),
             rings.data() + layout::ring_data_offset(shard, h.ring_bytes),
             h.ring_bytes,
-            layout::max_record_bytes(h.max_body_bytes),
+            layout::max_record_bytes(h.max_inline_body_bytes),
         };
     }
     [[nodiscard]] const_ring_span const_ring(std::uint32_t shard) const noexcept {

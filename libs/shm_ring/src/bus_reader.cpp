@@ -1,7 +1,11 @@
 #include "hookbot/shm_ring/bus_reader.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
+#include "blob_file.hpp"
+#include "blob_names.hpp"
 #include "bus_mapping.hpp"
 #include "hookbot/shm_ring/ring_reader.hpp"
 
@@ -10,6 +14,26 @@ namespace hookbot::shm_ring {
 struct bus_reader::state {
     std::vector<ring_reader> rings;
     std::uint64_t last_bus_seq = 0;
+    std::string instance;
+    std::uint64_t epoch = 0;
+    std::optional<detail::mapped_blob> blob;  // the body of the last blob record returned
+    std::uint64_t lost_blobs = 0;
+
+    // Points `record`'s body at its blob, mapped; false when the blob is gone
+    // (or does not match its reference), which costs the record.
+    bool resolve_blob(record_view& record) {
+        blob.reset();
+        layout::blob_reference reference{};
+        if (record.body.size() != sizeof reference) return false;
+        std::memcpy(&reference, record.body.data(), sizeof reference);
+        if (reference.epoch != epoch) return false;
+        blob = detail::mapped_blob::open(detail::blob_name(instance, epoch, record.bus_seq),
+                                         reference.blob_bytes);
+        if (!blob) return false;
+        record.body = blob->bytes();
+        record.flags &= ~layout::record_flag_blob;
+        return true;
+    }
 
     // The shard whose next record has the smallest bus_seq, or nullptr.
     ring_reader* oldest() {
@@ -29,25 +53,44 @@ struct bus_reader::state {
 bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
     const bus::mapping& mapped = source.mapped();
     state_->rings.reserve(mapped.shard_count());
-    for (std::uint32_t shard = 0; shard < mapped.shard_count(); ++shard)
+    for (std::uint32_t shard = 0; shard < mapped.shard_count(); ++shard) {
         state_->rings.emplace_back(mapped.const_ring(shard), shard);
+        state_->last_bus_seq = std::max(state_->last_bus_seq, state_->rings.back().start_bus_seq());
+    }
+    state_->instance = mapped.instance;
+    state_->epoch = source.epoch();
 }
 
 bus_reader::bus_reader(bus_reader&&) noexcept = default;
 bus_reader::~bus_reader() = default;
 
 std::optional<record_view> bus_reader::next() {
-    ring_reader* chosen = state_->oldest();
-    if (chosen == nullptr) return std::nullopt;
-    if (chosen->peek()->bus_seq != state_->last_bus_seq + 1) {
-        // Maybe a smaller bus_seq sits in a shard that looked empty before the
-        // acquire that showed this one: look once more, tails re-loaded.
-        chosen = state_->oldest();
+    for (;;) {
+        ring_reader* chosen = state_->oldest();
+        if (chosen == nullptr) return std::nullopt;
+        if (chosen->peek()->bus_seq != state_->last_bus_seq + 1) {
+            // Maybe a smaller bus_seq sits in a shard that looked empty before the
+            // acquire that showed this one: look once more, tails re-loaded.
+            chosen = state_->oldest();
+        }
+        record_view record = *chosen->peek();
+        chosen->take();
+        state_->last_bus_seq = record.bus_seq;
+        if ((record.flags & layout::record_flag_blob) == 0) {
+            state_->blob.reset();
+            return record;
+        }
+        if (state_->resolve_blob(record)) return record;
+        ++state_->lost_blobs;  // the writer needed its room before we came
     }
-    const record_view record = *chosen->peek();
-    chosen->take();
-    state_->last_bus_seq = record.bus_seq;
-    return record;
+}
+
+std::uint64_t bus_reader::last_bus_seq() const noexcept {
+    return state_->last_bus_seq;
+}
+
+std::uint64_t bus_reader::lost_blobs() const noexcept {
+    return state_->lost_blobs;
 }
 
 bool bus_reader::has_pending() const noexcept {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "blob_store.hpp"
 #include "bus_mapping.hpp"
 #include "hookbot/shm_ring/ring_writer.hpp"
 
@@ -13,7 +14,21 @@ struct bus_writer::state {
     bus* target;
     std::vector<ring_writer> rings;
     std::uint64_t next_bus_seq = 1;
-    std::uint64_t max_body_bytes;
+    std::uint64_t max_inline_body_bytes;
+    std::optional<detail::blob_store> blobs;
+
+    void append_blob(std::uint32_t shard, std::string_view topic, std::string_view body,
+                     std::uint32_t flags, std::uint64_t bus_seq) {
+        const layout::blob_reference reference = blobs->write(bus_seq, body);
+        try {
+            rings[shard].append(topic,
+                                {reinterpret_cast<const char*>(&reference), sizeof reference},
+                                flags | layout::record_flag_blob, bus_seq);
+        } catch (...) {
+            blobs->discard_newest();
+            throw;
+        }
+    }
 };
 
 bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
@@ -21,7 +36,7 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
     if (mapped.mode != bus::access::writer)
         throw std::logic_error("bus_writer needs a bus opened for writing");
     state_->target = &target;
-    state_->max_body_bytes = target.max_body_bytes();
+    state_->max_inline_body_bytes = target.max_inline_body_bytes();
     std::uint64_t last_bus_seq = 0;
     for (std::uint32_t shard = 0; shard < mapped.shard_count(); ++shard) {
         state_->rings.emplace_back(mapped.ring(shard));
@@ -29,18 +44,33 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
     }
     // The newest record of all is the last of its ring, which keeps it.
     state_->next_bus_seq = last_bus_seq + 1;
+    state_->blobs.emplace(target, state_->next_bus_seq);
 }
 
 bus_writer::bus_writer(bus_writer&&) noexcept = default;
 bus_writer::~bus_writer() = default;
 
+void bus_writer::release_read_blobs() noexcept {
+    state_->blobs->release_read();
+}
+
+std::uint64_t bus_writer::blob_bytes_held() const noexcept {
+    return state_->blobs->held_bytes();
+}
+
 std::optional<bus_writer::appended> bus_writer::append(std::string_view topic,
                                                        std::string_view body, std::uint32_t flags) {
-    if (topic.size() > layout::max_topic_bytes || body.size() > state_->max_body_bytes)
+    if (topic.size() > layout::max_topic_bytes || !state_->blobs->fits(body.size()))
         return std::nullopt;
+    // The writer's own flag: a publisher's flags never say "blob".
+    flags &= ~layout::record_flag_blob;
     const std::uint32_t shard = state_->target->shard_of(topic);
     const std::uint64_t bus_seq = state_->next_bus_seq;
-    state_->rings[shard].append(topic, body, flags, bus_seq);
+    if (body.size() > state_->max_inline_body_bytes) {
+        state_->append_blob(shard, topic, body, flags, bus_seq);
+    } else {
+        state_->rings[shard].append(topic, body, flags, bus_seq);
+    }
     ++state_->next_bus_seq;
     return appended{bus_seq, shard};
 }

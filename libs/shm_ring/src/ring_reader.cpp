@@ -25,6 +25,7 @@ ring_reader::ring_reader(const_ring_span ring, std::uint32_t shard)
     const detail::ring_end end = detail::find_end(ring_);
     position_ = end.tail;
     expected_ring_seq_ = end.next_ring_seq;
+    start_bus_seq_ = end.last_bus_seq;
 }
 
 const record_view* ring_reader::peek() {

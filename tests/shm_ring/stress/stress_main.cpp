@@ -36,6 +36,7 @@ bus create_bus(const stress_config& config) {
     options.shards = config.shards;
     options.ring_bytes = config.ring_bytes;
     options.max_body_bytes = body_header_bytes + max_payload_bytes;
+    options.max_inline_body_bytes = body_header_bytes + max_payload_bytes;
     options.worker_slots = config.readers;
     return bus::create(config.instance, options);
 }

@@ -15,14 +15,26 @@
 //   "hookbot.<instance>.control"  worker slots (pid, doorbell flag, counters).
 //                                 Everyone maps it read-write; it holds nothing
 //                                 a reader trusts for message data.
+//   "hookbot.<instance>.blob.<epoch>.<bus_seq>"
+//                                 one per large body (see layout.hpp), so that
+//                                 a 25 MiB webhook needs no 100 MiB ring and
+//                                 memory follows what is in flight.
 namespace hookbot::shm_ring {
 
 struct bus_options {
     std::uint32_t shards = 4;
     std::uint64_t ring_bytes = 16u << 20;     // per shard; a power of two
-    // The largest record (header + a topic of up to layout::max_topic_bytes +
-    // this body) fits 4 times in a ring: 4 MiB - 32 KiB with 16 MiB rings.
-    std::uint64_t max_body_bytes = (4u << 20) - (32u << 10);
+    // The largest publish body: 25 MiB, GitHub's cap on a webhook payload.
+    std::uint64_t max_body_bytes = 25u << 20;
+    // Bodies up to this size travel inside a ring record; larger ones in a
+    // blob of their own. The largest record (header + a topic of up to
+    // layout::max_topic_bytes + this body) must fit 4 times in a ring.
+    std::uint64_t max_inline_body_bytes = 64u << 10;
+    // The blobs' total size at most: the writer unlinks the oldest beyond it
+    // (a reader that has not read them yet counts them lost). At least twice
+    // max_body_bytes, so that a GitHub envelope (base64) of the largest body
+    // fits. 128 MiB: three enveloped 25 MiB webhooks in flight.
+    std::uint64_t blob_budget_bytes = 128u << 20;
     std::uint32_t worker_slots = 64;
 };
 
@@ -34,7 +46,9 @@ struct worker_slot {
     std::atomic<std::uint64_t> subscribers{0}; // live subscribers
     std::atomic<std::uint64_t> delivered{0};   // messages queued to subscribers
     std::atomic<std::uint64_t> dropped{0};     // messages dropped for slow subscribers
-    std::atomic<std::uint64_t> lapped{0};      // records lost to lapping
+    std::atomic<std::uint64_t> lapped{0};      // records lost: lapped, or their blob gone
+    // Every blob record up to this bus_seq is read: the writer may unlink it.
+    std::atomic<std::uint64_t> blob_read_bus_seq{0};
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
@@ -48,7 +62,7 @@ public:
     // Maps an existing bus. Throws std::runtime_error naming the segment when
     // it is missing, or its magic or layout version do not match.
     static bus open(const std::string& instance, access mode);
-    // Unlinks both segments; mappings stay valid until unmapped.
+    // Unlinks both segments and every blob; mappings stay valid until unmapped.
     static void remove(const std::string& instance) noexcept;
 
     bus(bus&&) noexcept;
@@ -60,6 +74,9 @@ public:
     // A stable hash of the topic (same in every process and release).
     [[nodiscard]] std::uint32_t shard_of(std::string_view topic) const noexcept;
     [[nodiscard]] std::uint64_t max_body_bytes() const noexcept;
+    [[nodiscard]] std::uint64_t max_inline_body_bytes() const noexcept;
+    [[nodiscard]] std::uint64_t blob_budget_bytes() const noexcept;
+    [[nodiscard]] const std::string& instance() const noexcept;
     [[nodiscard]] std::uint64_t ring_bytes() const noexcept;
     [[nodiscard]] std::uint32_t worker_slot_count() const noexcept;
     [[nodiscard]] worker_slot& slot(std::uint32_t index) const;

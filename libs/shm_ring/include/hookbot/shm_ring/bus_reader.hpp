@@ -32,7 +32,9 @@ public:
     ~bus_reader();
 
     // The next committed record, or nullopt when none is ready. The views stay
-    // valid until the next call.
+    // valid until the next call. A large body is read where it lies, in its
+    // blob mapped read-only; a record whose blob is already gone is skipped and
+    // counted in lost_blobs().
     std::optional<record_view> next();
 
     // True when some shard has a committed record this reader has not read.
@@ -41,6 +43,13 @@ public:
     // Records lost to lapping, all shards together. Every gap in a shard's
     // ring_seq this reader returned is counted here exactly.
     [[nodiscard]] std::uint64_t lapped_records() const noexcept;
+    // Records skipped because the writer had unlinked their blob.
+    [[nodiscard]] std::uint64_t lost_blobs() const noexcept;
+
+    // bus_seq of the last record returned or skipped (at first: the last one
+    // committed before this reader started). The worker publishes it in its
+    // slot's blob_read_bus_seq, so that the writer can unlink what it read.
+    [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;
 
 private:
     struct state;

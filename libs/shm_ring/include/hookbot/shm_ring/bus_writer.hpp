@@ -25,10 +25,17 @@ public:
     };
 
     // Appends one record to the topic's shard and commits it with one release
-    // store. Returns nullopt, writing nothing, when topic + body exceed the
-    // bus's largest record.
+    // store. A body larger than the bus's max_inline_body_bytes goes to a blob
+    // first (layout.hpp), which the record names. Returns nullopt, writing
+    // nothing, when the topic is too long or the body exceeds the blob budget.
+    // Throws std::system_error when a blob cannot be made (/dev/shm full).
     std::optional<appended> append(std::string_view topic, std::string_view body,
                                    std::uint32_t flags = 0);
+
+    // Unlinks the blobs every live worker has read. append() does it too; an
+    // idle writer calls this now and then so that memory follows readers.
+    void release_read_blobs() noexcept;
+    [[nodiscard]] std::uint64_t blob_bytes_held() const noexcept;
 
 private:
     struct state;

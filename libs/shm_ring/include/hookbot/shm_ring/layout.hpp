@@ -18,7 +18,8 @@
 //    +---------------------------------------------------------------+
 //    | bus_header: magic · layout_version · shard_count · epoch ·    |
 //    |             ring_bytes · max_body_bytes · max_topic_bytes ·   |
-//    |             record_header_bytes · ring_stride                 |
+//    |             record_header_bytes · ring_stride ·               |
+//    |             max_inline_body_bytes · blob_budget_bytes         |
 //    +---------------------------------------------------------------+ 128
 //    | ring 0 | ring_header (384 bytes, one field per 128 bytes)     |
 //    |        |   +0    head         oldest intact record            |
@@ -53,6 +54,24 @@
 //           data area, written when the next record would not fit there. Only
 //           its first 8 bytes (length, type) are meaningful, so it may be as
 //           short as 8 bytes.
+//   flags   the publisher's flags, and record_flag_blob: the body is then a
+//           blob_reference, and the message's bytes are in a blob segment.
+//
+// Segment "hookbot.<instance>.blob.<epoch, 16 hex digits>.<bus_seq>", one per
+// message whose body is larger than max_inline_body_bytes: exactly the body's
+// bytes, nothing else. The writer creates it under that name, writes it, makes
+// it read-only and only then commits the record that refers to it, so a blob
+// a committed record names is never written again; a dead writer's unfinished
+// blob is named after a bus_seq no committed record carries (the next writer
+// removes it). The writer unlinks a blob once every worker's
+// blob_read_bus_seq has passed it, or, oldest first, when the blobs' total
+// would exceed blob_budget_bytes. A reader that finds it gone counts the
+// message as lost.
+//
+//    0                  8                  16
+//    +------------------+------------------+
+//    | blob_bytes       | epoch            |   blob_reference: a blob
+//    +------------------+------------------+   record's body
 //
 // Segment "hookbot.<instance>.control": everyone maps it read-write.
 //
@@ -62,11 +81,14 @@
 //    | layout_version · slot count ·  | worker_slot| (64 bytes  |
 //    | epoch (= the rings' epoch)     | + padding  |  each)     |
 //    +--------------------------------+------------+------------+----
+//
+//   A worker_slot: pid · sleeping · subscribers · delivered · dropped ·
+//   lapped · blob_read_bus_seq (every blob up to this bus_seq is read).
 namespace hookbot::shm_ring::layout {
 
 inline constexpr std::uint64_t rings_magic = 0x317375626b6f6f68ULL;    // "hookbus1" LE
 inline constexpr std::uint64_t control_magic = 0x316c74636b6f6f68ULL;  // "hookctl1" LE
-inline constexpr std::uint32_t layout_version = 1;
+inline constexpr std::uint32_t layout_version = 2;
 
 inline constexpr std::size_t cache_line = 64;
 // Fields written by different parties sit this far apart: two cache lines, so
@@ -80,6 +102,8 @@ inline constexpr std::uint64_t min_ring_bytes = 4096;
 inline constexpr std::uint64_t max_ring_bytes = std::uint64_t{1} << 30;
 // The largest topic a record may carry; part of every record-size limit.
 inline constexpr std::uint32_t max_topic_bytes = 16u << 10;
+// The largest body, inline or in a blob (a record's body_length is 32 bits).
+inline constexpr std::uint64_t largest_body_bytes = 1u << 30;
 // The largest record fits this many times in a ring (keeps a reader's slack,
 // and guarantees a padding record plus the record after it fit in one ring).
 inline constexpr std::uint64_t records_per_ring_min = 4;
@@ -90,11 +114,13 @@ struct bus_header {
     std::uint32_t shard_count;
     std::uint64_t epoch;
     std::uint64_t ring_bytes;
-    std::uint64_t max_body_bytes;
+    std::uint64_t max_body_bytes;  // the largest publish body (inline or blob)
     std::uint32_t max_topic_bytes;
     std::uint32_t record_header_bytes;
-    std::uint64_t ring_stride;  // ring_header + ring_bytes
-    std::byte reserved[72];
+    std::uint64_t ring_stride;            // ring_header + ring_bytes
+    std::uint64_t max_inline_body_bytes;  // larger bodies go to blobs
+    std::uint64_t blob_budget_bytes;      // the blobs' total, at most
+    std::byte reserved[56];
 };
 
 struct ring_header {
@@ -116,6 +142,15 @@ struct alignas(cache_line) padded_worker_slot {
 };
 
 enum class record_type : std::uint32_t { message = 1, padding = 2 };
+
+// In record_header::flags: the body is a blob_reference. The highest bit, far
+// from the flags publishers pass through.
+inline constexpr std::uint32_t record_flag_blob = 1u << 31;
+
+struct blob_reference {
+    std::uint64_t blob_bytes;  // the message body's length, the blob's size
+    std::uint64_t epoch;       // the bus epoch, also part of the blob's name
+};
 
 struct record_header {
     std::uint32_t length;
@@ -180,6 +215,8 @@ static_assert(offsetof(bus_header, max_body_bytes) == 32);
 static_assert(offsetof(bus_header, max_topic_bytes) == 40);
 static_assert(offsetof(bus_header, record_header_bytes) == 44);
 static_assert(offsetof(bus_header, ring_stride) == 48);
+static_assert(offsetof(bus_header, max_inline_body_bytes) == 56);
+static_assert(offsetof(bus_header, blob_budget_bytes) == 64);
 static_assert(sizeof(bus_header) == 128);
 
 static_assert(std::is_standard_layout_v<ring_header>);
@@ -203,6 +240,7 @@ static_assert(offsetof(worker_slot, subscribers) == 8);
 static_assert(offsetof(worker_slot, delivered) == 16);
 static_assert(offsetof(worker_slot, dropped) == 24);
 static_assert(offsetof(worker_slot, lapped) == 32);
+static_assert(offsetof(worker_slot, blob_read_bus_seq) == 40);
 static_assert(sizeof(padded_worker_slot) == 64);
 
 static_assert(std::is_trivially_copyable_v<record_header>);
@@ -218,5 +256,10 @@ static_assert(offsetof(record_header, bus_seq) == 32);
 static_assert(sizeof(record_header) == 40);
 static_assert(sizeof(record_header) % record_alignment == 0);
 static_assert(record_prefix_bytes == offsetof(record_header, flags));
+
+static_assert(std::is_trivially_copyable_v<blob_reference>);
+static_assert(offsetof(blob_reference, blob_bytes) == 0);
+static_assert(offsetof(blob_reference, epoch) == 8);
+static_assert(sizeof(blob_reference) == 16);
 
 }  // namespace hookbot::shm_ring::layout

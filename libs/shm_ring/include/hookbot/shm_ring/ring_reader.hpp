@@ -32,6 +32,8 @@ class ring_reader {
     [[nodiscard]] bool has_pending() const noexcept;
     [[nodiscard]] std::uint64_t lapped_records() const noexcept { return lapped_; }
     [[nodiscard]] std::uint64_t position() const noexcept { return position_; }
+    // bus_seq of the last record before where this reader started (0: none).
+    [[nodiscard]] std::uint64_t start_bus_seq() const noexcept { return start_bus_seq_; }
     // Copies thrown away because the writer was overwriting them (a measure
     // of how close to the writer this reader runs).
     [[nodiscard]] std::uint64_t rejected_copies() const noexcept { return rejected_; }
@@ -46,6 +48,7 @@ class ring_reader {
     std::uint64_t mask_;
     std::uint64_t position_;           // start of the next record to read
     std::uint64_t expected_ring_seq_;  // ring_seq of that record, if none lost
+    std::uint64_t start_bus_seq_;
     std::uint64_t lapped_ = 0;
     std::uint64_t rejected_ = 0;
     std::unique_ptr<std::byte[]> buffer_;  // max_record_bytes, 8-aligned
