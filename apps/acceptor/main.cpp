@@ -76,7 +76,7 @@ int serve(const acceptor_options& options) {
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
     publish_handler publisher(bus, workers);
     auto state = std::make_shared<shared_state>(shared_state{
-        limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
+        limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
         [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <variant>
 
+#include "capacity_refusal.hpp"
+
 namespace hookbot::fanout {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -18,10 +20,8 @@ namespace http = beast::http;
 
 namespace {
 
-// The acceptor's defaults for plain connections (apps/acceptor/limits.hpp).
-constexpr std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
+// The acceptor's default for plain connections (apps/acceptor/limits.hpp).
 constexpr std::chrono::milliseconds idle_timeout{std::chrono::seconds(120)};
-constexpr std::uint32_t max_header_bytes = 16 * 1024;
 // After an answer that closes the connection, read and drop what the client
 // still sends for this long and this much, so that the close does not reset
 // the connection before the client reads the answer.
@@ -49,7 +49,7 @@ tls_http_session::~tls_http_session() {
 }
 
 void tls_http_session::run() {
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);
     stream_.async_handshake(
         asio::ssl::stream_base::server,
         beast::bind_front_handler(&tls_http_session::on_handshake, shared_from_this()));
@@ -63,12 +63,12 @@ void tls_http_session::abort() {
 void tls_http_session::on_handshake(beast::error_code ec) {
     // Failed handshakes (old protocol versions, scanners) are routine.
     if (ec) return abort();
-    do_read_head(read_timeout);
+    do_read_head(shared_.http.header_timeout);
 }
 
 void tls_http_session::do_read_head(std::chrono::milliseconds timeout) {
     parser_.emplace();
-    parser_->header_limit(max_header_bytes);
+    parser_->header_limit(shared_.http.max_header_bytes);
     parser_->body_limit(shared_.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_after(timeout);
     http::async_read_header(
@@ -111,8 +111,10 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
         return forward(std::move(request));
     }
     if (parser_->is_done()) return on_read_body({}, 0);
+    // One deadline for the whole body: a client trickling bytes cannot keep
+    // the connection (the socket closes when it passes).
+    beast::get_lowest_layer(stream_).expires_after(shared_.http.body_timeout);
     if (!beast::iequals(head[http::field::expect], "100-continue")) return do_read_body();
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
     asio::async_write(
         stream_, asio::buffer(continue_response.data(), continue_response.size()),
         beast::bind_front_handler(&tls_http_session::on_continue_sent, shared_from_this()));
@@ -123,10 +125,8 @@ void tls_http_session::on_continue_sent(beast::error_code ec, std::size_t /*byte
     do_read_body();
 }
 
-// One read at a time, each with its own deadline, as the acceptor does: the
-// timeout bounds a pause in the body, not the time a large body takes.
+// One read at a time, under the body's deadline (on_read_head).
 void tls_http_session::do_read_body() {
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
     http::async_read_some(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&tls_http_session::on_read_body, shared_from_this()));
@@ -166,7 +166,7 @@ void tls_http_session::on_answer(handoff::message answer) {
     }
     auto& response = std::get<handoff::forwarded_response>(answer);
     response_ = std::move(response.bytes);
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);
     asio::async_write(
         stream_, asio::buffer(response_),
         beast::bind_front_handler(&tls_http_session::on_write, shared_from_this(), response.close));
@@ -180,6 +180,10 @@ void tls_http_session::on_write(bool close, beast::error_code ec, std::size_t /*
 }
 
 void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
+    if (shared_.registry.size() >= shared_.max_subscribers) {
+        log_full_refusal(shared_.registry.size());
+        return on_answer(handoff::forwarded_response{answer.id, true, capacity_refusal()});
+    }
     shared_.before_subscribe();
     shared_.sessions.erase(this);  // a subscriber now: the registry closes it on stop
     registered_ = false;

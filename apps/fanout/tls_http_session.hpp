@@ -31,6 +31,9 @@ struct tls_session_shared {
     // Delivers what the bus holds before a subscriber joins (PROTOCOL D5.2).
     std::function<void()> before_subscribe;
     std::uint64_t max_body_bytes;
+    http_limits http;
+    // --max-subscribers: a handshake beyond it is answered 503.
+    std::uint32_t max_subscribers;
     // Sessions between accept and the end of HTTP (stop() aborts them).
     std::unordered_set<tls_http_session*> sessions;
 };

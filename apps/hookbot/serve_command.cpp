@@ -13,6 +13,7 @@
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/server_context.hpp"
+#include "limit_options.hpp"
 #include "listen_address.hpp"
 #include "supervisor.hpp"
 
@@ -32,6 +33,7 @@ struct serve_options {
     // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
     // and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;
+    limit_options limits;
     bool help = false;
 };
 
@@ -62,6 +64,7 @@ po::options_description describe(serve_options& o) {
         ("tls-cert", po::value(&o.tls_cert), "the same as --sslcrt")
         ("tls-key", po::value(&o.tls_key), "the same as --sslkey");
     // clang-format on
+    d.add(o.limits.describe());
     return d;
 }
 
@@ -169,6 +172,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
 
     std::optional<tls::server_files> tls;
     try {
+        options.limits.check();
         tls = tls_files(options);
     } catch (const std::exception& e) {
         std::cerr << "hookbot serve: " << e.what() << "\n";
@@ -201,6 +205,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};
         config.workers = options.workers;
+        options.limits.add_to(config.acceptor_args, config.fanout_args);
         if (tls) {
             config.workers_accept = true;
             config.fanout_args.insert(config.fanout_args.end(),
