@@ -20,14 +20,15 @@ MAX_BODY = 4096
 MAX_HEADER_BYTES = 2048
 MAX_HEADER_FIELDS = 20
 MAX_URL_BYTES = 1024
-TIMEOUT_S = 1  # --header-timeout and --body-timeout
+# --header-timeout and --body-timeout: short, with room for sanitizer builds.
+TIMEOUT_S = 2
 MAX_CONNECTIONS = 12
 MAX_CLIENT_MESSAGE = 1024
 
 LIMITS = ["--max-body", str(MAX_BODY), "--max-header-bytes", str(MAX_HEADER_BYTES),
           "--max-header-fields", str(MAX_HEADER_FIELDS), "--max-url-bytes", str(MAX_URL_BYTES),
           "--header-timeout", str(TIMEOUT_S), "--body-timeout", str(TIMEOUT_S),
-          "--idle-timeout", "2", "--max-connections", str(MAX_CONNECTIONS),
+          "--idle-timeout", "3", "--max-connections", str(MAX_CONNECTIONS),
           "--max-subscribers", "1", "--max-client-message", str(MAX_CLIENT_MESSAGE)]
 
 
@@ -164,7 +165,7 @@ class HostileInput(unittest.TestCase):
         socks = [self.connect() for _ in range(MAX_CONNECTIONS + 2)]
         try:
             # Well within --header-timeout, which closes idle connections.
-            readable, _, _ = select.select(socks, [], [], 0.5)
+            readable, _, _ = select.select(socks, [], [], TIMEOUT_S * 0.75)
             answered = [socks.index(sock) for sock in readable]
             print(f"{len(socks)} connections, answered at once: {answered}")
             self.assertTrue(answered, "no connection over --max-connections was refused")
