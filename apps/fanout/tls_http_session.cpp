@@ -90,6 +90,12 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
         request.head_too_large = true;
         return forward(std::move(request));
     }
+    if (ec == http::error::body_limit) {
+        // Beast checks a Content-Length against the body limit with the head.
+        auto request = request_with_head();
+        request.body_too_large = true;
+        return forward(std::move(request));
+    }
     if (is_parse_error(ec)) {
         handoff::forwarded_request request;
         request.malformed = true;

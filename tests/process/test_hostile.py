@@ -11,10 +11,15 @@ import base64
 import os
 import select
 import socket
+import ssl
+import tempfile
 import time
 import unittest
 
+import websockets
+
 from harness import Server, bearer, publish_all, receive_n, subscribe, token, wait_for
+from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
 MAX_HEADER_BYTES = 2048
@@ -375,6 +380,100 @@ class HostileInput(unittest.TestCase):
         self.assertIsNone(self.server.process.poll())
         print(f"publish and subscribe still work; acceptor {self.acceptor} and workers "
               f"{self.workers} are the ones that started")
+
+
+class HostileInputOverTLS(unittest.TestCase):
+    """The same limits on the built-in TLS port, where the workers read HTTP
+    and the acceptor answers what they forward."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory(prefix="hookbot-hostile-tls-")
+        pki = TestPKI(cls.folder.name)
+        cert, key = pki.server_certificate("server")
+        cls.context = Server(workers=2, extra_args=LIMITS + serve_args(cert, key),
+                             ssl_context=pki.client_context())
+        cls.server = cls.context.__enter__()
+        cls.workers = cls.server.worker_pids()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.context.__exit__(None, None, None)
+        cls.folder.cleanup()
+
+    def connect(self):
+        raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+        return self.server.ssl_context.wrap_socket(raw, server_hostname="127.0.0.1")
+
+    def exchange(self, data):
+        with self.connect() as sock:
+            sock.sendall(data)
+            return read_reply(sock, wait_close=False)
+
+    def expect(self, case, reply, status_line, body):
+        print(f"TLS {case}: {reply.status_line!r} body {reply.body[:60]!r}")
+        self.assertEqual(reply.status_line, status_line, case)
+        self.assertEqual(reply.body, body, case)
+
+    def test_limits_hold_over_tls(self):
+        big_field = b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n"
+        self.expect("header bytes over --max-header-bytes", self.exchange(big_field),
+                    "HTTP/1.1 431 Request Header Fields Too Large",
+                    b"431 Request Header Fields Too Large\n")
+        fields = b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1))
+        self.expect("header fields over --max-header-fields",
+                    self.exchange(b"GET /status HTTP/1.1\r\nHost: h\r\n" + fields + b"\r\n"),
+                    "HTTP/1.1 431 Request Header Fields Too Large",
+                    b"431 Request Header Fields Too Large\n")
+        path = "/unsafe/pub/" + "u" * MAX_URL_BYTES
+        self.expect("URL over --max-url-bytes",
+                    self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+                                  .encode()),
+                    "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n")
+        self.expect("Content-Length over --max-body",
+                    self.exchange(f"POST /unsafe/pub/big HTTP/1.1\r\nHost: h\r\n"
+                                  f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()),
+                    "HTTP/1.1 413 Payload Too Large", b"Request Entity Too Large\n")
+        self.expect("chunk size not hex",
+                    self.exchange(b"POST /unsafe/pub/x HTTP/1.1\r\nHost: h\r\n"
+                                  b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+                    "HTTP/1.1 400 Bad Request", b"400 Bad Request\n")
+
+    def test_a_trickled_body_is_cut_off_at_the_body_timeout(self):
+        with self.connect() as sock:
+            sock.sendall(b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n")
+            started = time.monotonic()
+            sock.settimeout(0.25)
+            closed = False
+            while not closed and time.monotonic() - started < 10:
+                try:
+                    closed = sock.recv(100) == b""
+                except socket.timeout:
+                    sock.sendall(b"b")
+                except (ConnectionResetError, ssl.SSLError):
+                    closed = True
+            seconds = time.monotonic() - started
+            print(f"TLS body trickled a byte every 0.25s: closed after {seconds:.2f}s")
+            self.assertTrue(closed)
+            self.assertLess(seconds, 3 * TIMEOUT_S)
+
+    def test_full_workers_answer_503_over_tls(self):
+        async def scenario():
+            opened, refusals = [], []
+            for _ in range(3):  # --max-subscribers 1 on each of two workers
+                try:
+                    opened.append(await subscribe(self.server, "hostile/tls-full"))
+                except websockets.exceptions.InvalidStatusCode as e:
+                    refusals.append(e)
+            print(f"TLS subscribers with --max-subscribers 1 on two workers: {len(opened)} "
+                  f"opened, refused with {[e.status_code for e in refusals]}")
+            self.assertTrue(refusals, "a third subscriber was accepted")
+            self.assertTrue(all(e.status_code == 503 for e in refusals))
+            self.assertEqual(refusals[0].headers.get("Retry-After"), "1")
+            for ws in opened:
+                await ws.close()
+        asyncio.run(asyncio.wait_for(scenario(), 30))
+        self.assertEqual(self.server.worker_pids(), self.workers)
 
 
 def read_reply_rest(sock, partial):
