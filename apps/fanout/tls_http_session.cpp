@@ -11,7 +11,8 @@
 #include <utility>
 #include <variant>
 
-#include "capacity_refusal.hpp"
+#include "hookbot/posix/log_throttle.hpp"
+#include "own_answers.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -30,6 +31,9 @@ constexpr std::size_t linger_bytes = 8 << 20;
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Timeouts are what a slowloris flood causes: at most 20 lines a minute.
+log::throttle timeout_warnings(20, "request timeouts on the TLS port");
+
 bool is_parse_error(const beast::error_code& ec) {
     return ec.category() == beast::error_code(http::error::bad_target).category() &&
            ec != http::error::partial_message && ec != http::error::end_of_stream;
@@ -40,7 +44,10 @@ bool is_parse_error(const beast::error_code& ec) {
 tls_http_session::tls_http_session(asio::ip::tcp::socket socket,
                                    std::shared_ptr<asio::ssl::context> context,
                                    tls_session_shared& shared)
-    : context_(std::move(context)), stream_(std::move(socket), *context_), shared_(shared) {
+    : context_(std::move(context)),
+      stream_(std::move(socket), *context_),
+      shared_(shared),
+      deadline_(stream_.get_executor()) {
     shared_.sessions.insert(this);
 }
 
@@ -56,6 +63,7 @@ void tls_http_session::run() {
 }
 
 void tls_http_session::abort() {
+    deadline_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().close(ignored);
 }
@@ -70,7 +78,8 @@ void tls_http_session::do_read_head(std::chrono::milliseconds timeout) {
     parser_.emplace();
     parser_->header_limit(shared_.http.max_header_bytes);
     parser_->body_limit(shared_.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(timeout);
+    beast::get_lowest_layer(stream_).expires_never();
+    arm_deadline(timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&tls_http_session::on_read_head, shared_from_this()));
@@ -85,6 +94,10 @@ handoff::forwarded_request tls_http_session::request_with_head() const {
 }
 
 void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
+    if (timed_out(ec)) {
+        if (buffer_.size() == 0) return abort();  // not a byte of a request
+        return answer_timeout("request head");
+    }
     if (ec == http::error::header_limit) {
         handoff::forwarded_request request;
         request.head_too_large = true;
@@ -118,8 +131,8 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
     }
     if (parser_->is_done()) return on_read_body({}, 0);
     // One deadline for the whole body: a client trickling bytes cannot keep
-    // the connection (the socket closes when it passes).
-    beast::get_lowest_layer(stream_).expires_after(shared_.http.body_timeout);
+    // the connection.
+    arm_deadline(shared_.http.body_timeout);
     if (!beast::iequals(head[http::field::expect], "100-continue")) return do_read_body();
     asio::async_write(
         stream_, asio::buffer(continue_response.data(), continue_response.size()),
@@ -139,6 +152,7 @@ void tls_http_session::do_read_body() {
 }
 
 void tls_http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
+    if (timed_out(ec)) return answer_timeout("request body");
     if (ec == http::error::body_limit) {
         auto request = request_with_head();
         request.body_too_large = true;
@@ -160,6 +174,7 @@ void tls_http_session::forward(handoff::forwarded_request request) {
     // The acceptor answers at once; the client waits for it, unbounded by
     // the socket's deadline.
     beast::get_lowest_layer(stream_).expires_never();
+    deadline_.cancel();
     shared_.forwarder.forward(std::move(request),
                               [self = shared_from_this()](handoff::message answer) {
                                   self->on_answer(std::move(answer));
@@ -167,6 +182,7 @@ void tls_http_session::forward(handoff::forwarded_request request) {
 }
 
 void tls_http_session::on_answer(handoff::message answer) {
+    deadline_.cancel();
     if (const auto* subscribe_to = std::get_if<handoff::forwarded_subscribe>(&answer)) {
         return subscribe(*subscribe_to);
     }
@@ -224,6 +240,36 @@ void tls_http_session::on_linger(beast::error_code ec, std::size_t bytes) {
     beast::get_lowest_layer(stream_).async_read_some(
         buffer_.prepare(4096),
         beast::bind_front_handler(&tls_http_session::on_linger, shared_from_this()));
+}
+
+}  // namespace hookbot::fanout
+
+namespace hookbot::fanout {
+
+void tls_http_session::arm_deadline(std::chrono::milliseconds after) {
+    deadline_passed_ = false;
+    deadline_.expires_after(after);
+    // A weak reference: the pending read keeps the session alive, not this.
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // cancelled, or re-armed
+        if (auto self = weak.lock()) {
+            self->deadline_passed_ = true;
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+        }
+    });
+}
+
+bool tls_http_session::timed_out(const beast::error_code& ec) const {
+    return deadline_passed_ && ec == asio::error::operation_aborted;
+}
+
+void tls_http_session::answer_timeout(const char* what) {
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    timeout_warnings.warning("TLS client ", ec ? std::string("?") : peer.address().to_string(),
+                             ": 408 Request Timeout: ", what, " not complete in time");
+    on_answer(handoff::forwarded_response{0, true, request_timeout_answer()});
 }
 
 }  // namespace hookbot::fanout

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "capacity_refusal.hpp"
+#include "own_answers.hpp"
 #include "hookbot/posix/log.hpp"
 #include "websocket_subscriber.hpp"
 

@@ -8,6 +8,7 @@ is the one that started (same pids).
 """
 import asyncio
 import base64
+import contextlib
 import os
 import select
 import socket
@@ -439,23 +440,36 @@ class HostileInputOverTLS(unittest.TestCase):
                                   b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
                     "HTTP/1.1 400 Bad Request", b"400 Bad Request\n")
 
-    def test_a_trickled_body_is_cut_off_at_the_body_timeout(self):
+    def trickle(self, first, byte):
+        """Sends `first`, then `byte` every 0.25 s until the server answers."""
         with self.connect() as sock:
-            sock.sendall(b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n")
+            sock.sendall(first)
             started = time.monotonic()
             sock.settimeout(0.25)
-            closed = False
-            while not closed and time.monotonic() - started < 10:
+            data = b""
+            while not data and time.monotonic() - started < 10:
                 try:
-                    closed = sock.recv(100) == b""
+                    data = sock.recv(65536)
                 except socket.timeout:
-                    sock.sendall(b"b")
-                except (ConnectionResetError, ssl.SSLError):
-                    closed = True
+                    sock.sendall(byte)
             seconds = time.monotonic() - started
-            print(f"TLS body trickled a byte every 0.25s: closed after {seconds:.2f}s")
-            self.assertTrue(closed)
-            self.assertLess(seconds, 3 * TIMEOUT_S)
+            sock.settimeout(3)
+            with contextlib.suppress(OSError):  # the rest, until the server closes
+                while more := sock.recv(65536):
+                    data += more
+            return Reply(data, True, seconds)
+
+    def test_trickled_heads_and_bodies_get_408(self):
+        for case, first, byte in [
+                ("head", b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\nX-Slow: ", b"s"),
+                ("body", b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\n"
+                         b"Content-Length: 1000\r\n\r\n", b"b")]:
+            reply = self.trickle(first, byte)
+            print(f"TLS {case} trickled a byte every 0.25s: {reply.status_line!r} "
+                  f"body {reply.body!r} after {reply.seconds:.2f}s")
+            self.assertEqual(reply.status_line, "HTTP/1.1 408 Request Timeout")
+            self.assertEqual(reply.body, b"408 Request Timeout\n")
+            self.assertLess(reply.seconds, 3 * TIMEOUT_S)
 
     def test_full_workers_answer_503_over_tls(self):
         async def scenario():

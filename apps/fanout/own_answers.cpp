@@ -1,4 +1,4 @@
-#include "capacity_refusal.hpp"
+#include "own_answers.hpp"
 
 #include <sys/socket.h>
 
@@ -17,18 +17,37 @@ log::throttle full_refusals(20, "refusals at --max-subscribers");
 
 }  // namespace
 
-std::string capacity_refusal() {
-    http::response<http::string_body> res{http::status::service_unavailable, 11};
+namespace {
+
+// As the acceptor's error answers: text, nosniff, and the connection closes.
+http::response<http::string_body> closing_error(http::status status, std::string body) {
+    http::response<http::string_body> res{status, 11};
     res.set(http::field::server, "hookbot");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
     res.set("X-Content-Type-Options", "nosniff");
-    res.set(http::field::retry_after, "1");
     res.keep_alive(false);
-    res.body() = "Service Unavailable\n";
+    res.body() = std::move(body);
+    return res;
+}
+
+std::string serialise(http::response<http::string_body>& res) {
     res.prepare_payload();
     std::ostringstream out;
     out << res;
     return out.str();
+}
+
+}  // namespace
+
+std::string capacity_refusal() {
+    auto res = closing_error(http::status::service_unavailable, "Service Unavailable\n");
+    res.set(http::field::retry_after, "1");
+    return serialise(res);
+}
+
+std::string request_timeout_answer() {
+    auto res = closing_error(http::status::request_timeout, "408 Request Timeout\n");
+    return serialise(res);
 }
 
 void refuse_handed_connection(posix::unique_fd connection) {
