@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hookbot/handoff/sealed_body.hpp"
+#include "head_checks.hpp"
 #include "hookbot/posix/log.hpp"
 #include "request_plan.hpp"
 
@@ -50,7 +51,12 @@ class forwarded_answer {
                 true);
         }
         const auto& head = parser_.get().base();
-        auto plan = plan_request(head, routing::route(head.target()), state_.verifier);
+        const auto route = routing::route(head.target());
+        // The same limits as on the plain port (http_session::on_head).
+        if (auto refused = check_head(head, route, state_.limits)) {
+            return respond(std::move(*refused), true);
+        }
+        auto plan = plan_request(head, route, state_.verifier);
         if (auto* answer = std::get_if<reply>(&plan)) {
             return respond(std::move(answer->response), answer->close);
         }

@@ -32,7 +32,7 @@ class github_routing {
   private:
     std::string secret_;
     github_router::counters counters_;
-    posix::log_throttle log_{"GitHub router lines", 20};
+    log::throttle log_{20, "GitHub router lines"};
 };
 
 }  // namespace hookbot::acceptor

@@ -7,7 +7,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "head_checks.hpp"
 #include "hookbot/posix/log.hpp"
+#include "hookbot/posix/log_throttle.hpp"
 #include "upgrade_handler.hpp"
 
 namespace hookbot::acceptor {
@@ -35,53 +37,110 @@ bool expects_continue(const http::request_header<>& head) {
     return beast::iequals(head[http::field::expect], "100-continue");
 }
 
+// Refused requests and timeouts are what a flood or a scanner causes: at most
+// this many log lines a minute (one per process: the acceptor has one thread).
+log::throttle client_warnings(20, "warnings about clients");
+
+// At most `max` bytes of `text`, with control and non-ASCII bytes shown as
+// '?': what a client sent must not forge or break log lines.
+std::string printable(std::string_view text, std::size_t max = 80) {
+    std::string out(text.substr(0, max));
+    for (char& c : out) {
+        if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    if (text.size() > max) out += "...";
+    return out;
+}
+
+std::string_view received_bytes(const beast::flat_buffer& buffer) {
+    const auto data = buffer.data();
+    return {static_cast<const char*>(data.data()), data.size()};
+}
+
 }  // namespace
 
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
-    : stream_(std::move(socket)), state_(std::move(state)) {}
+    : stream_(std::move(socket)),
+      state_(std::move(state)),
+      connection_(state_->connections),
+      deadline_(stream_.get_executor()) {}
 
 http_session::~http_session() {
     end_request();
 }
 
 void http_session::run() {
-    do_read_head(state_->limits.read_timeout);
+    if (state_->connections.open() > state_->limits.max_connections) {
+        head_parser_.emplace();  // nothing read: the answer is HTTP/1.1
+        return refuse(responses::too_many_connections(),
+                      "already " + std::to_string(state_->limits.max_connections) +
+                          " connections open (--max-connections)");
+    }
+    do_read_head();
 }
 
-void http_session::do_read_head(std::chrono::milliseconds timeout) {
+// A keep-alive connection waits up to the idle timeout for the first byte of
+// its next request; the head then has the header timeout from that moment.
+void http_session::do_wait_request() {
+    if (buffer_.size() != 0) return do_read_head();  // pipelined: it has begun
+    arm_deadline(state_->limits.idle_timeout);
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        beast::bind_front_handler(&http_session::on_request_start, shared_from_this()));
+}
+
+void http_session::on_request_start(beast::error_code ec) {
+    if (ec) return do_close();  // idle too long: nothing to answer
+    do_read_head();
+}
+
+void http_session::do_read_head() {
     body_parser_.reset();
     head_parser_.emplace();
     head_parser_->header_limit(state_->limits.max_header_bytes);
     // Body sizes are checked where a body is wanted (start_publish).
     head_parser_->body_limit(boost::none);
     if (buffer_.size() == 0 && buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();
-    stream_.expires_after(timeout);
+    stream_.expires_never();
+    arm_deadline(state_->limits.header_timeout);
     http::async_read_header(
         stream_, buffer_, *head_parser_,
         beast::bind_front_handler(&http_session::on_read_head, shared_from_this()));
 }
 
 void http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
+    if (timed_out(ec)) {
+        if (buffer_.size() == 0) return do_close();  // not a byte of a request
+        return answer_timeout("request head");
+    }
     if (ec == http::error::end_of_stream) return do_close();
     if (ec == http::error::header_limit) {
-        in_request_ = true;
-        state_->requests.begin();
-        return send(responses::header_fields_too_large(), true);
+        const std::string_view target = head_parser_->get().target();
+        return refuse(oversized_head(target, received_bytes(buffer_), state_->limits),
+                      "request head over " + std::to_string(state_->limits.max_header_bytes) +
+                          " bytes (--max-header-bytes): " +
+                          printable(target.empty() ? received_bytes(buffer_) : target));
     }
     if (is_parse_error(ec)) {
-        in_request_ = true;
-        state_->requests.begin();
-        return send(responses::malformed_request(), true);
+        return refuse(responses::malformed_request(),
+                      "not HTTP (" + ec.message() + "): " + printable(received_bytes(buffer_)));
     }
     if (ec) return fail(ec, "read request head");
-    in_request_ = true;
-    state_->requests.begin();
+    disarm_deadline();
     on_head();
 }
 
 void http_session::on_head() {
     const auto& request = head();
-    auto plan = plan_request(request, routing::route(request.target()), state_->verifier);
+    const auto route = routing::route(request.target());
+    if (auto refused = check_head(request, route, state_->limits)) {
+        return refuse(std::move(*refused), printable(request.method_string()) + " " +
+                                               printable(request.target()) + " (" +
+                                               std::to_string(request.target().size()) +
+                                               " bytes)");
+    }
+    begin_request();
+    auto plan = plan_request(request, route, state_->verifier);
     if (auto* answer = std::get_if<reply>(&plan)) {
         send(std::move(answer->response), answer->close);
     } else if (auto* publish = std::get_if<publish_plan>(&plan)) {
@@ -94,15 +153,17 @@ void http_session::on_head() {
 void http_session::start_publish(publish_plan plan) {
     const auto length = head_parser_->content_length();
     if (length && *length > state_->limits.max_body_bytes) {
-        return send(responses::payload_too_large(), true);
+        return refuse(responses::payload_too_large(),
+                      "Content-Length " + std::to_string(*length) + " over " +
+                          std::to_string(state_->limits.max_body_bytes) + " (--max-body)");
     }
+    arm_deadline(state_->limits.body_timeout);  // the whole body, from here
     publishing_ = std::move(plan);
     body_parser_.emplace(std::move(*head_parser_));
     head_parser_.reset();
     body_parser_->body_limit(state_->limits.max_body_bytes);
     if (body_parser_->is_done()) return on_read_body({}, 0);
     if (!expects_continue(head())) return do_read_body();
-    stream_.expires_after(state_->limits.read_timeout);
     net::async_write(
         stream_, net::buffer(continue_response.data(), continue_response.size()),
         beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
@@ -113,18 +174,24 @@ void http_session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/)
     do_read_body();
 }
 
-// One read at a time, each with its own deadline: the read timeout bounds a
-// pause in the body, not the time a large body takes.
+// One read at a time, under the body's deadline (start_publish).
 void http_session::do_read_body() {
-    stream_.expires_after(state_->limits.read_timeout);
     http::async_read_some(
         stream_, buffer_, *body_parser_,
         beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
 }
 
 void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
-    if (ec == http::error::body_limit) return send(responses::payload_too_large(), true);
-    if (is_parse_error(ec)) return send(responses::malformed_request(), true);
+    if (timed_out(ec)) return answer_timeout("request body");
+    if (ec == http::error::body_limit) {
+        return refuse(responses::payload_too_large(),
+                      "chunked body over " + std::to_string(state_->limits.max_body_bytes) +
+                          " bytes (--max-body)");
+    }
+    if (is_parse_error(ec)) {
+        return refuse(responses::malformed_request(),
+                      "bad body (" + ec.message() + ") for " + printable(head().target()));
+    }
     if (ec) return fail(ec, "read request body");
     if (!body_parser_->is_done()) return do_read_body();
     auto& request = body_parser_->get();
@@ -147,19 +214,23 @@ void http_session::hand_off(const subscribe_plan& plan) {
     // The worker owns the connection now. Close only this descriptor: a
     // shutdown would end the worker's copy too.
     stream_.expires_never();
+    disarm_deadline();
     end_request();
     beast::error_code ignored;
     socket.close(ignored);
 }
 
 void http_session::send(responses::response res, bool close) {
+    disarm_deadline();
     const bool head_done = head_parser_ ? head_parser_->is_header_done() : true;
-    const unsigned version = head_done ? head().version() : 11;
-    const bool keep_alive = !close && head_done && keep_alive_requested() &&
+    // Refused heads may name any version (an HTTP/2 preface says 2.0).
+    const bool http1 = head_done && (head().version() == 10 || head().version() == 11);
+    const unsigned version = http1 ? head().version() : 11;
+    const bool keep_alive = !close && http1 && keep_alive_requested() &&
                             !state_->requests.draining() && (!body_unread() || can_discard_body());
     res_ = std::move(res);
     responses::finish(res_, version, keep_alive, head_done && head().method() == http::verb::head);
-    stream_.expires_after(state_->limits.read_timeout);
+    stream_.expires_after(state_->limits.header_timeout);
     http::async_write(
         stream_, res_,
         beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
@@ -170,7 +241,7 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t /
     end_request();
     if (!keep_alive) return do_close();
     if (body_unread()) return do_discard_body();
-    do_read_head(state_->limits.idle_timeout);
+    do_wait_request();
 }
 
 // The body of a request answered without it, small enough to read and drop
@@ -179,14 +250,15 @@ void http_session::do_discard_body() {
     body_parser_.emplace(std::move(*head_parser_));
     head_parser_.reset();
     body_parser_->body_limit(state_->limits.discard_body_bytes);
-    stream_.expires_after(state_->limits.read_timeout);
+    stream_.expires_after(state_->limits.body_timeout);
     http::async_read(stream_, buffer_, *body_parser_,
                      beast::bind_front_handler(&http_session::on_discard_body, shared_from_this()));
 }
 
 void http_session::on_discard_body(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec) return do_close();
-    do_read_head(state_->limits.idle_timeout);
+    stream_.expires_never();
+    do_wait_request();
 }
 
 void http_session::do_close() {
@@ -195,7 +267,7 @@ void http_session::do_close() {
     if (ec) return;
     buffer_.consume(buffer_.size());
     stream_.expires_after(
-        std::min<std::chrono::milliseconds>(linger_time, state_->limits.read_timeout));
+        std::min<std::chrono::milliseconds>(linger_time, state_->limits.header_timeout));
     stream_.async_read_some(
         buffer_.prepare(4096),
         beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
@@ -228,6 +300,12 @@ const http::request_header<>& http_session::head() const {
     return body_parser_ ? body_parser_->get().base() : head_parser_->get().base();
 }
 
+void http_session::begin_request() {
+    if (in_request_) return;
+    in_request_ = true;
+    state_->requests.begin();
+}
+
 void http_session::end_request() {
     if (!in_request_) return;
     in_request_ = false;
@@ -244,6 +322,55 @@ void http_session::fail(beast::error_code ec, std::string_view what) const {
         return;
     }
     log::line(log::level::debug, what, ": ", ec.message());
+}
+
+}  // namespace hookbot::acceptor
+
+namespace hookbot::acceptor {
+
+void http_session::arm_deadline(std::chrono::milliseconds after) {
+    deadline_passed_ = false;
+    deadline_.expires_after(after);
+    // A weak reference: the pending read keeps the session alive, not this.
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // disarmed, or re-armed
+        if (auto self = weak.lock()) {
+            self->deadline_passed_ = true;
+            beast::error_code ignored;
+            self->stream_.socket().cancel(ignored);
+        }
+    });
+}
+
+void http_session::disarm_deadline() {
+    deadline_.cancel();
+}
+
+bool http_session::timed_out(const beast::error_code& ec) const {
+    return deadline_passed_ && ec == net::error::operation_aborted;
+}
+
+void http_session::answer_timeout(std::string_view what) {
+    const auto limit = what == "request body" ? state_->limits.body_timeout
+                                              : state_->limits.header_timeout;
+    refuse(responses::request_timeout(),
+           std::string(what) + " not complete after " + std::to_string(limit.count()) + " ms (" +
+               std::to_string(buffer_.size()) + " bytes unread)");
+}
+
+// Answers a request the server will not serve, and says why in the log.
+void http_session::refuse(responses::response res, std::string_view why) {
+    client_warnings.warning("client ", peer(), ": ", res.result_int(), " ", res.reason(), ": ",
+                            why);
+    begin_request();
+    send(std::move(res), true);
+}
+
+std::string http_session::peer() const {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (ec) return "?";
+    return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
 }  // namespace hookbot::acceptor

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "request_plan.hpp"
@@ -21,10 +23,13 @@ namespace beast = boost::beast;
 using tcp = boost::asio::ip::tcp;
 
 // One client connection, kept alive by shared_from_this() in its handlers.
-// Per request: read the head (header limit, read timeout), plan it
-// (request_plan.hpp), then answer, read the body and publish, or hand the
-// connection to a fanout worker, which ends this session without closing the
-// client's connection. Keep-alive; Content-Length and chunked bodies.
+// Per request: read the head (header limit, header timeout), check it
+// (head_checks.hpp), plan it (request_plan.hpp), then answer, read the body
+// (body timeout) and publish, or hand the connection to a fanout worker,
+// which ends this session without closing the client's connection.
+// Keep-alive; Content-Length and chunked bodies. A head or body not complete
+// by its deadline gets 408: the deadline is one timer for the whole head or
+// body (not per read), so a client trickling bytes cannot hold a connection.
 class http_session : public std::enable_shared_from_this<http_session> {
   public:
     http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state);
@@ -35,7 +40,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void run();
 
   private:
-    void do_read_head(std::chrono::milliseconds timeout);
+    void do_wait_request();
+    void on_request_start(beast::error_code ec);
+    void do_read_head();
     void on_read_head(beast::error_code ec, std::size_t bytes);
     void on_head();
 
@@ -57,12 +64,26 @@ class http_session : public std::enable_shared_from_this<http_session> {
     [[nodiscard]] bool can_discard_body() const;
     [[nodiscard]] bool keep_alive_requested() const;
     [[nodiscard]] const http::request_header<>& head() const;
+    void begin_request();
     void end_request();
     void fail(beast::error_code ec, std::string_view what) const;
+
+    // The deadline of the head or body being read: when it passes, the read
+    // is cancelled and its handler sees operation_aborted with
+    // deadline_passed_ set.
+    void arm_deadline(std::chrono::milliseconds after);
+    void disarm_deadline();
+    [[nodiscard]] bool timed_out(const beast::error_code& ec) const;
+    void answer_timeout(std::string_view what);
+    void refuse(responses::response res, std::string_view why);
+    [[nodiscard]] std::string peer() const;
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::shared_ptr<shared_state> state_;
+    connection_count::place connection_;
+    boost::asio::steady_timer deadline_;
+    bool deadline_passed_ = false;
     // The head is read with an empty body; a publish (or a body to discard)
     // continues into a string body parser made from it.
     std::optional<http::request_parser<http::empty_body>> head_parser_;

@@ -98,7 +98,7 @@ int serve(const acceptor_options& options) {
     publish_handler publisher(bus, workers, github ? &*github : nullptr);
     blob_sweeper sweeper(ioc, publisher);
     auto state = std::make_shared<shared_state>(shared_state{
-        limits, std::move(*verifier), publisher, workers, {}});
+        limits, std::move(*verifier), publisher, workers, {}, {}});
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
         [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {

@@ -10,7 +10,8 @@ namespace po = boost::program_options;
 
 struct raw_options {
     std::string token_hash = "any";
-    double read_timeout_s = 30;
+    double header_timeout_s = 30;
+    double body_timeout_s = 60;
     double idle_timeout_s = 120;
     double shutdown_timeout_s = 2;
     std::vector<std::string> routers;
@@ -39,16 +40,28 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "tokens accepted: any, sha256 or sha1")
         ("max-header-bytes",
             po::value(&o.limits.max_header_bytes)->default_value(o.limits.max_header_bytes),
-            "largest request line plus header fields (larger: 431)")
+            "largest request line plus header fields, at most 65536 (larger: 431)")
+        ("max-header-fields",
+            po::value(&o.limits.max_header_fields)->default_value(o.limits.max_header_fields),
+            "most header fields in one request (more: 431)")
+        ("max-url-bytes",
+            po::value(&o.limits.max_url_bytes)->default_value(o.limits.max_url_bytes),
+            "longest request target, path and query (longer: 414)")
         ("max-body-bytes", po::value(&raw.max_body_bytes),
             "largest publish body (larger: 413); default and upper bound: the bus's largest body")
-        ("read-timeout", po::value(&raw.read_timeout_s)->default_value(raw.read_timeout_s),
-            "seconds for a request head to arrive, and the longest pause inside a body")
+        ("header-timeout", po::value(&raw.header_timeout_s)->default_value(raw.header_timeout_s),
+            "seconds for a whole request head to arrive (else 408); also bounds each answer's "
+            "write")
+        ("body-timeout", po::value(&raw.body_timeout_s)->default_value(raw.body_timeout_s),
+            "seconds for a whole publish body to arrive after its head (else 408)")
         ("idle-timeout", po::value(&raw.idle_timeout_s)->default_value(raw.idle_timeout_s),
             "seconds a keep-alive connection may wait for its next request")
         ("discard-body-bytes",
             po::value(&o.limits.discard_body_bytes)->default_value(o.limits.discard_body_bytes),
             "a refused request's body up to this size is read so the connection stays open")
+        ("max-connections",
+            po::value(&o.limits.max_connections)->default_value(o.limits.max_connections),
+            "client connections open at once; one more is answered 503 with Retry-After")
         ("shutdown-timeout",
             po::value(&raw.shutdown_timeout_s)->default_value(raw.shutdown_timeout_s),
             "seconds SIGTERM leaves requests in flight to finish")
@@ -66,6 +79,19 @@ std::chrono::milliseconds to_duration(double seconds, const char* name) {
         throw po::error(std::string("--") + name + " must be a positive number of seconds");
     }
     return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
+// The handoff to a worker carries the head, so it must fit in one control
+// message (hookbot/handoff/message.hpp).
+constexpr std::uint32_t largest_header_limit = 64 * 1024;
+
+void check_limits(const session_limits& limits) {
+    if (limits.max_header_bytes < 1024 || limits.max_header_bytes > largest_header_limit) {
+        throw po::error("--max-header-bytes must be between 1024 and 65536");
+    }
+    if (limits.max_header_fields == 0) throw po::error("--max-header-fields must be > 0");
+    if (limits.max_url_bytes == 0) throw po::error("--max-url-bytes must be > 0");
+    if (limits.max_connections == 0) throw po::error("--max-connections must be > 0");
 }
 
 std::optional<auth::hash_kind> to_hash(const std::string& name) {
@@ -91,7 +117,8 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
         }
         po::notify(values);
         options.only_hash = to_hash(raw.token_hash);
-        options.limits.read_timeout = to_duration(raw.read_timeout_s, "read-timeout");
+        options.limits.header_timeout = to_duration(raw.header_timeout_s, "header-timeout");
+        options.limits.body_timeout = to_duration(raw.body_timeout_s, "body-timeout");
         options.limits.idle_timeout = to_duration(raw.idle_timeout_s, "idle-timeout");
         options.shutdown_timeout = to_duration(raw.shutdown_timeout_s, "shutdown-timeout");
         if (values.count("max-body-bytes") != 0) {
@@ -105,6 +132,7 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
             }
             options.github_router = true;
         }
+        check_limits(options.limits);
     } catch (const po::error& e) {
         err << "hookbot-acceptor: " << e.what() << "\n" << description;
         return {std::nullopt, exit_fatal_config};

@@ -103,6 +103,24 @@ response header_fields_too_large() {
                  "431 Request Header Fields Too Large\n");
 }
 
+response uri_too_long() {
+    return error(http::status::uri_too_long, "414 URI Too Long\n");
+}
+
+response request_timeout() {
+    return error(http::status::request_timeout, "408 Request Timeout\n");
+}
+
+response unsupported_version() {
+    return error(http::status::bad_request, "400 Bad Request (HTTP/1.0 and HTTP/1.1 only)\n");
+}
+
+response too_many_connections() {
+    response res = error(http::status::service_unavailable, "503 Too Many Connections\n");
+    res.set(http::field::retry_after, "1");
+    return res;
+}
+
 response not_implemented() {
     return error(http::status::not_implemented, "Not Implemented\n");
 }

@@ -36,8 +36,17 @@ response bad_extra_metadata();
 response publish_unavailable();
 // A publish body (or its github envelope) larger than the bus takes.
 response payload_too_large();
-// A request head over the header limit.
+// A request head over the header limit, or with too many fields.
 response header_fields_too_large();
+// A request target over the URL limit, or a topic longer than the bus takes.
+response uri_too_long();
+// A request head or body not complete in time (slow or stalled client).
+response request_timeout();
+// A request line naming a version other than HTTP/1.0 and HTTP/1.1 (an
+// HTTP/2 preface, say): answered in HTTP/1.1.
+response unsupported_version();
+// The acceptor has --max-connections open already.
+response too_many_connections();
 // D5.4: a root-endpoint method that neither publishes nor subscribes.
 response not_implemented();
 // D6: the unsafe-subscription header is missing or wrong.

@@ -38,6 +38,27 @@ class request_tracker {
     std::function<void()> on_idle_;
 };
 
+// Client connections open at once, against --max-connections. Each
+// http_session holds one place from its start to its end.
+class connection_count {
+  public:
+    class place {
+      public:
+        explicit place(connection_count& count) : count_(&count) { ++count_->open_; }
+        ~place() { --count_->open_; }
+        place(const place&) = delete;
+        place& operator=(const place&) = delete;
+
+      private:
+        connection_count* count_;
+    };
+
+    [[nodiscard]] std::size_t open() const noexcept { return open_; }
+
+  private:
+    std::size_t open_ = 0;
+};
+
 // What every http_session shares (as in Beast's chat-multi example). It lives
 // as long as the last session; the pool and publisher it names live in main.
 struct shared_state {
@@ -46,6 +67,7 @@ struct shared_state {
     publish_handler& publisher;
     worker_pool& workers;
     request_tracker requests;
+    connection_count connections;
 };
 
 }  // namespace hookbot::acceptor

@@ -154,10 +154,12 @@ void worker_connection::on_message(handoff::channel::received received) {
     }
     slot_ = hello->slot;
     pid_ = hello->pid;
+    max_subscribers_ = hello->max_subscribers;
     doorbell_ = std::move(received.attached);
     observed_subscribers_ = bus_.slot(slot_).subscribers.load(std::memory_order_relaxed);
     ready_ = true;
-    log::info("worker joined: slot ", slot_, " pid ", pid_);
+    log::info("worker joined: slot ", slot_, " pid ", pid_, ", up to ", max_subscribers_,
+              " subscribers");
     if (on_joined_) on_joined_();
     // A record appended before the hello may have found the worker asleep
     // without a doorbell to ring.

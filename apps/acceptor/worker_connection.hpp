@@ -52,6 +52,8 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     [[nodiscard]] std::int32_t pid() const noexcept { return pid_; }
     [[nodiscard]] std::size_t queued() const noexcept { return queue_.size(); }
     [[nodiscard]] bool full() const noexcept { return queue_.size() >= max_queued_; }
+    // The most subscribers the worker said (hello) it takes.
+    [[nodiscard]] std::uint64_t max_subscribers() const noexcept { return max_subscribers_; }
 
     // Live subscribers (from the worker's slot) plus handoffs sent recently
     // that the worker may not have counted yet.
@@ -95,6 +97,7 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     bool writing_ = false;
     std::uint32_t slot_ = 0;
     std::int32_t pid_ = 0;
+    std::uint64_t max_subscribers_ = 0;
     posix::unique_fd doorbell_;
     std::deque<pending> queue_;
 

@@ -70,7 +70,9 @@ bool worker_pool::hand_off(const handoff::subscriber& subscriber, int client) {
     const auto now = worker_connection::clock::now();
     loads_.clear();
     for (const auto& worker : workers_) {
-        loads_.push_back(worker->ready() && !worker->full() ? worker->load(now) : unavailable_load);
+        const auto load = worker->ready() && !worker->full() ? worker->load(now) : unavailable_load;
+        // A worker at its --max-subscribers takes no more (hello).
+        loads_.push_back(load < worker->max_subscribers() ? load : unavailable_load);
     }
     while (const auto chosen = choice_.choose(loads_)) {
         if (workers_[*chosen]->offer(subscriber, client)) return true;

@@ -30,7 +30,8 @@ class worker_pool {
     void stop_accepting();
 
     // Gives `client` to the least-loaded ready worker (the caller keeps and
-    // then closes its own fd). False when no worker can take it.
+    // then closes its own fd). False when no worker can take it: none is
+    // ready, or each has its queue full or its --max-subscribers reached.
     bool hand_off(const handoff::subscriber& subscriber, int client);
 
     // After every append (the acceptor is the bus's single writer).

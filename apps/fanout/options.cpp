@@ -15,6 +15,8 @@ struct raw_options {
     unsigned ping_interval = 30;
     unsigned ping_timeout = 40;
     int listen_fd = -1;
+    double header_timeout = 30;
+    double body_timeout = 60;
 };
 
 po::options_description describe(fanout_options& o, raw_options& raw) {
@@ -42,6 +44,18 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
             "seconds of client silence before the worker pings it")
         ("ping-timeout", po::value(&raw.ping_timeout)->default_value(raw.ping_timeout),
             "seconds of client silence before the worker closes it (> ping-interval)")
+        ("max-client-message",
+            po::value(&o.limits.max_client_message)->default_value(defaults.max_client_message),
+            "largest websocket message a client may send, in bytes (larger: close 1009)")
+        ("max-subscribers", po::value(&o.max_subscribers)->default_value(o.max_subscribers),
+            "subscribers this worker takes; one more gets 503 with Retry-After")
+        ("max-header-bytes",
+            po::value(&o.http.max_header_bytes)->default_value(o.http.max_header_bytes),
+            "built-in TLS: largest request line plus header fields (larger: 431)")
+        ("header-timeout", po::value(&raw.header_timeout)->default_value(raw.header_timeout),
+            "built-in TLS: seconds for a whole request head to arrive (else 408)")
+        ("body-timeout", po::value(&raw.body_timeout)->default_value(raw.body_timeout),
+            "built-in TLS: seconds for a whole publish body to arrive after its head (else 408)")
         ("listen-fd", po::value(&raw.listen_fd),
             "built-in TLS: the inherited public listening socket, shared by the workers")
         ("tls-cert", po::value(&o.tls_cert), "built-in TLS: certificate chain (PEM)")
@@ -60,6 +74,16 @@ std::string check(const fanout_options& o, const raw_options& raw) {
     if (raw.ping_interval == 0) return "--ping-interval must be at least 1";
     if (raw.ping_timeout <= raw.ping_interval) {
         return "--ping-timeout must be greater than --ping-interval";
+    }
+    if (o.limits.max_client_message == 0) return "--max-client-message must be at least 1";
+    if (o.max_subscribers == 0) return "--max-subscribers must be at least 1";
+    if (o.http.max_header_bytes < 1024 || o.http.max_header_bytes > 64 * 1024) {
+        return "--max-header-bytes must be between 1024 and 65536";
+    }
+    for (const double seconds : {raw.header_timeout, raw.body_timeout}) {
+        if (!(seconds > 0) || seconds > 86400) {
+            return "--header-timeout and --body-timeout must be between 0 and 86400 seconds";
+        }
     }
     const bool tls = raw.listen_fd >= 0;
     if (tls != !o.tls_cert.empty() || tls != !o.tls_key.empty()) {
@@ -103,6 +127,11 @@ command_line parse_command_line(const std::vector<std::string>& args) {
     limits.write_timeout = std::chrono::seconds(raw.write_timeout);
     limits.ping_interval = std::chrono::seconds(raw.ping_interval);
     limits.ping_timeout = std::chrono::seconds(raw.ping_timeout);
+    const auto milliseconds = [](double seconds) {
+        return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+    };
+    cl.options.http.header_timeout = milliseconds(raw.header_timeout);
+    cl.options.http.body_timeout = milliseconds(raw.body_timeout);
     return cl;
 }
 

@@ -24,11 +24,23 @@ struct subscriber_limits {
     std::size_t max_client_message = 64 * 1024;
 };
 
+// Built-in TLS: what a client connection's HTTP may cost this worker before
+// it is a subscriber; the acceptor's limits of the same names.
+struct http_limits {
+    std::uint32_t max_header_bytes = 32 * 1024;
+    std::chrono::milliseconds header_timeout{std::chrono::seconds(30)};
+    std::chrono::milliseconds body_timeout{std::chrono::seconds(60)};
+};
+
 struct fanout_options {
     std::string instance;
     std::optional<std::uint32_t> slot;  // none: claim the first free slot
     std::string control;
     subscriber_limits limits;
+    // Subscribers this worker takes; one more is answered 503 (the acceptor
+    // hears of it in the hello and hands none beyond it).
+    std::uint32_t max_subscribers = 100000;
+    http_limits http;
     // Built-in TLS: the public listening socket (shared by every worker) and
     // the certificate and key to terminate TLS with. All three, or none.
     std::optional<int> listen_fd;

@@ -11,6 +11,9 @@
 #include <utility>
 #include <variant>
 
+#include "hookbot/posix/log_throttle.hpp"
+#include "own_answers.hpp"
+
 namespace hookbot::fanout {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -18,10 +21,8 @@ namespace http = beast::http;
 
 namespace {
 
-// The acceptor's defaults for plain connections (apps/acceptor/limits.hpp).
-constexpr std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
+// The acceptor's default for plain connections (apps/acceptor/limits.hpp).
 constexpr std::chrono::milliseconds idle_timeout{std::chrono::seconds(120)};
-constexpr std::uint32_t max_header_bytes = 16 * 1024;
 // After an answer that closes the connection, read and drop what the client
 // still sends for this long and this much, so that the close does not reset
 // the connection before the client reads the answer.
@@ -29,6 +30,9 @@ constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_bytes = 8 << 20;
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Timeouts are what a slowloris flood causes: at most 20 lines a minute.
+log::throttle timeout_warnings(20, "request timeouts on the TLS port");
 
 bool is_parse_error(const beast::error_code& ec) {
     return ec.category() == beast::error_code(http::error::bad_target).category() &&
@@ -40,7 +44,10 @@ bool is_parse_error(const beast::error_code& ec) {
 tls_http_session::tls_http_session(asio::ip::tcp::socket socket,
                                    std::shared_ptr<asio::ssl::context> context,
                                    tls_session_shared& shared)
-    : context_(std::move(context)), stream_(std::move(socket), *context_), shared_(shared) {
+    : context_(std::move(context)),
+      stream_(std::move(socket), *context_),
+      shared_(shared),
+      deadline_(stream_.get_executor()) {
     shared_.sessions.insert(this);
 }
 
@@ -49,13 +56,14 @@ tls_http_session::~tls_http_session() {
 }
 
 void tls_http_session::run() {
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);
     stream_.async_handshake(
         asio::ssl::stream_base::server,
         beast::bind_front_handler(&tls_http_session::on_handshake, shared_from_this()));
 }
 
 void tls_http_session::abort() {
+    deadline_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().close(ignored);
 }
@@ -63,14 +71,15 @@ void tls_http_session::abort() {
 void tls_http_session::on_handshake(beast::error_code ec) {
     // Failed handshakes (old protocol versions, scanners) are routine.
     if (ec) return abort();
-    do_read_head(read_timeout);
+    do_read_head(shared_.http.header_timeout);
 }
 
 void tls_http_session::do_read_head(std::chrono::milliseconds timeout) {
     parser_.emplace();
-    parser_->header_limit(max_header_bytes);
+    parser_->header_limit(shared_.http.max_header_bytes);
     parser_->body_limit(shared_.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(timeout);
+    beast::get_lowest_layer(stream_).expires_never();
+    arm_deadline(timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&tls_http_session::on_read_head, shared_from_this()));
@@ -85,9 +94,19 @@ handoff::forwarded_request tls_http_session::request_with_head() const {
 }
 
 void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
+    if (timed_out(ec)) {
+        if (buffer_.size() == 0) return abort();  // not a byte of a request
+        return answer_timeout("request head");
+    }
     if (ec == http::error::header_limit) {
         handoff::forwarded_request request;
         request.head_too_large = true;
+        return forward(std::move(request));
+    }
+    if (ec == http::error::body_limit) {
+        // Beast checks a Content-Length against the body limit with the head.
+        auto request = request_with_head();
+        request.body_too_large = true;
         return forward(std::move(request));
     }
     if (is_parse_error(ec)) {
@@ -111,8 +130,10 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
         return forward(std::move(request));
     }
     if (parser_->is_done()) return on_read_body({}, 0);
+    // One deadline for the whole body: a client trickling bytes cannot keep
+    // the connection.
+    arm_deadline(shared_.http.body_timeout);
     if (!beast::iequals(head[http::field::expect], "100-continue")) return do_read_body();
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
     asio::async_write(
         stream_, asio::buffer(continue_response.data(), continue_response.size()),
         beast::bind_front_handler(&tls_http_session::on_continue_sent, shared_from_this()));
@@ -123,16 +144,15 @@ void tls_http_session::on_continue_sent(beast::error_code ec, std::size_t /*byte
     do_read_body();
 }
 
-// One read at a time, each with its own deadline, as the acceptor does: the
-// timeout bounds a pause in the body, not the time a large body takes.
+// One read at a time, under the body's deadline (on_read_head).
 void tls_http_session::do_read_body() {
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
     http::async_read_some(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&tls_http_session::on_read_body, shared_from_this()));
 }
 
 void tls_http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
+    if (timed_out(ec)) return answer_timeout("request body");
     if (ec == http::error::body_limit) {
         auto request = request_with_head();
         request.body_too_large = true;
@@ -154,6 +174,7 @@ void tls_http_session::forward(handoff::forwarded_request request) {
     // The acceptor answers at once; the client waits for it, unbounded by
     // the socket's deadline.
     beast::get_lowest_layer(stream_).expires_never();
+    deadline_.cancel();
     shared_.forwarder.forward(std::move(request),
                               [self = shared_from_this()](handoff::message answer) {
                                   self->on_answer(std::move(answer));
@@ -161,12 +182,13 @@ void tls_http_session::forward(handoff::forwarded_request request) {
 }
 
 void tls_http_session::on_answer(handoff::message answer) {
+    deadline_.cancel();
     if (const auto* subscribe_to = std::get_if<handoff::forwarded_subscribe>(&answer)) {
         return subscribe(*subscribe_to);
     }
     auto& response = std::get<handoff::forwarded_response>(answer);
     response_ = std::move(response.bytes);
-    beast::get_lowest_layer(stream_).expires_after(read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);
     asio::async_write(
         stream_, asio::buffer(response_),
         beast::bind_front_handler(&tls_http_session::on_write, shared_from_this(), response.close));
@@ -180,6 +202,10 @@ void tls_http_session::on_write(bool close, beast::error_code ec, std::size_t /*
 }
 
 void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
+    if (shared_.registry.size() >= shared_.max_subscribers) {
+        log_full_refusal(shared_.registry.size());
+        return on_answer(handoff::forwarded_response{answer.id, true, capacity_refusal()});
+    }
     shared_.before_subscribe();
     shared_.sessions.erase(this);  // a subscriber now: the registry closes it on stop
     registered_ = false;
@@ -214,6 +240,36 @@ void tls_http_session::on_linger(beast::error_code ec, std::size_t bytes) {
     beast::get_lowest_layer(stream_).async_read_some(
         buffer_.prepare(4096),
         beast::bind_front_handler(&tls_http_session::on_linger, shared_from_this()));
+}
+
+}  // namespace hookbot::fanout
+
+namespace hookbot::fanout {
+
+void tls_http_session::arm_deadline(std::chrono::milliseconds after) {
+    deadline_passed_ = false;
+    deadline_.expires_after(after);
+    // A weak reference: the pending read keeps the session alive, not this.
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // cancelled, or re-armed
+        if (auto self = weak.lock()) {
+            self->deadline_passed_ = true;
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+        }
+    });
+}
+
+bool tls_http_session::timed_out(const beast::error_code& ec) const {
+    return deadline_passed_ && ec == asio::error::operation_aborted;
+}
+
+void tls_http_session::answer_timeout(const char* what) {
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    timeout_warnings.warning("TLS client ", ec ? std::string("?") : peer.address().to_string(),
+                             ": 408 Request Timeout: ", what, " not complete in time");
+    on_answer(handoff::forwarded_response{0, true, request_timeout_answer()});
 }
 
 }  // namespace hookbot::fanout

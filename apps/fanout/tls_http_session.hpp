@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -31,6 +32,9 @@ struct tls_session_shared {
     // Delivers what the bus holds before a subscriber joins (PROTOCOL D5.2).
     std::function<void()> before_subscribe;
     std::uint64_t max_body_bytes;
+    http_limits http;
+    // --max-subscribers: a handshake beyond it is answered 503.
+    std::uint32_t max_subscribers;
     // Sessions between accept and the end of HTTP (stop() aborts them).
     std::unordered_set<tls_http_session*> sessions;
 };
@@ -68,6 +72,12 @@ class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
     void on_shutdown(boost::beast::error_code ec);
     void on_linger(boost::beast::error_code ec, std::size_t bytes);
     [[nodiscard]] handoff::forwarded_request request_with_head() const;
+    // The deadline of the head or body being read: when it passes, the read
+    // is cancelled and its handler sees operation_aborted with
+    // deadline_passed_ set (the socket stays open for the 408).
+    void arm_deadline(std::chrono::milliseconds after);
+    [[nodiscard]] bool timed_out(const boost::beast::error_code& ec) const;
+    void answer_timeout(const char* what);
 
     // Keeps the SSL context this connection was made with alive across a
     // reload (SIGHUP): new handshakes use the new one, this one keeps its own.
@@ -77,6 +87,8 @@ class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
     tls_session_shared& shared_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::string response_;
+    boost::asio::steady_timer deadline_;
+    bool deadline_passed_ = false;
     std::size_t lingered_bytes_ = 0;
     bool registered_ = true;
 };

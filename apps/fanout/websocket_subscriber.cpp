@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "hookbot/posix/log.hpp"
-#include "log_throttle.hpp"
+#include "hookbot/posix/log_throttle.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -33,7 +33,8 @@ bool routine(const beast::error_code& ec) {
            ec == asio::error::bad_descriptor || ec == asio::ssl::error::stream_truncated;
 }
 
-log_throttle subscriber_warnings(20);  // one per process: the worker is single-threaded
+// One per process: the worker is single-threaded.
+log::throttle subscriber_warnings(20, "subscriber warnings");
 
 std::string describe(const asio::ip::tcp::socket& socket, const std::string& topic) {
     beast::error_code ec;

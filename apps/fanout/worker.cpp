@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "own_answers.hpp"
 #include "hookbot/posix/log.hpp"
 #include "websocket_subscriber.hpp"
 
@@ -22,14 +23,16 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
     : ioc_(ioc),
       registry_(registry),
       limits_(options.limits),
+      max_subscribers_(options.max_subscribers),
       tailer_(ioc, source, source.slot(slot), registry),
-      control_(ioc, options.control, handoff::hello{slot, ::getpid()}, tailer_.doorbell_fd(),
+      control_(ioc, options.control, handoff::hello{slot, ::getpid(), options.max_subscribers},
+               tailer_.doorbell_fd(),
                [this](handoff::subscriber request, posix::unique_fd connection) {
                    on_handoff(std::move(request), std::move(connection));
                }),
       forwarder_(ioc, control_, max_forwarded_in_flight),
       tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
-                  source.max_body_bytes(), {}},
+                  source.max_body_bytes(), options.http, options.max_subscribers, {}},
       shutdown_deadline_(ioc) {
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
@@ -68,6 +71,10 @@ void worker::stop(std::chrono::milliseconds grace) {
 
 void worker::on_handoff(handoff::subscriber request, posix::unique_fd connection) {
     if (stopping_) return;  // closing `connection` refuses it
+    if (registry_.size() >= max_subscribers_) {
+        log_full_refusal(registry_.size());
+        return refuse_handed_connection(std::move(connection));
+    }
     // PROTOCOL D5.2: a new subscriber receives exactly what is committed after
     // it is subscribed, and is subscribed before its 101. So: deliver what is
     // already on the bus to the others, then subscribe it and answer.

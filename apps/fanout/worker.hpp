@@ -46,6 +46,7 @@ private:
     boost::asio::io_context& ioc_;
     subscriptions& registry_;
     subscriber_limits limits_;
+    std::uint32_t max_subscribers_;
     bus_tailer tailer_;
     control_link control_;
     request_forwarder forwarder_;

@@ -37,7 +37,7 @@ class github_relay {
     config config_;
     boost::asio::ssl::context& tls_;
     github_router::counters counters_;
-    posix::log_throttle log_{"GitHub router lines", 20};
+    log::throttle log_{20, "GitHub router lines"};
 };
 
 }  // namespace hookbot::route_github

@@ -16,6 +16,7 @@
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/server_context.hpp"
+#include "limit_options.hpp"
 #include "listen_address.hpp"
 #include "serve_keys.hpp"
 #include "service_notifier.hpp"
@@ -40,6 +41,7 @@ struct serve_options {
     // and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;
     std::vector<std::string> routers;  // PROTOCOL.md C1, D7: --router github
+    limit_options limits;
     bool help = false;
 };
 
@@ -91,6 +93,7 @@ po::options_description describe(serve_options& o) {
             "published to /unsafe/pub/github.com/... to github.com/repo/<repo>/branch/<branch>; "
             "needs --github-secret or $HOOKBOT_GITHUB_SECRET");
     // clang-format on
+    d.add(o.limits.describe());
     return d;
 }
 
@@ -213,6 +216,7 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
 
     std::optional<tls::server_files> tls;
     try {
+        options.limits.check();
         tls = tls_files(options);
     } catch (const std::exception& e) {
         std::cerr << "hookbot serve: " << e.what() << "\n";
@@ -265,6 +269,7 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
                                       {"--queue-bytes", std::to_string(*options.queue_bytes)});
         }
         config.workers = options.workers;
+        options.limits.add_to(config.acceptor_args, config.fanout_args);
         if (tls) {
             config.workers_accept = true;
             config.fanout_args.insert(config.fanout_args.end(),

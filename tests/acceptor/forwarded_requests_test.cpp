@@ -41,7 +41,7 @@ struct fixture {
                        auth::verifier({"foo"}),
                        publisher,
                        workers,
-                       {}};
+                       {}, {}};
 
     fixture(const fixture&) = delete;
     fixture& operator=(const fixture&) = delete;
@@ -179,4 +179,21 @@ TEST_CASE_FIXTURE(fixture, "an authorised handshake comes back as forwarded_subs
     request.bytes_after_head = false;
     request.head = head("GET", "/sub/a", "/sub/other", upgrade);
     CHECK(response_of(answer(request)).bytes.starts_with("HTTP/1.1 401 "));
+}
+
+TEST_CASE_FIXTURE(fixture, "the plain path's head limits hold for forwarded (TLS) requests") {
+    handoff::forwarded_request long_url;
+    long_url.head = head("POST", "/pub/" + std::string(20 * 1024, 'u'), "/");
+    auto r = response_of(answer(long_url));
+    CHECK(r.close);
+    CHECK(r.bytes.starts_with("HTTP/1.1 414 URI Too Long\r\n"));
+
+    std::string fields;
+    for (int i = 0; i < 101; ++i) fields += "X-F" + std::to_string(i) + ": v\r\n";
+    handoff::forwarded_request many_fields;
+    many_fields.head = head("POST", "/pub/t", "/pub/t", fields);
+    r = response_of(answer(many_fields));
+    CHECK(r.close);
+    CHECK(r.bytes.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+    CHECK_FALSE(reader.next());
 }

@@ -33,9 +33,9 @@ TEST_CASE("the supervisor's command line, key from the environment, documented d
     CHECK(o.control_fd == 4);
     CHECK(o.key == "secret");
     CHECK_FALSE(o.only_hash.has_value());
-    CHECK(o.limits.max_header_bytes == 16 * 1024);
+    CHECK(o.limits.max_header_bytes == 32 * 1024);
     CHECK_FALSE(o.max_body_given);
-    CHECK(o.limits.read_timeout == std::chrono::seconds(30));
+    CHECK(o.limits.header_timeout == std::chrono::seconds(30));
     CHECK(o.shutdown_timeout == std::chrono::seconds(2));
 }
 
@@ -48,13 +48,13 @@ TEST_CASE("--key wins over the environment; no key at all is fatal") {
 
 TEST_CASE("limits and hashes") {
     const auto parsed = parse(with({"--token-hash", "sha1", "--max-body-bytes", "1024",
-                                    "--read-timeout", "0.5", "--idle-timeout", "7"}),
+                                    "--header-timeout", "0.5", "--idle-timeout", "7"}),
                               "k");
     REQUIRE(parsed.options.has_value());
     CHECK(parsed.options->only_hash == hookbot::auth::hash_kind::sha1);
     CHECK(parsed.options->max_body_given);
     CHECK(parsed.options->limits.max_body_bytes == 1024);
-    CHECK(parsed.options->limits.read_timeout == std::chrono::milliseconds(500));
+    CHECK(parsed.options->limits.header_timeout == std::chrono::milliseconds(500));
     CHECK(parsed.options->limits.idle_timeout == std::chrono::seconds(7));
 }
 
@@ -68,7 +68,7 @@ TEST_CASE("no key says so, as PROTOCOL.md C1 words it") {
 TEST_CASE("bad command lines are fatal") {
     CHECK(parse({"--instance", "i"}, "k").exit_status == exit_fatal_config);
     CHECK(parse(with({"--token-hash", "md5"}), "k").exit_status == exit_fatal_config);
-    CHECK(parse(with({"--read-timeout", "0"}), "k").exit_status == exit_fatal_config);
+    CHECK(parse(with({"--header-timeout", "0"}), "k").exit_status == exit_fatal_config);
     CHECK(parse(with({"--bogus"}), "k").exit_status == exit_fatal_config);
 }
 
@@ -81,4 +81,37 @@ TEST_CASE("--key-file: the key file wins over HOOKBOT_KEY; with --key it is an e
     const auto both = parse(with({"--key-file", "/f", "--key", "k"}), nullptr);
     CHECK_FALSE(both.options.has_value());
     CHECK(both.exit_status == exit_fatal_config);
+}
+
+TEST_CASE("limits against hostile clients: defaults, values and bounds") {
+    const auto defaults = parse(required, "k");
+    REQUIRE(defaults.options.has_value());
+    const auto& d = defaults.options->limits;
+    CHECK(d.max_header_fields == 100);
+    CHECK(d.max_url_bytes == 16 * 1024);
+    CHECK(d.body_timeout == std::chrono::seconds(60));
+    CHECK(d.idle_timeout == std::chrono::seconds(120));
+    CHECK(d.max_connections == 10000);
+
+    const auto set = parse(with({"--max-header-fields", "5", "--max-url-bytes", "300",
+                                 "--body-timeout", "1.5", "--max-connections", "7",
+                                 "--max-header-bytes", "2048"}),
+                           "k");
+    REQUIRE(set.options.has_value());
+    const auto& s = set.options->limits;
+    CHECK(s.max_header_fields == 5);
+    CHECK(s.max_url_bytes == 300);
+    CHECK(s.body_timeout == std::chrono::milliseconds(1500));
+    CHECK(s.max_connections == 7);
+    CHECK(s.max_header_bytes == 2048);
+
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--max-header-bytes", "100"},
+             {"--max-header-bytes", "70000"},
+             {"--max-header-fields", "0"},
+             {"--max-url-bytes", "0"},
+             {"--max-connections", "0"},
+             {"--body-timeout", "0"}}) {
+        CHECK(parse(with(bad), "k").exit_status == exit_fatal_config);
+    }
 }

@@ -105,3 +105,25 @@ TEST_CASE("HTTP/1.0 keep-alive is spelled out; HTTP/1.1 close too") {
     CHECK(wire(responses::ok(), false, 11).find("Connection: close\r\n") != std::string::npos);
     CHECK(wire(responses::ok(), true, 11).find("Connection:") == std::string::npos);
 }
+
+TEST_CASE("limits against hostile clients: 408, 414, 431 and 503 close with a clear body") {
+    CHECK(wire(responses::request_timeout(), false) ==
+          "HTTP/1.1 408 Request Timeout\r\n"
+          "Server: hookbot\r\n"
+          "Content-Type: text/plain; charset=utf-8\r\n"
+          "X-Content-Type-Options: nosniff\r\n"
+          "Connection: close\r\n"
+          "Content-Length: 20\r\n"
+          "\r\n"
+          "408 Request Timeout\n");
+    CHECK(responses::uri_too_long().result() == http::status::uri_too_long);
+    CHECK(responses::uri_too_long().body() == "414 URI Too Long\n");
+    CHECK(responses::header_fields_too_large().result() ==
+          http::status::request_header_fields_too_large);
+    const auto busy = responses::too_many_connections();
+    CHECK(busy.result() == http::status::service_unavailable);
+    CHECK(busy[http::field::retry_after] == "1");
+    CHECK(busy.body() == "503 Too Many Connections\n");
+    CHECK(responses::unsupported_version().body() ==
+          "400 Bad Request (HTTP/1.0 and HTTP/1.1 only)\n");
+}

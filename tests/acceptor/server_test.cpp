@@ -69,9 +69,9 @@ struct server {
     server() {
         session_limits limits;
         limits.max_body_bytes = max_body;
-        limits.read_timeout = std::chrono::seconds(5);
+        limits.header_timeout = std::chrono::seconds(5);
         state = std::make_shared<shared_state>(
-            shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}});
+            shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}, {}});
         std::make_shared<listener>(ioc, std::move(acceptor), state)->run();
         workers.start();
         loop = std::thread([this] { ioc.run(); });

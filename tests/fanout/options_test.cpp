@@ -63,3 +63,33 @@ TEST_CASE("help needs nothing else") {
     CHECK(cl.result == command_line::outcome::help);
     CHECK(cl.text.find("--overflow") != std::string::npos);
 }
+
+TEST_CASE("limits against hostile clients: defaults, values and bounds") {
+    const command_line defaults = parse({});
+    REQUIRE(defaults.result == command_line::outcome::run);
+    CHECK(defaults.options.max_subscribers == 100000);
+    CHECK(defaults.options.limits.max_client_message == 64 * 1024);
+    CHECK(defaults.options.http.max_header_bytes == 32 * 1024);
+    CHECK(defaults.options.http.header_timeout == std::chrono::seconds(30));
+    CHECK(defaults.options.http.body_timeout == std::chrono::seconds(60));
+
+    const command_line set = parse({"--max-subscribers", "2", "--max-client-message", "100",
+                                    "--max-header-bytes", "4096", "--header-timeout", "0.5",
+                                    "--body-timeout", "2"});
+    REQUIRE(set.result == command_line::outcome::run);
+    CHECK(set.options.max_subscribers == 2);
+    CHECK(set.options.limits.max_client_message == 100);
+    CHECK(set.options.http.max_header_bytes == 4096);
+    CHECK(set.options.http.header_timeout == std::chrono::milliseconds(500));
+    CHECK(set.options.http.body_timeout == std::chrono::seconds(2));
+
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--max-subscribers", "0"},
+             {"--max-client-message", "0"},
+             {"--max-header-bytes", "100"},
+             {"--max-header-bytes", "100000"},
+             {"--header-timeout", "0"},
+             {"--body-timeout", "-1"}}) {
+        CHECK(parse(bad).result == command_line::outcome::error);
+    }
+}

@@ -12,6 +12,16 @@ TEST_CASE("hello round-trips") {
     CHECK(h.pid == 4242);
 }
 
+TEST_CASE("hello carries the worker's subscriber limit") {
+    const auto decoded = decode(encode(hello{1, 2, 500}));
+    REQUIRE(decoded);
+    CHECK(std::get<hello>(*decoded).max_subscribers == 500);
+    CHECK(std::get<hello>(*decode(encode(hello{1, 2}))).max_subscribers == UINT32_MAX);
+    // A hello without the limit (a truncated packet) is not well-formed.
+    const auto whole = encode(hello{1, 2, 500});
+    CHECK_FALSE(decode(whole.substr(0, whole.size() - 4)));
+}
+
 TEST_CASE("subscriber round-trips, binary topic and head kept verbatim") {
     subscriber s{std::string("/unsafe/a\0b/", 12), true, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n"};
     const auto decoded = decode(encode(s));

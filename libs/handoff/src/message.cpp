@@ -4,7 +4,7 @@
 
 // Wire form, host byte order (both ends run on one host):
 //
-//   hello:       u8 type=1 | u32 slot | i32 pid
+//   hello:       u8 type=1 | u32 slot | i32 pid | u32 max_subscribers
 //   subscriber:  u8 type=2 | u8 recursive | u32 topic_len | u32 head_len | topic | head
 //   forwarded_request:   u8 type=3 | u64 id | u8 flags | u64 body_bytes | u32 head_len
 //                        | u32 inline_len | head | inline body
@@ -71,6 +71,7 @@ struct encoder {
         put(out, kind::hello);
         put(out, h.slot);
         put(out, h.pid);
+        put(out, h.max_subscribers);
     }
     void operator()(const subscriber& s) {
         put(out, kind::subscriber);
@@ -169,7 +170,9 @@ std::optional<message> decode(std::string_view bytes) {
     switch (type) {
         case kind::hello: {
             hello h;
-            if (!in.get(h.slot) || !in.get(h.pid) || !in.done()) return std::nullopt;
+            if (!in.get(h.slot) || !in.get(h.pid) || !in.get(h.max_subscribers) || !in.done()) {
+                return std::nullopt;
+            }
             return h;
         }
         case kind::subscriber: {

@@ -16,6 +16,9 @@ namespace hookbot::handoff {
 struct hello {
     std::uint32_t slot = 0;  // index of the worker's slot in the bus control area
     std::int32_t pid = 0;
+    // The most subscribers the worker takes (its --max-subscribers): the
+    // acceptor hands none beyond it, and answers 503 when every worker is full.
+    std::uint32_t max_subscribers = UINT32_MAX;
 };
 
 // acceptor → worker: an authorised websocket upgrade. Carries the client
