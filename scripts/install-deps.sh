@@ -7,6 +7,7 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev
   libssl-dev nlohmann-json3-dev doctest-dev libsystemd-dev
   python3-websockets curl
+  prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
 )
 
 missing=()

@@ -51,6 +51,7 @@ void http_session::run() {
 void http_session::do_read_head(std::chrono::milliseconds timeout) {
     body_parser_.reset();
     head_parser_.emplace();
+    counting_publish_ = false;
     head_parser_->header_limit(state_->limits.max_header_bytes);
     // Body sizes are checked where a body is wanted (start_publish).
     head_parser_->body_limit(boost::none);
@@ -81,14 +82,24 @@ void http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
 
 void http_session::on_head() {
     const auto& request = head();
-    auto plan = plan_request(request, routing::route(request.target()), state_->verifier);
+    const routing::decision route = routing::route(request.target());
+    counting_publish_ = is_publish_request(request, route);
+    auto plan = plan_request(request, route, state_->verifier);
     if (auto* answer = std::get_if<reply>(&plan)) {
         send(std::move(answer->response), answer->close);
     } else if (auto* publish = std::get_if<publish_plan>(&plan)) {
         start_publish(std::move(*publish));
+    } else if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
+        answer_metrics(*metrics);
     } else {
         hand_off(std::get<subscribe_plan>(plan));
     }
+}
+
+void http_session::answer_metrics(const metrics_plan& plan) {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    send(state_->metrics.answer(plan, ec ? std::nullopt : std::optional(peer.address())));
 }
 
 void http_session::start_publish(publish_plan plan) {
@@ -139,8 +150,10 @@ void http_session::hand_off(const subscribe_plan& plan) {
     }
     auto& socket = stream_.socket();
     if (!hand_off_subscriber(state_->workers, plan, head(), socket.native_handle())) {
+        state_->counters.handoffs_failed.fetch_add(1, std::memory_order_relaxed);
         return send(responses::no_worker_available());
     }
+    state_->counters.handoffs.fetch_add(1, std::memory_order_relaxed);
     // The worker owns the connection now. Close only this descriptor: a
     // shutdown would end the worker's copy too.
     stream_.expires_never();
@@ -155,6 +168,10 @@ void http_session::send(responses::response res, bool close) {
     const bool keep_alive = !close && head_done && keep_alive_requested() &&
                             !state_->requests.draining() && (!body_unread() || can_discard_body());
     res_ = std::move(res);
+    if (counting_publish_) {
+        counting_publish_ = false;
+        state_->counters.count_publish(res_.result_int());
+    }
     responses::finish(res_, version, keep_alive, head_done && head().method() == http::verb::head);
     stream_.expires_after(state_->limits.read_timeout);
     http::async_write(

@@ -11,11 +11,13 @@
 #include <memory>
 #include <optional>
 
+#include "counters_log.hpp"
 #include "forwarded_requests.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
 #include "listener.hpp"
+#include "metrics_page.hpp"
 #include "options.hpp"
 #include "publish_handler.hpp"
 #include "shared_state.hpp"
@@ -30,7 +32,7 @@ using namespace hookbot::acceptor;
 // SIGTERM, SIGINT: stop accepting, let requests in flight finish (bounded),
 // then leave the loop. SIGHUP (forwarded by the supervisor): nothing to reload.
 void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener* server,
-                      worker_pool& workers, shared_state& state,
+                      worker_pool& workers, counters_log& counters, shared_state& state,
                       std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
     // `server` by value: it is this call's parameter, gone when the handler runs.
     signals.async_wait([&, server, shutdown_timeout](const boost::system::error_code& ec,
@@ -38,13 +40,14 @@ void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, lis
         if (ec) return;
         if (signo == SIGHUP) {
             log::info("SIGHUP: nothing to reload");
-            return wait_for_signals(signals, deadline, server, workers, state, shutdown_timeout,
-                                    ioc);
+            return wait_for_signals(signals, deadline, server, workers, counters, state,
+                                    shutdown_timeout, ioc);
         }
         log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping after ",
                   state.requests.in_flight(), " requests in flight");
         if (server) server->stop();
         workers.stop_accepting();
+        counters.stop();
         deadline.expires_after(shutdown_timeout);
         deadline.async_wait([&ioc, &state](const boost::system::error_code& timer_ec) {
             if (timer_ec) return;
@@ -75,8 +78,11 @@ int serve(const acceptor_options& options) {
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
     publish_handler publisher(bus, workers);
-    auto state = std::make_shared<shared_state>(shared_state{
-        limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});
+    const metrics_endpoint metrics(bus, options.metrics_allow);
+    auto state = std::make_shared<shared_state>(
+        shared_state{limits, auth::verifier({options.key}, options.only_hash), publisher, workers,
+                     {}, metrics, bus.acceptor()});
+    counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
         [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {
@@ -87,10 +93,11 @@ int serve(const acceptor_options& options) {
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);
-    wait_for_signals(signals, deadline, server.get(), workers, *state, options.shutdown_timeout,
-                     ioc);
+    wait_for_signals(signals, deadline, server.get(), workers, counters, *state,
+                     options.shutdown_timeout, ioc);
 
     workers.start();
+    counters.start();
     if (server) {
         server->run();
         log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,

@@ -9,6 +9,7 @@
 
 #include "hookbot/auth/token.hpp"
 #include "limits.hpp"
+#include "metrics_access.hpp"
 
 namespace hookbot::acceptor {
 
@@ -25,6 +26,8 @@ struct acceptor_options {
     bool max_body_given = false;  // else the bus's largest body
     std::chrono::milliseconds shutdown_timeout{2000};
     std::size_t max_queued_handoffs = 256;
+    metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
+    std::chrono::seconds counters_log_period{60};             // --counters-log-period
 };
 
 struct parsed_options {

@@ -27,6 +27,7 @@ class publish_handler {
   private:
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
+    shm_ring::acceptor_counters& counters_;
 };
 
 }  // namespace hookbot::acceptor

@@ -4,7 +4,9 @@
 #include <functional>
 
 #include "hookbot/auth/verifier.hpp"
+#include "hookbot/shm_ring/counters.hpp"
 #include "limits.hpp"
+#include "metrics_page.hpp"
 #include "publish_handler.hpp"
 #include "worker_pool.hpp"
 
@@ -46,6 +48,8 @@ struct shared_state {
     publish_handler& publisher;
     worker_pool& workers;
     request_tracker requests;
+    const metrics_endpoint& metrics;
+    shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
 };
 
 }  // namespace hookbot::acceptor
