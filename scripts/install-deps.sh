@@ -9,6 +9,7 @@ packages=(
   python3-websockets curl
   systemd  # systemd-analyze (unit checks) and systemd-socket-activate
   clang libfuzzer-14-dev
+  prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
 )
 
 missing=()

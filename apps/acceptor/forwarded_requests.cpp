@@ -51,7 +51,8 @@ class forwarded_answer {
                 true);
         }
         const auto& head = parser_.get().base();
-        const auto route = routing::route(head.target());
+        const routing::decision route = routing::route(head.target());
+        counting_publish_ = is_publish_request(head, route);
         // The same limits as on the plain port (http_session::on_head).
         if (auto refused = check_head(head, route, state_.limits)) {
             return respond(std::move(*refused), true);
@@ -59,6 +60,9 @@ class forwarded_answer {
         auto plan = plan_request(head, route, state_.verifier);
         if (auto* answer = std::get_if<reply>(&plan)) {
             return respond(std::move(answer->response), answer->close);
+        }
+        if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
+            return respond(state_.metrics.answer(*metrics, client_address()), false);
         }
         if (const auto* publish = std::get_if<publish_plan>(&plan)) {
             return publish_body(*publish, std::move(body_fd));
@@ -69,6 +73,8 @@ class forwarded_answer {
         if (request_.body_bytes != 0 || request_.bytes_after_head) {
             return respond(responses::websocket_refused(http::status::bad_request), true);
         }
+        // The worker completes the handshake itself: handed off all the same.
+        state_.counters.handoffs.fetch_add(1, std::memory_order_relaxed);
         return handoff::forwarded_subscribe{request_.id, subscribe.topic, subscribe.recursive};
     }
 
@@ -95,6 +101,7 @@ class forwarded_answer {
     // http_session::send's rules: the worker read the whole request unless
     // its body was too large.
     handoff::message respond(responses::response res, bool close) {
+        if (counting_publish_) state_.counters.count_publish(res.result_int());
         const auto& head = parser_.get().base();
         const unsigned version = head_read_ ? head.version() : 11;
         const bool keep_alive = !close && head_read_ && parser_.get().keep_alive() &&
@@ -104,10 +111,19 @@ class forwarded_answer {
         return handoff::forwarded_response{request_.id, !keep_alive, responses::serialise(res)};
     }
 
+    // The TLS client's address as the worker saw it; nullopt if it sent none.
+    [[nodiscard]] std::optional<boost::asio::ip::address> client_address() const {
+        boost::system::error_code ec;
+        const auto address = boost::asio::ip::make_address(request_.peer_address, ec);
+        if (ec) return std::nullopt;
+        return address;
+    }
+
     shared_state& state_;
     const handoff::forwarded_request& request_;
     head_parser parser_;
     bool head_read_ = true;
+    bool counting_publish_ = false;
 };
 
 }  // namespace

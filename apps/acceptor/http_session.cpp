@@ -97,6 +97,7 @@ void http_session::on_request_start(beast::error_code ec) {
 void http_session::do_read_head() {
     body_parser_.reset();
     head_parser_.emplace();
+    counting_publish_ = false;
     head_parser_->header_limit(state_->limits.max_header_bytes);
     // Body sizes are checked where a body is wanted (start_publish).
     head_parser_->body_limit(boost::none);
@@ -132,7 +133,8 @@ void http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
 
 void http_session::on_head() {
     const auto& request = head();
-    const auto route = routing::route(request.target());
+    const routing::decision route = routing::route(request.target());
+    counting_publish_ = is_publish_request(request, route);
     if (auto refused = check_head(request, route, state_->limits)) {
         return refuse(std::move(*refused), printable(request.method_string()) + " " +
                                                printable(request.target()) + " (" +
@@ -145,9 +147,17 @@ void http_session::on_head() {
         send(std::move(answer->response), answer->close);
     } else if (auto* publish = std::get_if<publish_plan>(&plan)) {
         start_publish(std::move(*publish));
+    } else if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
+        answer_metrics(*metrics);
     } else {
         hand_off(std::get<subscribe_plan>(plan));
     }
+}
+
+void http_session::answer_metrics(const metrics_plan& plan) {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    send(state_->metrics.answer(plan, ec ? std::nullopt : std::optional(peer.address())));
 }
 
 void http_session::start_publish(publish_plan plan) {
@@ -209,8 +219,10 @@ void http_session::hand_off(const subscribe_plan& plan) {
     }
     auto& socket = stream_.socket();
     if (!hand_off_subscriber(state_->workers, plan, head(), socket.native_handle())) {
+        state_->counters.handoffs_failed.fetch_add(1, std::memory_order_relaxed);
         return send(responses::no_worker_available());
     }
+    state_->counters.handoffs.fetch_add(1, std::memory_order_relaxed);
     // The worker owns the connection now. Close only this descriptor: a
     // shutdown would end the worker's copy too.
     stream_.expires_never();
@@ -229,6 +241,10 @@ void http_session::send(responses::response res, bool close) {
     const bool keep_alive = !close && http1 && keep_alive_requested() &&
                             !state_->requests.draining() && (!body_unread() || can_discard_body());
     res_ = std::move(res);
+    if (counting_publish_) {
+        counting_publish_ = false;
+        state_->counters.count_publish(res_.result_int());
+    }
     responses::finish(res_, version, keep_alive, head_done && head().method() == http::verb::head);
     stream_.expires_after(state_->limits.header_timeout);
     http::async_write(

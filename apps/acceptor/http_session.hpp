@@ -52,6 +52,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void on_read_body(beast::error_code ec, std::size_t bytes);
 
     void hand_off(const subscribe_plan& plan);
+    void answer_metrics(const metrics_plan& plan);
 
     void send(responses::response res, bool close = false);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
@@ -91,6 +92,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     publish_plan publishing_;
     responses::response res_;
     bool in_request_ = false;
+    bool counting_publish_ = false;  // the answer counts in hookbot_publishes_total
     std::size_t lingered_bytes_ = 0;
 };
 

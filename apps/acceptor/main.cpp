@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "blob_sweeper.hpp"
+#include "counters_log.hpp"
 #include "forwarded_requests.hpp"
 #include "github_routing.hpp"
 #include "hookbot/posix/log.hpp"
@@ -19,6 +20,7 @@
 #include "inherited_sockets.hpp"
 #include "key_reload.hpp"
 #include "listener.hpp"
+#include "metrics_page.hpp"
 #include "options.hpp"
 #include "publish_handler.hpp"
 #include "readiness_report.hpp"
@@ -35,7 +37,8 @@ using namespace hookbot::acceptor;
 // then leave the loop. SIGHUP (forwarded by the supervisor): re-read the key
 // file, if there is one.
 void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener* server,
-                      worker_pool& workers, shared_state& state, const acceptor_options& options,
+                      worker_pool& workers, counters_log& counters, shared_state& state,
+                      const acceptor_options& options,
                       std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
     // `server` by value: it is this call's parameter, gone when the handler runs.
     signals.async_wait([&, server, shutdown_timeout](const boost::system::error_code& ec,
@@ -43,13 +46,14 @@ void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, lis
         if (ec) return;
         if (signo == SIGHUP) {
             reload_verifier(options, state.verifier);
-            return wait_for_signals(signals, deadline, server, workers, state, options,
+            return wait_for_signals(signals, deadline, server, workers, counters, state, options,
                                     shutdown_timeout, ioc);
         }
         log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping after ",
                   state.requests.in_flight(), " requests in flight");
         if (server) server->stop();
         workers.stop_accepting();
+        counters.stop();
         deadline.expires_after(shutdown_timeout);
         deadline.async_wait([&ioc, &state](const boost::system::error_code& timer_ec) {
             if (timer_ec) return;
@@ -97,8 +101,10 @@ int serve(const acceptor_options& options) {
     }
     publish_handler publisher(bus, workers, github ? &*github : nullptr);
     blob_sweeper sweeper(ioc, publisher);
+    const metrics_endpoint metrics(bus, options.metrics_allow);
     auto state = std::make_shared<shared_state>(shared_state{
-        limits, std::move(*verifier), publisher, workers, {}, {}});
+        limits, std::move(*verifier), publisher, workers, {}, {}, metrics, bus.acceptor()});
+    counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
         [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {
@@ -114,11 +120,12 @@ int serve(const acceptor_options& options) {
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);
-    wait_for_signals(signals, deadline, server.get(), workers, *state, options,
+    wait_for_signals(signals, deadline, server.get(), workers, counters, *state, options,
                      options.shutdown_timeout, ioc);
 
     workers.start();
     sweeper.start();
+    counters.start();
     if (server) {
         server->run();
         log::info("accepting on fd ", options.listen_fd, ", workers on fd ", options.control_fd,

@@ -12,6 +12,8 @@ struct raw_options {
     std::string token_hash = "any";
     double header_timeout_s = 30;
     double body_timeout_s = 60;
+    std::string metrics_allow = "loopback";
+    double counters_log_period_s = 60;
     double idle_timeout_s = 120;
     double shutdown_timeout_s = 2;
     std::vector<std::string> routers;
@@ -69,7 +71,13 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             po::value(&o.max_queued_handoffs)->default_value(o.max_queued_handoffs),
             "subscribers queued per worker whose control socket is full")
         ("router", po::value(&raw.routers)->composing(),
-            "enable a router (repeatable): github, which needs $HOOKBOT_GITHUB_SECRET");
+            "enable a router (repeatable): github, which needs $HOOKBOT_GITHUB_SECRET")
+        ("metrics-allow", po::value(&raw.metrics_allow)->default_value(raw.metrics_allow),
+            "who may read /metrics: any; loopback (loopback peers, others with a token for "
+            "/metrics); token (a token for /metrics)")
+        ("counters-log-period",
+            po::value(&raw.counters_log_period_s)->default_value(raw.counters_log_period_s),
+            "seconds between two log lines of the server's counters");
     // clang-format on
     return d;
 }
@@ -133,6 +141,14 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
             options.github_router = true;
         }
         check_limits(options.limits);
+        const auto access = parse_metrics_access(raw.metrics_allow);
+        if (!access) throw po::error("--metrics-allow must be any, loopback or token");
+        options.metrics_allow = *access;
+        if (!(raw.counters_log_period_s >= 1) || raw.counters_log_period_s > 86400) {
+            throw po::error("--counters-log-period must be 1 to 86400 seconds");
+        }
+        options.counters_log_period =
+            std::chrono::seconds(static_cast<std::int64_t>(raw.counters_log_period_s));
     } catch (const po::error& e) {
         err << "hookbot-acceptor: " << e.what() << "\n" << description;
         return {std::nullopt, exit_fatal_config};

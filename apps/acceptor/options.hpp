@@ -9,6 +9,7 @@
 
 #include "hookbot/auth/token.hpp"
 #include "limits.hpp"
+#include "metrics_access.hpp"
 
 namespace hookbot::acceptor {
 
@@ -31,6 +32,8 @@ struct acceptor_options {
     std::chrono::milliseconds shutdown_timeout{2000};
     std::size_t max_queued_handoffs = 256;
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
+    metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
+    std::chrono::seconds counters_log_period{60};             // --counters-log-period
 };
 
 struct parsed_options {

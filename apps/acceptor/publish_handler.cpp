@@ -10,7 +10,7 @@ namespace hookbot::acceptor {
 
 publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers,
                                  github_routing* github)
-    : writer_(bus), workers_(workers), github_(github) {}
+    : writer_(bus), workers_(workers), github_(github), counters_(bus.acceptor()) {}
 
 responses::response publish_handler::publish(const publish_plan& plan,
                                              const boost::beast::http::fields& headers,
@@ -22,6 +22,7 @@ responses::response publish_handler::publish(const publish_plan& plan,
     }
     try {
         if (!writer_.append(plan.topic, body)) return responses::payload_too_large();
+        counters_.published_bytes.fetch_add(body.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
         // A broken invariant in the bus; the client may retry later.
         log::error("append to topic \"", plan.topic, "\" failed: ", e.what());

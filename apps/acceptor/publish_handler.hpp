@@ -35,6 +35,7 @@ class publish_handler {
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
     github_routing* github_;  // nullptr: no --router github
+    shm_ring::acceptor_counters& counters_;
 };
 
 }  // namespace hookbot::acceptor

@@ -49,9 +49,19 @@ request_plan root_endpoint(const http::request_header<>& head, const routing::di
     }
 }
 
+// GET and HEAD only: the page changes nothing.
+request_plan metrics_endpoint(const http::request_header<>& head, const routing::dispatch& target,
+                              const auth::verifier& verifier) {
+    if (head.method() != http::verb::get && head.method() != http::verb::head) {
+        return reply{responses::metrics_method_not_allowed()};
+    }
+    return metrics_plan{authorised(head, target, verifier)};
+}
+
 request_plan dispatch(const http::request_header<>& head, const routing::dispatch& target,
                       const auth::verifier& verifier) {
     if (target.kind == endpoint::status) return reply{responses::ok()};
+    if (target.kind == endpoint::metrics) return metrics_endpoint(head, target, verifier);
     // D6: the unsafe header comes before the token.
     if (target.kind == endpoint::unsafe_sub && head[unsafe_header_name] != unsafe_header_value) {
         return reply{responses::unsafe_header_required()};
@@ -82,6 +92,20 @@ request_plan plan_request(const http::request_header<>& head, const routing::dec
         return reply{responses::moved_permanently(moved->location, head.method())};
     }
     return dispatch(head, std::get<routing::dispatch>(route), verifier);
+}
+
+bool is_publish_request(const http::request_header<>& head, const routing::decision& route) {
+    const auto* target = std::get_if<routing::dispatch>(&route);
+    if (target == nullptr) return false;
+    switch (target->kind) {
+        case endpoint::pub:
+        case endpoint::unsafe_pub:
+            return true;
+        case endpoint::root:
+            return head.method() == http::verb::post;
+        default:
+            return false;
+    }
 }
 
 }  // namespace hookbot::acceptor

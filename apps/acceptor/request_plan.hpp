@@ -32,7 +32,18 @@ struct subscribe_plan {
     bool recursive = false;
 };
 
-using request_plan = std::variant<reply, publish_plan, subscribe_plan>;
+// GET or HEAD /metrics: answer with the metrics page if the peer may read it
+// (metrics_access.hpp); whether the request carried a valid token for
+// /metrics is part of that decision.
+struct metrics_plan {
+    bool token_valid = false;
+};
+
+using request_plan = std::variant<reply, publish_plan, subscribe_plan, metrics_plan>;
+
+// Whether a request is a publish for the publish counters: a publish
+// endpoint with any method, or POST on the root endpoint.
+bool is_publish_request(const http::request_header<>& head, const routing::decision& route);
 
 request_plan plan_request(const http::request_header<>& head, const routing::decision& route,
                           const auth::verifier& verifier);

@@ -84,6 +84,25 @@ response publish_method_not_allowed() {
     return res;
 }
 
+response metrics_method_not_allowed() {
+    response res = error(http::status::method_not_allowed, "Method Not Allowed\n");
+    res.set(http::field::allow, "GET, HEAD");
+    return res;
+}
+
+response forbidden() {
+    return error(http::status::forbidden, "403 Forbidden\n");
+}
+
+response metrics_page(std::string text) {
+    response res{http::status::ok, 11};
+    res.set(http::field::server, "hookbot");
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = std::move(text);
+    return res;
+}
+
 response bad_extra_metadata() {
     return error(http::status::bad_request, "400 Bad Request (bad ?extra-metadata=)\n");
 }

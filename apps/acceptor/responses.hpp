@@ -30,6 +30,13 @@ response moved_permanently(std::string_view location, http::verb method);
 response unauthorized();
 // D4.1: a publish path with a method other than POST and PUT.
 response publish_method_not_allowed();
+// /metrics with a method other than GET and HEAD.
+response metrics_method_not_allowed();
+// /metrics refused: 403 for a peer that may not read it, 401 (as D2.4) for
+// a missing or wrong token where a token is required.
+response forbidden();
+// The metrics page (Prometheus text exposition format 0.0.4).
+response metrics_page(std::string text);
 // D4.3 / X2.
 response bad_extra_metadata();
 // D4.2: this project's answer when a record cannot be committed at all.

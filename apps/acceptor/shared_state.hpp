@@ -4,7 +4,9 @@
 #include <functional>
 
 #include "hookbot/auth/verifier.hpp"
+#include "hookbot/shm_ring/counters.hpp"
 #include "limits.hpp"
+#include "metrics_page.hpp"
 #include "publish_handler.hpp"
 #include "worker_pool.hpp"
 
@@ -68,6 +70,8 @@ struct shared_state {
     worker_pool& workers;
     request_tracker requests;
     connection_count connections;
+    const metrics_endpoint& metrics;
+    shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
 };
 
 }  // namespace hookbot::acceptor

@@ -17,12 +17,12 @@ namespace {
 
 int dup_for_asio(int fd) { return posix::check(::dup(fd), "dup doorbell eventfd"); }
 
-payload make_framed(std::string_view topic, std::string_view body) {
+payload make_framed(const shm_ring::record_view& record) {
     std::string framed;
-    framed.reserve(topic.size() + 1 + body.size());
-    framed.append(topic).push_back('\0');
-    framed.append(body);
-    return std::make_shared<const std::string>(std::move(framed));
+    framed.reserve(record.topic.size() + 1 + record.body.size());
+    framed.append(record.topic).push_back('\0');
+    framed.append(record.body);
+    return make_payload(std::move(framed), record.commit_us);
 }
 
 }  // namespace
@@ -35,7 +35,9 @@ bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
       // Asio closes what it owns; the doorbell keeps its own descriptor.
       bell_(ioc, dup_for_asio(doorbell_.fd())),
       slot_(slot),
-      registry_(registry) {
+      registry_(registry),
+      // A restarted worker's reader starts from zero; the slot's count goes on.
+      lapped_before_(slot.lapped.load(std::memory_order_relaxed)) {
     // Blobs committed before this reader started are not ours to wait for.
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
 }
@@ -91,7 +93,7 @@ void bus_tailer::on_doorbell(const boost::system::error_code& ec) {
 
 bool bus_tailer::deliver_next() {
     const std::optional<shm_ring::record_view> record = reader_.next();
-    slot_.lapped.store(reader_.lapped_records() + reader_.lost_blobs(), std::memory_order_relaxed);
+    count_lapped();
     // A large body's blob is mapped now and is copied into the payloads
     // below: the writer may unlink its name already.
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
@@ -101,21 +103,39 @@ bool bus_tailer::deliver_next() {
     payload framed;
     std::uint64_t queued = 0;
     std::uint64_t dropped = 0;
+    std::uint64_t overflowed = 0;
     for (const topic_index::match& m : matches_) {
         payload& message = m.recursive ? framed : bare;
         if (!message) {
-            message = m.recursive ? make_framed(record->topic, record->body)
-                                  : std::make_shared<const std::string>(record->body);
+            message = m.recursive ? make_framed(*record)
+                                  : make_payload(std::string(record->body), record->commit_us);
         }
-        if (m.target->deliver(message) == push_result::queued) {
-            ++queued;
-        } else {
-            ++dropped;
+        switch (m.target->deliver(message)) {
+            case push_result::queued:
+                ++queued;
+                break;
+            case push_result::dropped:
+                ++dropped;
+                break;
+            case push_result::overflow:
+                ++overflowed;
+                registry_.count_slow_close();
+                break;
         }
     }
     registry_.count_delivered(queued);
-    registry_.count_dropped(dropped);
+    registry_.count_dropped(dropped, shm_ring::drop_cause::queue_full);
+    registry_.count_dropped(overflowed, shm_ring::drop_cause::slow_subscriber);
     return true;
+}
+
+void bus_tailer::count_lapped() noexcept {
+    // Records lost: lapped, or their blob gone before this worker read it.
+    const std::uint64_t lapped = reader_.lapped_records() + reader_.lost_blobs();
+    if (lapped == lapped_seen_) return;
+    lapped_seen_ = lapped;
+    slot_.lapped.store(lapped_before_ + lapped, std::memory_order_relaxed);
+    slot_.counters.lapped_events.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace hookbot::fanout

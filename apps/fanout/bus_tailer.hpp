@@ -40,6 +40,8 @@ private:
     void on_doorbell(const boost::system::error_code& ec);
     // Delivers one record; false when the bus had none ready.
     bool deliver_next();
+    // Mirrors the reader's lapped records in the slot; a jump is one event.
+    void count_lapped() noexcept;
 
     boost::asio::io_context& ioc_;
     shm_ring::bus_reader reader_;
@@ -48,6 +50,8 @@ private:
     shm_ring::worker_slot& slot_;
     subscriptions& registry_;
     std::vector<topic_index::match> matches_;  // reused: no allocation per record
+    std::uint64_t lapped_before_;  // the slot's count when this reader started
+    std::uint64_t lapped_seen_ = 0;
     bool scheduled_ = false;                   // a turn is posted or a doorbell wait is armed
     bool stopped_ = false;
     bool doorbell_failed_ = false;

@@ -5,7 +5,7 @@
 namespace hookbot::fanout {
 
 push_result subscriber_queue::push(payload message) {
-    const std::size_t size = message->size();
+    const std::size_t size = message->bytes.size();
     const bool fits = items_.size() < limits_.max_messages &&
                       (items_.empty() || bytes_ + size <= limits_.max_bytes);
     if (!fits) {
@@ -18,7 +18,7 @@ push_result subscriber_queue::push(payload message) {
 }
 
 void subscriber_queue::pop() {
-    bytes_ -= items_.front()->size();
+    bytes_ -= items_.front()->bytes.size();
     items_.pop_front();
 }
 
@@ -26,7 +26,7 @@ std::size_t subscriber_queue::discard(bool keep_front) {
     const std::size_t keep = keep_front && !items_.empty() ? 1 : 0;
     const std::size_t discarded = items_.size() - keep;
     while (items_.size() > keep) {
-        bytes_ -= items_.back()->size();
+        bytes_ -= items_.back()->bytes.size();
         items_.pop_back();
     }
     return discarded;

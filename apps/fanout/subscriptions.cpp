@@ -8,6 +8,10 @@ namespace hookbot::fanout {
 
 void subscriptions::add(subscriber& target, std::string topic, bool recursive) {
     index_.add(target, topic, recursive);
+    if (const auto old = live_.find(&target); old != live_.end()) {
+        prefixes_.remove(old->second.topic);
+    }
+    prefixes_.add(topic);
     live_.insert_or_assign(&target, subscription{std::move(topic), recursive, true});
     slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
 }
@@ -23,6 +27,7 @@ void subscriptions::remove(subscriber& target) {
     const auto it = live_.find(&target);
     if (it == live_.end()) return;
     if (it->second.indexed) index_.remove(target, it->second.topic, it->second.recursive);
+    prefixes_.remove(it->second.topic);
     live_.erase(it);
     slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
     if (live_.empty() && on_empty_) on_empty_();
@@ -40,8 +45,21 @@ void subscriptions::count_delivered(std::uint64_t n) noexcept {
     if (n != 0) slot_->delivered.fetch_add(n, std::memory_order_relaxed);
 }
 
-void subscriptions::count_dropped(std::uint64_t n) noexcept {
-    if (n != 0) slot_->dropped.fetch_add(n, std::memory_order_relaxed);
+void subscriptions::count_dropped(std::uint64_t n, shm_ring::drop_cause cause) noexcept {
+    if (n == 0) return;
+    slot_->dropped.fetch_add(n, std::memory_order_relaxed);
+    slot_->counters.dropped_by_cause[static_cast<std::size_t>(cause)].fetch_add(
+        n, std::memory_order_relaxed);
+}
+
+void subscriptions::count_slow_close() noexcept {
+    slot_->counters.slow_closes.fetch_add(1, std::memory_order_relaxed);
+}
+
+void subscriptions::count_written(std::uint32_t commit_us) noexcept {
+    slot_->counters.frames_written.fetch_add(1, std::memory_order_relaxed);
+    slot_->counters.publish_to_write.record(
+        shm_ring::elapsed_us32(commit_us, shm_ring::monotonic_us32()));
 }
 
 }  // namespace hookbot::fanout

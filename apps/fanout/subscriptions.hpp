@@ -10,6 +10,7 @@
 
 #include "hookbot/shm_ring/bus.hpp"
 #include "topic_index.hpp"
+#include "topic_prefixes.hpp"
 
 namespace hookbot::fanout {
 
@@ -45,7 +46,12 @@ public:
     void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
 
     void count_delivered(std::uint64_t n) noexcept;
-    void count_dropped(std::uint64_t n) noexcept;
+    void count_dropped(std::uint64_t n, shm_ring::drop_cause cause) noexcept;
+    void count_slow_close() noexcept;
+    // A frame's write completed: one more for the publish-to-write histogram.
+    void count_written(std::uint32_t commit_us) noexcept;
+    // Refreshes the slot's subscribers-per-topic-prefix table if it changed.
+    void publish_topic_prefixes() { prefixes_.publish(slot_->counters.topics); }
     [[nodiscard]] shm_ring::worker_slot& slot() const noexcept { return *slot_; }
 
 private:
@@ -57,6 +63,7 @@ private:
 
     shm_ring::worker_slot* slot_;
     topic_index index_;
+    topic_prefixes prefixes_;
     std::unordered_map<subscriber*, subscription> live_;
     std::function<void()> on_empty_;
 };

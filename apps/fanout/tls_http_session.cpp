@@ -175,6 +175,10 @@ void tls_http_session::forward(handoff::forwarded_request request) {
     // the socket's deadline.
     beast::get_lowest_layer(stream_).expires_never();
     deadline_.cancel();
+    // The acceptor sees only this worker: tell it who the client is.
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) request.peer_address = peer.address().to_string();
     shared_.forwarder.forward(std::move(request),
                               [self = shared_from_this()](handoff::message answer) {
                                   self->on_answer(std::move(answer));

@@ -161,7 +161,7 @@ push_result basic_websocket_subscriber<NextLayer>::deliver(const payload& messag
     if (result == push_result::overflow) {
         close(websocket::close_reason(websocket::close_code::policy_error,
                                       "subscriber too slow"),
-              limits_.write_timeout);
+              limits_.write_timeout, shm_ring::drop_cause::slow_subscriber);
     } else if (result == push_result::queued && state_ == state::open && !writing_) {
         do_write();
     }
@@ -173,7 +173,7 @@ void basic_websocket_subscriber<NextLayer>::do_write() {
     writing_ = true;
     write_deadline_ = clock::now() + limits_.write_timeout;
     arm_watchdog(write_deadline_);
-    ws_.async_write(asio::buffer(*queue_.front()),
+    ws_.async_write(asio::buffer(queue_.front()->bytes),
                     beast::bind_front_handler(&basic_websocket_subscriber::on_write,
                                               this->shared_from_this()));
 }
@@ -182,28 +182,31 @@ template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     writing_ = false;
     if (ec) {
-        registry_.count_dropped(queue_.discard(false));
+        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
         return finish(ec, "write");
     }
+    registry_.count_written(queue_.front()->commit_us);
     queue_.pop();
     if (state_ == state::open && !queue_.empty()) do_write();
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::close_going_away() {
-    close(websocket::close_reason(websocket::close_code::going_away), going_away_grace);
+    close(websocket::close_reason(websocket::close_code::going_away), going_away_grace,
+          shm_ring::drop_cause::disconnected);
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::close(const websocket::close_reason& reason,
-                                                  clock::duration grace) {
+                                                  clock::duration grace,
+                                                  shm_ring::drop_cause cause) {
     if (state_ == state::closing || state_ == state::closed) return;
     const auto deadline = clock::now() + grace;
     if (!close_deadline_ || deadline < *close_deadline_) close_deadline_ = deadline;
     arm_watchdog(*close_deadline_);
     // Nothing is sent after a close frame: unsubscribe now and count the loss.
     registry_.unsubscribe(*this);
-    registry_.count_dropped(queue_.discard(writing_));
+    registry_.count_dropped(queue_.discard(writing_), cause);
     if (state_ == state::handshaking) {
         if (!pending_close_) pending_close_ = reason;
         return;
@@ -228,7 +231,7 @@ void basic_websocket_subscriber<NextLayer>::finish(beast::error_code ec, const c
     state_ = state::closed;
     if (!routine(ec)) subscriber_warnings.warning("subscriber ", name_, ": ", what, ": ", ec.message());
     registry_.remove(*this);
-    registry_.count_dropped(queue_.discard(writing_));
+    registry_.count_dropped(queue_.discard(writing_), shm_ring::drop_cause::disconnected);
     watchdog_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);

@@ -60,7 +60,9 @@ private:
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t bytes);
-    void close(const boost::beast::websocket::close_reason& reason, clock::duration grace);
+    // Sends a close frame; what is still queued is dropped for `cause`.
+    void close(const boost::beast::websocket::close_reason& reason, clock::duration grace,
+               shm_ring::drop_cause cause);
     void on_close(boost::beast::error_code ec);
     void on_ping(boost::beast::error_code ec);
     void arm_watchdog(clock::time_point at);

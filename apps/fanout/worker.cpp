@@ -15,6 +15,9 @@ namespace {
 // 503 at once. It bounds what the acceptor queues for this worker.
 constexpr std::size_t max_forwarded_in_flight = 1024;
 
+// How stale /metrics's subscribers per topic prefix may be.
+constexpr std::chrono::milliseconds topic_prefix_refresh{500};
+
 }  // namespace
 
 worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
@@ -33,7 +36,8 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       forwarder_(ioc, control_, max_forwarded_in_flight),
       tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
                   source.max_body_bytes(), options.http, options.max_subscribers, {}},
-      shutdown_deadline_(ioc) {
+      shutdown_deadline_(ioc),
+      prefix_refresh_(ioc) {
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
     control_.on_lost([this] { forwarder_.on_lost(); });
@@ -48,6 +52,15 @@ void worker::start() {
     tailer_.start();
     control_.start();
     if (tls_) tls_->start();
+    publish_topic_prefixes_every(topic_prefix_refresh);
+}
+
+void worker::publish_topic_prefixes_every(std::chrono::milliseconds period) {
+    registry_.publish_topic_prefixes();
+    prefix_refresh_.expires_after(period);
+    prefix_refresh_.async_wait([this, period](const boost::system::error_code& ec) {
+        if (!ec && !stopping_) publish_topic_prefixes_every(period);
+    });
 }
 
 void worker::stop(std::chrono::milliseconds grace) {
@@ -57,6 +70,7 @@ void worker::stop(std::chrono::milliseconds grace) {
     forwarder_.clear();
     control_.stop();
     tailer_.stop();
+    prefix_refresh_.cancel();
     log::info("stopping: closing ", registry_.size(), " subscribers");
     if (registry_.size() == 0) return;  // nothing left holds the io_context
     registry_.on_empty([this] { shutdown_deadline_.cancel(); });

@@ -42,6 +42,8 @@ public:
 
 private:
     void on_handoff(handoff::subscriber request, posix::unique_fd connection);
+    // Refreshes the slot's subscribers-per-topic-prefix table now and then.
+    void publish_topic_prefixes_every(std::chrono::milliseconds period);
 
     boost::asio::io_context& ioc_;
     subscriptions& registry_;
@@ -53,6 +55,7 @@ private:
     tls_session_shared tls_shared_;
     std::optional<tls_listener> tls_;
     boost::asio::steady_timer shutdown_deadline_;
+    boost::asio::steady_timer prefix_refresh_;
     bool stopping_ = false;
 };
 

@@ -37,6 +37,7 @@ struct serve_options {
     // worker's own defaults otherwise).
     std::optional<std::size_t> queue_messages, queue_bytes;
     std::string token_hash = "any";  // PROTOCOL.md T1: both hashes, or only one
+    std::string metrics_allow = "loopback";
     // PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled --tls-cert
     // and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;
@@ -57,6 +58,9 @@ po::options_description describe(serve_options& o) {
             "fanout worker processes (default: the number of cores)")
         ("token-hash", po::value(&o.token_hash)->default_value(o.token_hash),
             "tokens accepted: any, sha256, or sha1 (the original before v0.19)")
+        ("metrics-allow", po::value(&o.metrics_allow)->default_value(o.metrics_allow),
+            "who may read /metrics: any; loopback (this host, others with a token for "
+            "/metrics); token (a token for /metrics)")
         ("instance", po::value(&o.instance),
             "name of the shared-memory bus (default: derived from --bind, so two instances on one "
             "host never meet)")
@@ -193,6 +197,11 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
         std::cerr << "hookbot serve: --token-hash must be any, sha256 or sha1\n";
         return 1;
     }
+    if (options.metrics_allow != "any" && options.metrics_allow != "loopback" &&
+        options.metrics_allow != "token") {
+        std::cerr << "hookbot serve: --metrics-allow must be any, loopback or token\n";
+        return 1;
+    }
     if (options.workers == 0) {
         std::cerr << "hookbot serve: --workers must be at least 1\n";
         return 1;
@@ -252,11 +261,16 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
         supervisor_config config;
         config.acceptor_program = dir + "/hookbot-acceptor";
         config.acceptor_args = {"--instance", options.instance, "--token-hash",
-                                options.token_hash};
+                                options.token_hash, "--metrics-allow", options.metrics_allow};
         hand_keys_to_acceptor(*keys, config.acceptor_args);
         if (github_router) {
             config.acceptor_args.insert(config.acceptor_args.end(), {"--router", "github"});
         }
+        config.on_restart = [&counters = bus.supervisor()](child_kind kind) {
+            auto& restarts = kind == child_kind::acceptor ? counters.acceptor_restarts
+                                                          : counters.worker_restarts;
+            restarts.fetch_add(1, std::memory_order_relaxed);
+        };
         config.fanout_program = dir + "/hookbot-fanout";
         config.fanout_args = {"--instance", options.instance, "--control",
                               options.control_socket};

@@ -43,6 +43,7 @@ supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
       notifier_(notifier) {
     child_role acceptor;
     acceptor.name = "acceptor";
+    acceptor.kind = child_kind::acceptor;
     acceptor.spec.program = config_.acceptor_program;
     acceptor.spec.args = config_.acceptor_args;
     acceptor.spec.args.insert(acceptor.spec.args.end(), {"--control-fd", "4", "--ready-fd", "5"});
@@ -131,6 +132,8 @@ void supervisor::start(child_role& role) {
     }
     role.started = clock::now();
     log::info("started ", role.name, " as pid ", role.process->pid());
+    if (role.ever_started && config_.on_restart) config_.on_restart(role.kind);
+    role.ever_started = true;
 }
 
 bool supervisor::reap_children() {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "service_notifier.hpp"
 
 namespace hookbot::serve {
+
+enum class child_kind { acceptor, worker };
 
 // What `hookbot serve` runs and how it restarts it.
 struct supervisor_config {
@@ -36,6 +39,9 @@ struct supervisor_config {
     unsigned crash_loop_exits = 10;
     std::chrono::seconds crash_loop_window{30};
     std::chrono::seconds stop_timeout{5};
+    // Called after each restart (not first start) of a child, e.g. to count
+    // it where /metrics reads it.
+    std::function<void(child_kind)> on_restart;
 };
 
 // The tiny master of nginx's shape: it keeps the listening sockets, forks the
@@ -60,6 +66,8 @@ private:
 
     struct child_role {
         std::string name;  // "acceptor", "worker 0", …
+        child_kind kind = child_kind::worker;
+        bool ever_started = false;
         spawn_spec spec;
         std::optional<child_process> process;
         clock::time_point started{};

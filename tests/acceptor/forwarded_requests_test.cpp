@@ -37,11 +37,15 @@ struct fixture {
     boost::asio::io_context ioc{1};
     worker_pool workers{ioc, bus, handoff::listen_control_socket(control_path), 8};
     publish_handler publisher{bus, workers};
+    metrics_endpoint metrics{bus, metrics_access::loopback};
     shared_state state{session_limits{.max_body_bytes = max_body},
                        auth::verifier({"foo"}),
                        publisher,
                        workers,
-                       {}, {}};
+                       {},
+                       {},
+                       metrics,
+                       bus.acceptor()};
 
     fixture(const fixture&) = delete;
     fixture& operator=(const fixture&) = delete;

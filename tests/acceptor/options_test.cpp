@@ -115,3 +115,14 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
         CHECK(parse(with(bad), "k").exit_status == exit_fatal_config);
     }
 }
+
+TEST_CASE("--metrics-allow: loopback by default, any or token on request, nothing else") {
+    CHECK(parse(required, "k").options->metrics_allow == metrics_access::loopback);
+    CHECK(parse(required, "k").options->counters_log_period == std::chrono::seconds(60));
+    CHECK(parse(with({"--metrics-allow", "token"}), "k").options->metrics_allow ==
+          metrics_access::token);
+    CHECK(parse(with({"--metrics-allow", "any"}), "k").options->metrics_allow ==
+          metrics_access::any);
+    CHECK(parse(with({"--metrics-allow", "everyone"}), "k").exit_status == exit_fatal_config);
+    CHECK(parse(with({"--counters-log-period", "0"}), "k").exit_status == exit_fatal_config);
+}

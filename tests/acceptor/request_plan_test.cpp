@@ -192,3 +192,40 @@ TEST_CASE("P4, D5.4: the root endpoint checks the token, then the method") {
     CHECK(subscribed(request(http::verb::get, "/status/").bearer("/status/").websocket().plan())
               .recursive);
 }
+
+TEST_CASE("/metrics: GET and HEAD plan the page, noting the token; other methods get 405") {
+    const auto anonymous = request(http::verb::get, "/metrics").plan();
+    REQUIRE(std::holds_alternative<metrics_plan>(anonymous));
+    CHECK_FALSE(std::get<metrics_plan>(anonymous).token_valid);
+    const auto with_token = request(http::verb::head, "/metrics?x").bearer("/metrics").plan();
+    REQUIRE(std::holds_alternative<metrics_plan>(with_token));
+    CHECK(std::get<metrics_plan>(with_token).token_valid);
+    CHECK_FALSE(std::get<metrics_plan>(request(http::verb::get, "/metrics")
+                                           .bearer("/pub/metrics")
+                                           .plan())
+                    .token_valid);
+
+    const auto post = request(http::verb::post, "/metrics").bearer("/metrics").plan();
+    CHECK(status_of(post) == 405);
+    CHECK(std::get<reply>(post).response[http::field::allow] == "GET, HEAD");
+    // Below /metrics: the root endpoint, as PROTOCOL.md P4 says.
+    CHECK(published(request(http::verb::post, "/metrics/x").bearer("/metrics/x").plan()).topic ==
+          "metrics/x");
+    CHECK(status_of(request(http::verb::post, "/metrics/x").plan()) == 401);
+}
+
+TEST_CASE("publishes for the counters: publish endpoints, and POST on the root endpoint") {
+    const auto is_publish = [](http::verb method, std::string_view target) {
+        const request r(method, target);
+        return is_publish_request(r.head, routing::route(target));
+    };
+    CHECK(is_publish(http::verb::post, "/pub/x"));
+    CHECK(is_publish(http::verb::get, "/pub/x"));  // answered 405: still a publish request
+    CHECK(is_publish(http::verb::post, "/unsafe/pub/x"));
+    CHECK(is_publish(http::verb::post, "/x"));
+    CHECK_FALSE(is_publish(http::verb::get, "/x"));
+    CHECK_FALSE(is_publish(http::verb::get, "/sub/x"));
+    CHECK_FALSE(is_publish(http::verb::post, "/status"));
+    CHECK_FALSE(is_publish(http::verb::post, "/metrics"));
+    CHECK_FALSE(is_publish(http::verb::post, "/pub/%zz"));
+}

@@ -63,6 +63,7 @@ struct server {
     unsigned short port = acceptor.local_endpoint().port();
     worker_pool workers{ioc, bus, handoff::listen_control_socket(control_path), 8};
     publish_handler publisher{bus, workers};
+    metrics_endpoint metrics{bus, metrics_access::loopback};
     std::shared_ptr<shared_state> state;
     std::thread loop;
 
@@ -71,7 +72,8 @@ struct server {
         limits.max_body_bytes = max_body;
         limits.header_timeout = std::chrono::seconds(5);
         state = std::make_shared<shared_state>(
-            shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}, {}});
+            shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}, {}, metrics,
+                         bus.acceptor()});
         std::make_shared<listener>(ioc, std::move(acceptor), state)->run();
         workers.start();
         loop = std::thread([this] { ioc.run(); });

@@ -9,7 +9,7 @@ namespace {
 
 using namespace hookbot::fanout;
 
-payload message(std::size_t bytes) { return std::make_shared<const std::string>(bytes, 'x'); }
+payload message(std::size_t bytes) { return make_payload(std::string(bytes, 'x')); }
 
 }  // namespace
 

@@ -18,7 +18,7 @@ using namespace hookbot::fanout;
 using namespace hookbot::fanout::testing;
 namespace http = beast::http;
 
-payload text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+payload text(std::string s) { return make_payload(std::move(s)); }
 
 // Delivers to every subscriber of `topic` as the bus tailer would.
 void publish(subscriptions& registry, std::string_view topic, const payload& message) {

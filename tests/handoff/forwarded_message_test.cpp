@@ -11,9 +11,11 @@ TEST_CASE("forwarded_request round-trips with an inline body and every flag") {
     r.body = std::string("a\0b\xff", 4);
     r.body_bytes = r.body.size();
     r.bytes_after_head = true;
+    r.peer_address = "2001:db8::1";
     const auto decoded = decode(encode(r));
     REQUIRE(decoded);
     const auto& back = std::get<forwarded_request>(*decoded);
+    CHECK(back.peer_address == "2001:db8::1");
     CHECK(back.id == r.id);
     CHECK(back.head == r.head);
     CHECK(back.body == r.body);

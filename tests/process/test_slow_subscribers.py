@@ -120,7 +120,9 @@ class SlowTally:
 class WorkerCounters:
     """The `dropped` counters of the worker slots in the control segment (layout.hpp)."""
 
-    HEADER, SLOT = 128, 64
+    # The first slot follows the header and the acceptor's and the
+    # supervisor's counters; each slot is 832 bytes (layout.hpp).
+    HEADER, SLOT = 384, 832
 
     def __init__(self, port):
         path = f"/dev/shm/hookbot.127.0.0.1_{port}.control"

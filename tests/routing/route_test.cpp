@@ -101,6 +101,20 @@ TEST_CASE("D1.3: /status/ and below are root-endpoint topics") {
     CHECK(dispatched("/statusx").kind == endpoint::root);
 }
 
+TEST_CASE("exactly /metrics is the metrics endpoint; below it, root-endpoint topics") {
+    const dispatch metrics = dispatched("/metrics?x=1");
+    CHECK(metrics.kind == endpoint::metrics);
+    CHECK(metrics.path == "/metrics");
+    CHECK(metrics.query == "x=1");
+    CHECK(dispatched("/metric%73").kind == endpoint::metrics);
+    CHECK(dispatched("/metrics/").kind == endpoint::root);
+    CHECK(dispatched("/metrics/x").topic == "metrics/x");
+    CHECK(dispatched("/metricsx").kind == endpoint::root);
+    CHECK(dispatched("/pub/metrics").kind == endpoint::pub);
+    CHECK(dispatched("/sub/metrics").topic == "metrics");
+    CHECK(location_of("/./metrics") == "/metrics");
+}
+
 TEST_CASE("D1.4: /pub, /sub, /unsafe/pub and /unsafe/sub get their trailing slash") {
     CHECK(location_of("/pub") == "/pub/");
     CHECK(location_of("/sub") == "/sub/");

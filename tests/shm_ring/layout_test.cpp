@@ -39,7 +39,7 @@ TEST_CASE("the default options make a valid bus layout") {
     CHECK(layout::ring_data_offset(0, defaults.ring_bytes) == 128 + 384);
     CHECK(layout::ring_header_offset(1, defaults.ring_bytes) == 128 + 384 + defaults.ring_bytes);
     CHECK(layout::rings_segment_bytes(4, 4096) == 128 + 4 * (384 + 4096));
-    CHECK(layout::control_segment_bytes(64) == 128 + 64 * 64);
+    CHECK(layout::control_segment_bytes(64) == 384 + 64 * 832);
 }
 
 TEST_CASE("bus header and a record sit at the documented offsets") {
@@ -48,6 +48,7 @@ TEST_CASE("bus header and a record sit at the documented offsets") {
     options.shards = 2;
     options.ring_bytes = 128 << 10;
     options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
     options.max_inline_body_bytes = 1024;
     bus writer_bus = bus::create(guard.instance(), options);
     bus_writer writer(writer_bus);
@@ -86,6 +87,32 @@ TEST_CASE("bus header and a record sit at the documented offsets") {
     CHECK(read_at<std::uint64_t>(record, 24) == 1);  // ring_seq
     CHECK(read_at<std::uint64_t>(record, 32) == 1);  // bus_seq
     CHECK(std::memcmp(record + 40, "a/bhello", 8) == 0);
+    // commit_us: written a moment ago on this host's monotonic clock.
+    CHECK(elapsed_us32(read_at<std::uint32_t>(record, 20), monotonic_us32()) < 10'000'000);
+}
+
+TEST_CASE("control segment: the acceptor's, the supervisor's and the workers' counters") {
+    test::bus_guard guard(test::unique_instance("layout-control"));
+    bus_options options;
+    options.shards = 1;
+    options.ring_bytes = 128 << 10;
+    options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
+    options.worker_slots = 2;
+    bus created = bus::create(guard.instance(), options);
+    created.acceptor().published_bytes.store(11);
+    created.supervisor().worker_restarts.store(22);
+    created.slot(1).counters.frames_written.store(33);
+
+    const std::string name = "hookbot." + guard.instance() + ".control";
+    bip::shared_memory_object object(bip::open_only, name.c_str(), bip::read_only);
+    bip::mapped_region region(object, bip::read_only);
+    const auto* base = static_cast<const std::byte*>(region.get_address());
+    REQUIRE(region.get_size() >= layout::control_segment_bytes(2));
+    CHECK(read_at<std::uint64_t>(base, 128 + offsetof(acceptor_counters, published_bytes)) == 11);
+    CHECK(read_at<std::uint64_t>(base, 256 + offsetof(supervisor_counters, worker_restarts)) == 22);
+    CHECK(read_at<std::uint64_t>(base, 384 + 832 + 48 +
+                                           offsetof(worker_counters, frames_written)) == 33);
 }
 
 }  // namespace

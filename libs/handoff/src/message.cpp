@@ -7,7 +7,7 @@
 //   hello:       u8 type=1 | u32 slot | i32 pid | u32 max_subscribers
 //   subscriber:  u8 type=2 | u8 recursive | u32 topic_len | u32 head_len | topic | head
 //   forwarded_request:   u8 type=3 | u64 id | u8 flags | u64 body_bytes | u32 head_len
-//                        | u32 inline_len | head | inline body
+//                        | u32 inline_len | head | inline body | u8 peer_len | peer
 //                        flags: 1 body_in_memfd, 2 body_too_large, 4 bytes_after_head,
 //                               8 head_too_large, 16 malformed
 //   forwarded_response:  u8 type=4 | u64 id | u8 close | u32 len | bytes
@@ -94,6 +94,10 @@ struct encoder {
         put(out, static_cast<std::uint32_t>(r.body.size()));
         out += r.head;
         out += r.body;
+        // An IP address as text is at most 45 bytes (INET6_ADDRSTRLEN - 1).
+        const std::string_view peer = std::string_view(r.peer_address).substr(0, 255);
+        put(out, static_cast<std::uint8_t>(peer.size()));
+        out += peer;
     }
     void operator()(const forwarded_response& r) {
         put(out, kind::forwarded_response);
@@ -116,9 +120,11 @@ std::optional<message> decode_forwarded_request(reader& in) {
     std::uint8_t flags = 0;
     std::uint32_t head_len = 0;
     std::uint32_t inline_len = 0;
+    std::uint8_t peer_len = 0;
     if (!in.get(r.id) || !in.get(flags) || (flags & ~known_request_flags) != 0 ||
         !in.get(r.body_bytes) || !in.get(head_len) || !in.get(inline_len) ||
-        !in.get(r.head, head_len) || !in.get(r.body, inline_len) || !in.done()) {
+        !in.get(r.head, head_len) || !in.get(r.body, inline_len) || !in.get(peer_len) ||
+        !in.get(r.peer_address, peer_len) || !in.done()) {
         return std::nullopt;
     }
     r.body_in_memfd = (flags & in_memfd) != 0;

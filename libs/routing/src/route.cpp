@@ -98,12 +98,12 @@ decision route(std::string_view target) {
     if (!detail::is_clean(*path)) {
         return redirect{percent_encode_path(detail::clean_path(*path)) + query_suffix(*parts)};
     }
-    if (*path == "/status") {
-        dispatch status;
-        status.kind = endpoint::status;
-        status.path = std::move(*path);
-        status.query = std::string(parts->query);
-        return status;
+    if (*path == "/status" || *path == "/metrics") {
+        dispatch fixed;
+        fixed.kind = *path == "/status" ? endpoint::status : endpoint::metrics;
+        fixed.path = std::move(*path);
+        fixed.query = std::string(parts->query);
+        return fixed;
     }
     if (lacks_trailing_slash(*path)) return redirect{*path + "/" + query_suffix(*parts)};
     return dispatch_on_prefix(std::move(*path), parts->query);

@@ -52,6 +52,10 @@ void write_control_header(detail::shm_segment& control, const bus_options& optio
     header->layout_version = layout::layout_version;
     header->worker_slot_count = options.worker_slots;
     header->epoch = epoch;
+    std::construct_at(reinterpret_cast<layout::padded_acceptor_counters*>(
+        control.data() + layout::acceptor_counters_offset));
+    std::construct_at(reinterpret_cast<layout::padded_supervisor_counters*>(
+        control.data() + layout::supervisor_counters_offset));
     auto* slots =
         reinterpret_cast<layout::padded_worker_slot*>(control.data() + layout::first_slot_offset);
     for (std::uint32_t i = 0; i < options.worker_slots; ++i) std::construct_at(&slots[i]);
@@ -143,6 +147,25 @@ worker_slot& bus::slot(std::uint32_t index) const {
         throw std::out_of_range("bus worker slot " + std::to_string(index) + " of " +
                                 std::to_string(worker_slot_count()));
     return mapping_->slot(index);
+}
+
+acceptor_counters& bus::acceptor() const noexcept {
+    return mapping_->acceptor();
+}
+supervisor_counters& bus::supervisor() const noexcept {
+    return mapping_->supervisor();
+}
+
+std::uint64_t bus::ring_fill_bytes(std::uint32_t shard) const {
+    if (shard >= shard_count())
+        throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
+                                std::to_string(shard_count()));
+    const const_ring_span ring = mapping_->const_ring(shard);
+    // head first: the writer moves head before tail, so the tail read after
+    // it is at least as far on.
+    const std::uint64_t head = ring.header->head.load(std::memory_order_acquire);
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    return tail - head;
 }
 
 }  // namespace hookbot::shm_ring

@@ -40,6 +40,17 @@ struct bus::mapping {
         return ring(shard);
     }
 
+    [[nodiscard]] acceptor_counters& acceptor() const noexcept {
+        return reinterpret_cast<layout::padded_acceptor_counters*>(
+                   control.data() + layout::acceptor_counters_offset)
+            ->counters;
+    }
+    [[nodiscard]] supervisor_counters& supervisor() const noexcept {
+        return reinterpret_cast<layout::padded_supervisor_counters*>(
+                   control.data() + layout::supervisor_counters_offset)
+            ->counters;
+    }
+
     [[nodiscard]] worker_slot& slot(std::uint32_t index) const noexcept {
         auto* slots = reinterpret_cast<layout::padded_worker_slot*>(control.data() +
                                                                     layout::first_slot_offset);

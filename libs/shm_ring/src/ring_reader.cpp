@@ -110,6 +110,7 @@ ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
         .ring_seq = header.ring_seq,
         .shard = shard_,
         .flags = header.flags,
+        .commit_us = header.commit_us,
         .topic = {text, header.topic_length},
         .body = {text + header.topic_length, header.body_length},
     };

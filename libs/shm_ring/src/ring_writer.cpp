@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "hookbot/shm_ring/counters.hpp"
 #include "ring_copy.hpp"
 #include "ring_walk.hpp"
 #include "seqlock_fence.hpp"
@@ -47,7 +48,7 @@ std::uint64_t ring_writer::append(std::string_view topic, std::string_view body,
         .flags = flags,
         .topic_length = static_cast<std::uint32_t>(topic.size()),
         .body_length = static_cast<std::uint32_t>(body.size()),
-        .reserved = 0,
+        .commit_us = monotonic_us32(),
         .ring_seq = next_ring_seq_,
         .bus_seq = bus_seq,
     };

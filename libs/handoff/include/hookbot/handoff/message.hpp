@@ -57,6 +57,9 @@ struct forwarded_request {
     // (431), or the head or body was not HTTP (400). `head` may be empty.
     bool head_too_large = false;
     bool malformed = false;
+    // The client's IP address, as text ("192.0.2.1", "::1"; empty when
+    // unknown): the acceptor decides who may read /metrics by it.
+    std::string peer_address;
 };
 
 // acceptor → worker: the answer to write, whole (status line to body), and

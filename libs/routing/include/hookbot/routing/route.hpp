@@ -9,7 +9,10 @@
 // (order of processing, canonicalisation) and D3 (topics).
 namespace hookbot::routing {
 
-enum class endpoint { status, pub, sub, unsafe_pub, unsafe_sub, root };
+// `metrics`: the exact path /metrics (this project's addition; README). Like
+// /status, only the exact path: /metrics/ and /metrics/x stay root-endpoint
+// topics.
+enum class endpoint { status, metrics, pub, sub, unsafe_pub, unsafe_sub, root };
 
 // D1.1: an invalid percent-escape. Answer 400 and close.
 struct malformed {};

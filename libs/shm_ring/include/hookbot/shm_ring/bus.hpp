@@ -6,13 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "hookbot/shm_ring/counters.hpp"
+
 // The shared-memory bus of ARCHITECTURE.md: two Boost.Interprocess segments
 // named after the instance, so two instances on one host never meet.
 //
 //   "hookbot.<instance>.rings"    header (magic, layout version, epoch, sizes)
 //                                 + one ring per shard. The acceptor maps it
 //                                 read-write (single writer); workers read-only.
-//   "hookbot.<instance>.control"  worker slots (pid, doorbell flag, counters).
+//   "hookbot.<instance>.control"  the acceptor's and the supervisor's counters,
+//                                 worker slots (pid, doorbell flag, counters).
 //                                 Everyone maps it read-write; it holds nothing
 //                                 a reader trusts for message data.
 //   "hookbot.<instance>.blob.<epoch>.<bus_seq>"
@@ -49,6 +52,7 @@ struct worker_slot {
     std::atomic<std::uint64_t> lapped{0};      // records lost: lapped, or their blob gone
     // Every blob record up to this bus_seq is read: the writer may unlink it.
     std::atomic<std::uint64_t> blob_read_bus_seq{0};
+    worker_counters counters;                  // for /metrics (counters.hpp)
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
@@ -80,6 +84,13 @@ public:
     [[nodiscard]] std::uint64_t ring_bytes() const noexcept;
     [[nodiscard]] std::uint32_t worker_slot_count() const noexcept;
     [[nodiscard]] worker_slot& slot(std::uint32_t index) const;
+    // Written by the acceptor and the supervisor only (counters.hpp).
+    [[nodiscard]] acceptor_counters& acceptor() const noexcept;
+    [[nodiscard]] supervisor_counters& supervisor() const noexcept;
+
+    // A shard's ring as /metrics shows it: bytes from its oldest intact record
+    // to its committed end, of `ring_bytes()`.
+    [[nodiscard]] std::uint64_t ring_fill_bytes(std::uint32_t shard) const;
 
     struct mapping;  // defined in the implementation
     [[nodiscard]] const mapping& mapped() const noexcept { return *mapping_; }

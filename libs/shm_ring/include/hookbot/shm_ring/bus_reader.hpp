@@ -14,6 +14,7 @@ struct record_view {
     std::uint64_t ring_seq;  // per shard, +1 per record
     std::uint32_t shard;
     std::uint32_t flags;
+    std::uint32_t commit_us;  // when it was written: monotonic_us32() (counters.hpp)
     std::string_view topic;
     std::string_view body;
 };

@@ -40,8 +40,8 @@
 //
 //    0         4         8         12        16        20        24
 //    +---------+---------+---------+---------+---------+---------+
-//    | length  | type    | flags   | topic_  | body_   | reserved|
-//    |         |         |         | length  | length  | (0)     |
+//    | length  | type    | flags   | topic_  | body_   | commit_ |
+//    |         |         |         | length  | length  | us      |
 //    +---------+---------+---------+---------+---------+---------+
 //   24                   32                  40
 //    +-------------------+-------------------+---------------------------+
@@ -56,6 +56,9 @@
 //           short as 8 bytes.
 //   flags   the publisher's flags, and record_flag_blob: the body is then a
 //           blob_reference, and the message's bytes are in a blob segment.
+//   commit_us  CLOCK_MONOTONIC in microseconds modulo 2^32 when the writer
+//           wrote the record (counters.hpp, monotonic_us32): workers measure
+//           publish-to-write latency from it.
 //
 // Segment "hookbot.<instance>.blob.<epoch, 16 hex digits>.<bus_seq>", one per
 // message whose body is larger than max_inline_body_bytes: exactly the body's
@@ -75,20 +78,33 @@
 //
 // Segment "hookbot.<instance>.control": everyone maps it read-write.
 //
-//    0                                128          192
-//    +--------------------------------+------------+------------+----
-//    | control_header: magic ·        | slot 0     | slot 1     | ...
-//    | layout_version · slot count ·  | worker_slot| (64 bytes  |
-//    | epoch (= the rings' epoch)     | + padding  |  each)     |
-//    +--------------------------------+------------+------------+----
+//    0                                128                256
+//    +--------------------------------+------------------+------------------+
+//    | control_header: magic ·        | acceptor_counters| supervisor_      |
+//    | layout_version · slot count ·  | (the acceptor's  | counters         |
+//    | epoch (= the rings' epoch)     | only; + padding) | (+ padding)      |
+//    +--------------------------------+------------------+------------------+
+//   384                  384 + 832            384 + 2 × 832
+//    +--------------------+--------------------+----
+//    | slot 0             | slot 1             | ...
+//    | worker_slot: pid · | (832 bytes each)   |
+//    | sleeping · load ·  |                    |
+//    | blob_read_bus_seq ·|                    |
+//    | worker_counters    |                    |
+//    | + padding          |                    |
+//    +--------------------+--------------------+----
 //
-//   A worker_slot: pid · sleeping · subscribers · delivered · dropped ·
-//   lapped · blob_read_bus_seq (every blob up to this bus_seq is read).
+// Each area has one writer: the acceptor, the supervisor, the slot's worker
+// (counters.hpp). The counters are never reset while the bus lives, so they
+// survive a restart of the process that writes them. A slot's
+// blob_read_bus_seq: every blob up to this bus_seq is read (the writer may
+// unlink it).
+
 namespace hookbot::shm_ring::layout {
 
 inline constexpr std::uint64_t rings_magic = 0x317375626b6f6f68ULL;    // "hookbus1" LE
 inline constexpr std::uint64_t control_magic = 0x316c74636b6f6f68ULL;  // "hookctl1" LE
-inline constexpr std::uint32_t layout_version = 2;
+inline constexpr std::uint32_t layout_version = 3;
 
 inline constexpr std::size_t cache_line = 64;
 // Fields written by different parties sit this far apart: two cache lines, so
@@ -137,6 +153,12 @@ struct control_header {
     std::byte reserved[104];
 };
 
+struct alignas(field_stride) padded_acceptor_counters {
+    acceptor_counters counters;
+};
+struct alignas(field_stride) padded_supervisor_counters {
+    supervisor_counters counters;
+};
 struct alignas(cache_line) padded_worker_slot {
     worker_slot slot;
 };
@@ -158,7 +180,7 @@ struct record_header {
     std::uint32_t flags;
     std::uint32_t topic_length;
     std::uint32_t body_length;
-    std::uint32_t reserved;
+    std::uint32_t commit_us;
     std::uint64_t ring_seq;
     std::uint64_t bus_seq;
 };
@@ -195,7 +217,11 @@ constexpr std::uint64_t rings_segment_bytes(std::uint32_t shards,
     return first_ring_offset + shards * ring_stride(ring_bytes);
 }
 
-inline constexpr std::size_t first_slot_offset = sizeof(control_header);
+inline constexpr std::size_t acceptor_counters_offset = sizeof(control_header);
+inline constexpr std::size_t supervisor_counters_offset =
+    acceptor_counters_offset + sizeof(padded_acceptor_counters);
+inline constexpr std::size_t first_slot_offset =
+    supervisor_counters_offset + sizeof(padded_supervisor_counters);
 constexpr std::uint64_t control_segment_bytes(std::uint32_t slots) noexcept {
     return first_slot_offset + std::uint64_t{slots} * sizeof(padded_worker_slot);
 }
@@ -241,7 +267,16 @@ static_assert(offsetof(worker_slot, delivered) == 16);
 static_assert(offsetof(worker_slot, dropped) == 24);
 static_assert(offsetof(worker_slot, lapped) == 32);
 static_assert(offsetof(worker_slot, blob_read_bus_seq) == 40);
-static_assert(sizeof(padded_worker_slot) == 64);
+static_assert(offsetof(worker_slot, counters) == 48);
+static_assert(sizeof(padded_worker_slot) == 832);
+static_assert(std::is_standard_layout_v<acceptor_counters>);
+static_assert(std::is_standard_layout_v<supervisor_counters>);
+static_assert(std::is_standard_layout_v<worker_counters>);
+static_assert(sizeof(padded_acceptor_counters) == 128);
+static_assert(sizeof(padded_supervisor_counters) == 128);
+static_assert(acceptor_counters_offset == 128);
+static_assert(supervisor_counters_offset == 256);
+static_assert(first_slot_offset == 384);
 
 static_assert(std::is_trivially_copyable_v<record_header>);
 static_assert(std::is_standard_layout_v<record_header>);
@@ -250,7 +285,7 @@ static_assert(offsetof(record_header, type) == 4);
 static_assert(offsetof(record_header, flags) == 8);
 static_assert(offsetof(record_header, topic_length) == 12);
 static_assert(offsetof(record_header, body_length) == 16);
-static_assert(offsetof(record_header, reserved) == 20);
+static_assert(offsetof(record_header, commit_us) == 20);
 static_assert(offsetof(record_header, ring_seq) == 24);
 static_assert(offsetof(record_header, bus_seq) == 32);
 static_assert(sizeof(record_header) == 40);
