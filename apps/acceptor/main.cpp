@@ -74,6 +74,8 @@ int serve(const acceptor_options& options) {
         limits.max_body_bytes = bus.max_body_bytes();
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
+    // Without a public socket the workers terminate TLS (see below).
+    workers.describe_instance({options.instance, !acceptor.has_value()});
     publish_handler publisher(bus, workers);
     auto state = std::make_shared<shared_state>(shared_state{
         limits, auth::verifier({options.key}, options.only_hash), publisher, workers, {}});

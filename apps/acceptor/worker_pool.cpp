@@ -41,7 +41,8 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
         if (fd >= 0) {
             auto worker = std::make_shared<worker_connection>(
                 ioc_, posix::unique_fd(fd), bus_, max_queued_,
-                [this](worker_connection& closed) { remove(closed); }, on_request_);
+                [this](worker_connection& closed) { remove(closed); }, on_request_,
+                description_);
             workers_.push_back(worker);
             worker->start();
             continue;
@@ -69,7 +70,8 @@ bool worker_pool::hand_off(const handoff::subscriber& subscriber, int client) {
     const auto now = worker_connection::clock::now();
     loads_.clear();
     for (const auto& worker : workers_) {
-        loads_.push_back(worker->ready() && !worker->full() ? worker->load(now) : unavailable_load);
+        loads_.push_back(worker->takes_subscribers() && !worker->full() ? worker->load(now)
+                                                                          : unavailable_load);
     }
     while (const auto chosen = choice_.choose(loads_)) {
         if (workers_[*chosen]->offer(subscriber, client)) return true;

@@ -37,6 +37,8 @@ public:
 
     void on_answer(answer_handler handler) { on_answer_ = std::move(handler); }
     void on_lost(std::function<void()> handler) { on_lost_ = std::move(handler); }
+    // The acceptor acknowledged this worker's `draining`: no handoff follows.
+    void on_drained(std::function<void()> handler) { on_drained_ = std::move(handler); }
     // Connected and greeted: send() can work.
     [[nodiscard]] bool up() const noexcept { return up_; }
     // Sends `m` (with `attached`, if valid) now or after what is queued.
@@ -76,6 +78,7 @@ private:
     bool writing_ = false;
     answer_handler on_answer_;
     std::function<void()> on_lost_;
+    std::function<void()> on_drained_;
     std::deque<outgoing> queue_;
 };
 

@@ -30,10 +30,19 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       forwarder_(ioc, control_, max_forwarded_in_flight),
       tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
                   source.max_body_bytes(), {}},
+      drain_ack_deadline_(ioc),
       shutdown_deadline_(ioc) {
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
-    control_.on_lost([this] { forwarder_.on_lost(); });
+    control_.on_lost([this] {
+        forwarder_.on_lost();
+        // A drain waiting for the acceptor: gone, it hands nothing more.
+        if (draining_) close_subscribers();
+    });
+    control_.on_drained([this] {
+        log::info("draining: the acceptor hands this worker no more subscribers");
+        close_subscribers();
+    });
     if (tls_contexts != nullptr && options.listen_fd) {
         tls_.emplace(ioc, *options.listen_fd, *tls_contexts, tls_shared_);
     }
@@ -48,16 +57,33 @@ void worker::start() {
 }
 
 void worker::stop(std::chrono::milliseconds grace) {
-    if (stopping_) return;
-    stopping_ = true;
+    if (draining_) return;
+    draining_ = true;
+    close_grace_ = grace;
     if (tls_) tls_->stop();
+    if (!control_.send(handoff::draining{})) return close_subscribers();  // link down
+    log::info("draining: ", registry_.size(),
+              " subscribers; asked the acceptor to hand this worker no more");
+    drain_ack_deadline_.expires_after(drain_ack_timeout);
+    drain_ack_deadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        log::warning("draining: no acknowledgement from the acceptor within ",
+                     drain_ack_timeout.count(), " ms; closing anyway");
+        close_subscribers();
+    });
+}
+
+void worker::close_subscribers() {
+    if (closing_) return;
+    closing_ = true;
+    drain_ack_deadline_.cancel();
     forwarder_.clear();
     control_.stop();
     tailer_.stop();
-    log::info("stopping: closing ", registry_.size(), " subscribers");
+    log::info("stopping: closing ", registry_.size(), " subscribers with 1001");
     if (registry_.size() == 0) return;  // nothing left holds the io_context
     registry_.on_empty([this] { shutdown_deadline_.cancel(); });
-    shutdown_deadline_.expires_after(grace);
+    shutdown_deadline_.expires_after(close_grace_);
     shutdown_deadline_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;  // every subscriber left in time
         log::warning("stopping: ", registry_.size(), " subscribers did not close within the grace");
@@ -67,7 +93,9 @@ void worker::stop(std::chrono::milliseconds grace) {
 }
 
 void worker::on_handoff(handoff::subscriber request, posix::unique_fd connection) {
-    if (stopping_) return;  // closing `connection` refuses it
+    // Handed before the acceptor knew of the drain: it is served, and closed
+    // with the others once the acknowledgement comes.
+    if (closing_) return;  // closing `connection` refuses it
     // PROTOCOL D5.2: a new subscriber receives exactly what is committed after
     // it is subscribed, and is subscribed before its 101. So: deliver what is
     // already on the bus to the others, then subscribe it and answer.

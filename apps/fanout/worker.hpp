@@ -35,13 +35,20 @@ public:
     worker& operator=(const worker&) = delete;
 
     void start();
-    // Stops taking subscribers and reading the bus, closes every subscriber
-    // with 1001, and stops the io_context once they are gone or `grace` has
+    // Drains (SIGTERM): tells the acceptor to hand this worker no more
+    // subscribers and waits for its acknowledgement (at most
+    // drain_ack_timeout; a lost control link counts as one), delivering
+    // meanwhile. Then stops reading the bus, closes every subscriber with
+    // 1001, and stops the io_context once they are gone or `grace` has
     // passed, whichever is first.
     void stop(std::chrono::milliseconds grace);
 
+    static constexpr std::chrono::milliseconds drain_ack_timeout{1000};
+
 private:
     void on_handoff(handoff::subscriber request, posix::unique_fd connection);
+    // The drain's second half: nothing more will be handed to this worker.
+    void close_subscribers();
 
     boost::asio::io_context& ioc_;
     subscriptions& registry_;
@@ -51,8 +58,11 @@ private:
     request_forwarder forwarder_;
     tls_session_shared tls_shared_;
     std::optional<tls_listener> tls_;
+    boost::asio::steady_timer drain_ack_deadline_;
     boost::asio::steady_timer shutdown_deadline_;
-    bool stopping_ = false;
+    std::chrono::milliseconds close_grace_{0};
+    bool draining_ = false;  // asked the acceptor for no more subscribers
+    bool closing_ = false;   // closing every subscriber; no handoff is taken
 };
 
 }  // namespace hookbot::fanout

@@ -211,7 +211,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& k
                   ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");
-        supervisor master(std::move(config), std::move(listener), std::move(control));
+        supervisor master(std::move(config), std::move(listener), std::move(control), bus);
         return master.run();
     } catch (const std::exception& e) {
         log::error("cannot serve: ", e.what());

@@ -8,6 +8,8 @@
 
 #include "child_process.hpp"
 #include "hookbot/posix/unique_fd.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "slot_reservations.hpp"
 
 namespace hookbot::serve {
 
@@ -31,16 +33,24 @@ struct supervisor_config {
     std::chrono::seconds stable_after{10};
     unsigned crash_loop_exits = 10;
     std::chrono::seconds crash_loop_window{30};
+    // SIGTERM: children left after this are killed. A worker drains within
+    // about 3 s (fanout's drain_ack_timeout + its close grace), so serve
+    // exits within this bound.
     std::chrono::seconds stop_timeout{5};
 };
 
 // The tiny master of nginx's shape: it keeps the listening sockets, forks the
 // acceptor and the workers, restarts any that exits, and forwards SIGHUP and
 // SIGTERM. It never touches client traffic.
+//
+// Workers at run time: SIGUSR1 starts one more worker (in the first free bus
+// slot); SIGUSR2 drains the newest one (SIGTERM: its subscribers get 1001 and
+// reconnect to the others) and does not restart it. The last worker stays.
 class supervisor {
 public:
+    // `bus`: the instance's bus, whose worker slots this hands out.
     supervisor(supervisor_config config, posix::unique_fd listener,
-               posix::unique_fd control_listener);
+               posix::unique_fd control_listener, const shm_ring::bus& bus);
 
     // Runs until SIGTERM or SIGINT (exit 0) or until a child crash-loops
     // (exit 1). Signals must already be blocked (see block_signals()).
@@ -61,7 +71,15 @@ private:
         std::optional<clock::time_point> restart_at;
         std::chrono::milliseconds backoff{0};
         std::deque<clock::time_point> recent_exits;
+        std::optional<std::uint32_t> slot;  // a worker's bus slot
+        bool retiring = false;              // removed (SIGUSR2): draining, not restarted
     };
+
+    [[nodiscard]] child_role make_worker(std::uint32_t slot) const;
+    void add_worker();
+    void remove_worker();
+    // A retiring worker exited: forget it and free its slot.
+    void retire(std::vector<child_role>::iterator role, pid_t pid, int status);
 
     void start(child_role& role);
     // False when the role crash-loops.
@@ -75,6 +93,7 @@ private:
     supervisor_config config_;
     posix::unique_fd listener_;
     posix::unique_fd control_listener_;
+    slot_reservations slots_;
     std::vector<child_role> roles_;
 };
 
