@@ -175,8 +175,24 @@ class Workers(unittest.TestCase):
             for got in received:
                 self.assertEqual(got, messages)
             print(f"  {len(messages)} messages x {len(subscribers)} subscribers received")
+
+            # The acceptor restarts: the attached worker reconnects like
+            # serve's own, and its subscribers never noticed.
+            [acceptor] = server.children("hookbot-acceptor")
+            joined = rf"worker joined: slot \d+ pid {attached.pid}\b"
+            os.kill(acceptor, signal.SIGKILL)
+            killed_at = time.monotonic()
+            await until(lambda: sum(bool(re.search(joined, line))
+                                    for line in server.log_lines) == 2,
+                        10, "the attached worker to join the new acceptor")
+            rejoined = time.monotonic() - killed_at
+            await loop.run_in_executor(None, wait_for, server._status_ok, 10, "/status")
+            publish_all(server, "attach/news", [b"after the restart"])
             for ws in subscribers:
+                self.assertEqual(await receive_n(ws, 1, 10), [b"after the restart"])
                 await ws.close()
+            print(f"  acceptor killed; the attached worker rejoined in {rejoined:.2f}s "
+                  f"and its subscribers kept receiving")
 
         with tempfile.TemporaryDirectory() as directory:
             server, attached = self.serve_with_attached_worker(directory)
