@@ -122,6 +122,7 @@ int supervisor::run() {
             return 1;
         }
         start_due_children();
+        kill_overdue_retirees();
     }
 }
 
@@ -216,6 +217,18 @@ void supervisor::remove_worker() {
     log::info("SIGUSR2: removing ", role->name, " (pid ", role->process->pid(),
               "): it drains and is not restarted");
     role->process->signal(SIGTERM);
+    role->kill_at = clock::now() + config_.stop_timeout;
+}
+
+void supervisor::kill_overdue_retirees() {
+    const auto now = clock::now();
+    for (auto& role : roles_) {
+        if (!role.retiring || !role.process || !role.kill_at || *role.kill_at > now) continue;
+        log::warning(role.name, " did not drain within ", config_.stop_timeout.count(),
+                     " s: killing it");
+        role.process->signal(SIGKILL);  // reaped, and retired, like any exit
+        role.kill_at.reset();
+    }
 }
 
 void supervisor::retire(std::vector<child_role>::iterator role, pid_t pid, int status) {
@@ -238,7 +251,9 @@ void supervisor::start_due_children() {
 int supervisor::poll_timeout_ms() const {
     std::optional<clock::time_point> soonest;
     for (const auto& role : roles_) {
-        if (role.restart_at && (!soonest || *role.restart_at < *soonest)) soonest = role.restart_at;
+        for (const auto& due : {role.restart_at, role.kill_at}) {
+            if (due && (!soonest || *due < *soonest)) soonest = due;
+        }
     }
     if (!soonest) return -1;
     const auto wait =

@@ -73,11 +73,14 @@ private:
         std::deque<clock::time_point> recent_exits;
         std::optional<std::uint32_t> slot;  // a worker's bus slot
         bool retiring = false;              // removed (SIGUSR2): draining, not restarted
+        std::optional<clock::time_point> kill_at;  // retiring and still running then: SIGKILL
     };
 
     [[nodiscard]] child_role make_worker(std::uint32_t slot) const;
     void add_worker();
     void remove_worker();
+    // A removed worker that has not finished draining within stop_timeout is killed.
+    void kill_overdue_retirees();
     // A retiring worker exited: forget it and free its slot.
     void retire(std::vector<child_role>::iterator role, pid_t pid, int status);
 
