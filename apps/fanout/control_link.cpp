@@ -109,6 +109,7 @@ void control_link::connect() {
         retry_.async_wait([this](const boost::system::error_code& ec) { on_retry(ec); });
         return;
     }
+    if (before_hello_ && !before_hello_()) return stop();
     say_hello();
 }
 

@@ -102,7 +102,7 @@ int run(fanout_options options) {
     fanout.start();
     ioc.run();
     log::info("stopped");
-    return 0;
+    return fanout.exit_status();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <exception>
 #include <utility>
 
 #include "hookbot/posix/log.hpp"
@@ -30,6 +31,9 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       forwarder_(ioc, control_, max_forwarded_in_flight),
       tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
                   source.max_body_bytes(), {}},
+      source_(source),
+      instance_(options.instance),
+      attached_(options.attach),
       drain_ack_deadline_(ioc),
       shutdown_deadline_(ioc) {
     control_.on_answer(
@@ -37,8 +41,10 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
     control_.on_lost([this] {
         forwarder_.on_lost();
         // A drain waiting for the acceptor: gone, it hands nothing more.
-        if (draining_) close_subscribers();
+        if (draining_) return close_subscribers();
+        if (attached_ && !closing_) static_cast<void>(same_bus_as_joined());
     });
+    if (attached_) control_.before_hello([this] { return same_bus_as_joined(); });
     control_.on_drained([this] {
         log::info("draining: the acceptor hands this worker no more subscribers");
         close_subscribers();
@@ -71,6 +77,25 @@ void worker::stop(std::chrono::milliseconds grace) {
                      drain_ack_timeout.count(), " ms; closing anyway");
         close_subscribers();
     });
+}
+
+bool worker::same_bus_as_joined() {
+    std::uint64_t now_epoch = 0;
+    try {
+        now_epoch = shm_ring::bus::open(instance_, shm_ring::bus::access::reader).epoch();
+    } catch (const std::exception& e) {
+        log::error("the instance this worker attached to is gone (", e.what(), "): stopping");
+        exit_status_ = 1;
+        close_subscribers();
+        return false;
+    }
+    if (now_epoch == source_.epoch()) return true;
+    log::error("instance \"", instance_, "\" was restarted (bus epoch ", source_.epoch(),
+               " is now ", now_epoch,
+               "): closing this worker's subscribers and stopping, to be attached again");
+    exit_status_ = 1;
+    close_subscribers();
+    return false;
 }
 
 void worker::close_subscribers() {

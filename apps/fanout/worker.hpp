@@ -45,10 +45,17 @@ public:
 
     static constexpr std::chrono::milliseconds drain_ack_timeout{1000};
 
+    // 0, or 1 when the worker stopped because the instance it had attached
+    // to was restarted (a new bus): whoever started it should start it again.
+    [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
+
 private:
     void on_handoff(handoff::subscriber request, posix::unique_fd connection);
     // The drain's second half: nothing more will be handed to this worker.
     void close_subscribers();
+    // A worker started with --attach outlives the instance it joined: when
+    // the control socket answers again, the bus behind it may be a new one.
+    [[nodiscard]] bool same_bus_as_joined();
 
     boost::asio::io_context& ioc_;
     subscriptions& registry_;
@@ -58,6 +65,10 @@ private:
     request_forwarder forwarder_;
     tls_session_shared tls_shared_;
     std::optional<tls_listener> tls_;
+    const shm_ring::bus& source_;
+    std::string instance_;
+    bool attached_;
+    int exit_status_ = 0;
     boost::asio::steady_timer drain_ack_deadline_;
     boost::asio::steady_timer shutdown_deadline_;
     std::chrono::milliseconds close_grace_{0};

@@ -198,6 +198,39 @@ class Workers(unittest.TestCase):
             server, attached = self.serve_with_attached_worker(directory)
             self.run_async(scenario(server, attached))
 
+    def test_attached_worker_stops_when_its_instance_is_restarted(self):
+        async def scenario(directory):
+            control = os.path.join(directory, "control.sock")
+            args = ["--control-socket", control, "--instance", f"attach-restart-{os.getpid()}"]
+            with Server(workers=1, extra_args=args) as first:
+                attached = AttachedWorker(control)
+                self.addCleanup(attached.stop)
+                first.wait_worker_joined(attached.pid)
+                subscribers = [await subscribe(first, "restart/feed") for _ in range(4)]
+                on_attached = [ws for ws in subscribers
+                               if first.worker_of(ws, [attached.pid]) == attached.pid]
+                self.assertTrue(on_attached, "no subscriber on the attached worker")
+            # The same instance name and control socket, but a new bus: the
+            # attached worker must not keep its subscribers on the old one.
+            with Server(workers=1, extra_args=args) as second:
+                restarted_at = time.monotonic()
+                status = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: attached.process.wait(timeout=15))
+                stopped_in = time.monotonic() - restarted_at
+                self.assertEqual(status, 1)
+                line = attached.wait_for_log(r"was restarted|is gone", 1)
+                for ws in on_attached:
+                    await asyncio.wait_for(ws.wait_closed(), 5)
+                    self.assertEqual(ws.close_code, 1001)
+                self.assertEqual(len(second.worker_pids()), 1)
+                print(f"\n  instance restarted: the attached worker closed "
+                      f"{len(on_attached)} subscribers with 1001 and exited 1 "
+                      f"{stopped_in:.2f}s after the new instance was up:\n    "
+                      f"{line.split(']: ', 1)[-1].strip()}")
+
+        with tempfile.TemporaryDirectory() as directory:
+            self.run_async(scenario(directory))
+
     def test_sigterm_drains_attached_worker_and_its_subscribers_move(self):
         async def scenario(server, attached):
             [own] = server.worker_pids()

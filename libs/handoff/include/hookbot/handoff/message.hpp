@@ -77,7 +77,7 @@ struct forwarded_subscribe {
 // is, then opens the bus, claims a slot and connects again with a hello:
 //
 //   worker ── attach_query ─────────────▶ acceptor
-//   worker ◀── instance_description ──── acceptor   then the acceptor closes
+//   worker ◀── instance_description ──── acceptor   then the worker closes
 //
 // worker → acceptor, the only message of its connection.
 struct attach_query {};
