@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "bus_tailer.hpp"
 #include "control_link.hpp"
@@ -46,7 +47,8 @@ public:
     static constexpr std::chrono::milliseconds drain_ack_timeout{1000};
 
     // 0, or 1 when the worker stopped because the instance it had attached
-    // to was restarted (a new bus): whoever started it should start it again.
+    // to is gone or was restarted (a new bus): whoever started it should
+    // start it again.
     [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
 
 private:
@@ -54,7 +56,9 @@ private:
     // The drain's second half: nothing more will be handed to this worker.
     void close_subscribers();
     // A worker started with --attach outlives the instance it joined: when
-    // the control socket answers again, the bus behind it may be a new one.
+    // the control link drops, or answers again, the bus behind it may be
+    // gone or a new one. Then it closes every subscriber, sets exit status 1
+    // and answers false.
     [[nodiscard]] bool same_bus_as_joined();
 
     boost::asio::io_context& ioc_;
