@@ -90,6 +90,8 @@ int serve(const acceptor_options& options) {
         limits.max_body_bytes = bus.max_body_bytes();
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
+    // Without a public socket the workers terminate TLS (see below).
+    workers.describe_instance({options.instance, !acceptor.has_value()});
     std::optional<github_routing> github;
     if (options.github_router) {
         const char* secret = std::getenv("HOOKBOT_GITHUB_SECRET");

@@ -20,13 +20,15 @@ constexpr auto confirm_window = std::chrono::seconds(1);
 
 worker_connection::worker_connection(net::io_context& ioc, posix::unique_fd socket,
                                      shm_ring::bus& bus, std::size_t max_queued,
-                                     closed_handler on_closed, const request_handler& on_request)
+                                     closed_handler on_closed, const request_handler& on_request,
+                                     const handoff::instance_description& description)
     : channel_(std::move(socket)),
       watch_(ioc, channel_.fd()),
       bus_(bus),
       max_queued_(max_queued),
       on_closed_(std::move(on_closed)),
-      on_request_(on_request) {}
+      on_request_(on_request),
+      description_(description) {}
 
 worker_connection::~worker_connection() {
     boost::system::error_code ignored;
@@ -67,7 +69,7 @@ void worker_connection::note_handoff() {
 }
 
 bool worker_connection::offer(const handoff::subscriber& subscriber, int client) {
-    if (!ready()) return false;
+    if (!takes_subscribers()) return false;
     if (queue_.empty()) {
         try {
             switch (channel_.send(subscriber, client)) {
@@ -138,6 +140,12 @@ void worker_connection::on_message(handoff::channel::received received) {
     if (ready_ && std::holds_alternative<handoff::forwarded_request>(received.body)) {
         return on_forwarded_request(std::move(received));
     }
+    if (ready_ && std::holds_alternative<handoff::draining>(received.body)) return on_draining();
+    if (!ready_ && std::holds_alternative<handoff::attach_query>(received.body)) {
+        // The worker closes this connection once it has the answer.
+        log::info("a worker asked which instance this is (hookbot-fanout --attach)");
+        return send_or_queue(description_);
+    }
     const auto* hello = std::get_if<handoff::hello>(&received.body);
     if (ready_ || hello == nullptr) {
         log::warning("worker slot ", slot_, " pid ", pid_,
@@ -145,17 +153,21 @@ void worker_connection::on_message(handoff::channel::received received) {
         close();
         return;
     }
-    if (hello->slot >= bus_.worker_slot_count() || !received.attached) {
-        log::warning("worker pid ", hello->pid, " said hello with slot ", hello->slot,
-                     received.attached ? "" : " and no doorbell", " (the bus has ",
-                     bus_.worker_slot_count(), " slots): closing its connection");
+    on_hello(*hello, std::move(received.attached));
+}
+
+void worker_connection::on_hello(const handoff::hello& hello, posix::unique_fd doorbell) {
+    if (hello.slot >= bus_.worker_slot_count() || !doorbell) {
+        log::warning("worker pid ", hello.pid, " said hello with slot ", hello.slot,
+                     doorbell ? "" : " and no doorbell", " (the bus has ", bus_.worker_slot_count(),
+                     " slots): closing its connection");
         close();
         return;
     }
-    slot_ = hello->slot;
-    pid_ = hello->pid;
-    max_subscribers_ = hello->max_subscribers;
-    doorbell_ = std::move(received.attached);
+    slot_ = hello.slot;
+    pid_ = hello.pid;
+    max_subscribers_ = hello.max_subscribers;
+    doorbell_ = std::move(doorbell);
     observed_subscribers_ = bus_.slot(slot_).subscribers.load(std::memory_order_relaxed);
     ready_ = true;
     log::info("worker joined: slot ", slot_, " pid ", pid_, ", up to ", max_subscribers_,
@@ -164,6 +176,15 @@ void worker_connection::on_message(handoff::channel::received received) {
     // A record appended before the hello may have found the worker asleep
     // without a doorbell to ring.
     ring_doorbell();
+}
+
+void worker_connection::on_draining() {
+    if (draining_) return;
+    draining_ = true;
+    log::info("worker draining: slot ", slot_, " pid ", pid_, ": it gets no new subscribers");
+    // Behind every handoff already queued for it: once the worker reads this,
+    // nothing more comes.
+    send_or_queue(handoff::draining_acknowledged{});
 }
 
 void worker_connection::on_forwarded_request(handoff::channel::received received) {

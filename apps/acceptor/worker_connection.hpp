@@ -23,6 +23,9 @@ namespace net = boost::asio;
 // tells the pool through `on_closed` (posted, never from inside a call).
 // With built-in TLS the worker also forwards the requests it reads; each is
 // answered at once through `on_request` and the answer sent back in order.
+// A worker that attaches asks first, on a connection of its own, which
+// instance this is (attach_query → `description`). A worker that drains says
+// so and gets no more subscribers; its doorbell still rings until it leaves.
 class worker_connection : public std::enable_shared_from_this<worker_connection> {
   public:
     using clock = std::chrono::steady_clock;
@@ -34,9 +37,11 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
 
     // `on_request` is read at each request (it may be set after this is made)
     // and must outlive this object.
+    // `description` too must outlive this object.
     worker_connection(net::io_context& ioc, posix::unique_fd socket, shm_ring::bus& bus,
                       std::size_t max_queued, closed_handler on_closed,
-                      const request_handler& on_request);
+                      const request_handler& on_request,
+                      const handoff::instance_description& description);
     ~worker_connection();
     worker_connection(const worker_connection&) = delete;
     worker_connection& operator=(const worker_connection&) = delete;
@@ -48,6 +53,8 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
 
     // After a valid hello, until closed.
     [[nodiscard]] bool ready() const noexcept { return ready_ && !closed_; }
+    // Ready and not draining: may be handed new subscribers.
+    [[nodiscard]] bool takes_subscribers() const noexcept { return ready() && !draining_; }
     [[nodiscard]] std::uint32_t slot() const noexcept { return slot_; }
     [[nodiscard]] std::int32_t pid() const noexcept { return pid_; }
     [[nodiscard]] std::size_t queued() const noexcept { return queue_.size(); }
@@ -76,6 +83,8 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     void on_readable(const boost::system::error_code& ec);
     void on_message(handoff::channel::received received);
     void on_forwarded_request(handoff::channel::received received);
+    void on_hello(const handoff::hello& hello, posix::unique_fd doorbell);
+    void on_draining();
     // Sends `m` now or queues it behind what waits already.
     void send_or_queue(handoff::message m);
     void do_wait_write();
@@ -90,9 +99,11 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     std::size_t max_queued_;
     closed_handler on_closed_;
     const request_handler& on_request_;
+    const handoff::instance_description& description_;
 
     bool ready_ = false;
     std::function<void()> on_joined_;
+    bool draining_ = false;
     bool closed_ = false;
     bool writing_ = false;
     std::uint32_t slot_ = 0;

@@ -41,7 +41,8 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
         if (fd >= 0) {
             auto worker = std::make_shared<worker_connection>(
                 ioc_, posix::unique_fd(fd), bus_, max_queued_,
-                [this](worker_connection& closed) { remove(closed); }, on_request_);
+                [this](worker_connection& closed) { remove(closed); }, on_request_,
+                description_);
             workers_.push_back(worker);
             worker->on_joined(on_joined_);
             worker->start();
@@ -70,7 +71,8 @@ bool worker_pool::hand_off(const handoff::subscriber& subscriber, int client) {
     const auto now = worker_connection::clock::now();
     loads_.clear();
     for (const auto& worker : workers_) {
-        const auto load = worker->ready() && !worker->full() ? worker->load(now) : unavailable_load;
+        const auto load =
+            worker->takes_subscribers() && !worker->full() ? worker->load(now) : unavailable_load;
         // A worker at its --max-subscribers takes no more (hello).
         loads_.push_back(load < worker->max_subscribers() ? load : unavailable_load);
     }

@@ -37,6 +37,11 @@ class worker_pool {
     // After every append (the acceptor is the bus's single writer).
     void ring_doorbells() noexcept;
 
+    // What a worker that attaches (hookbot-fanout --attach) is told.
+    void describe_instance(handoff::instance_description description) {
+        description_ = std::move(description);
+    }
+
     // Built-in TLS: answers the requests workers read and forward. Unset, a
     // forwarded request closes the worker's connection.
     void on_forwarded_request(worker_connection::request_handler handler) {
@@ -62,6 +67,7 @@ class worker_pool {
     std::vector<std::shared_ptr<worker_connection>> workers_;
     worker_connection::request_handler on_request_;
     std::function<void()> on_joined_;
+    handoff::instance_description description_;
     least_loaded_choice choice_;
     std::vector<std::uint64_t> loads_;  // scratch for hand_off
 };

@@ -109,6 +109,7 @@ void control_link::connect() {
         retry_.async_wait([this](const boost::system::error_code& ec) { on_retry(ec); });
         return;
     }
+    if (before_hello_ && !before_hello_()) return stop();
     say_hello();
 }
 
@@ -173,6 +174,10 @@ void control_link::receive_all() {
             if (on_answer_) on_answer_(std::move(in->body));
             continue;
         }
+        if (std::holds_alternative<handoff::draining_acknowledged>(in->body)) {
+            if (on_drained_) on_drained_();
+            continue;
+        }
         auto* request = std::get_if<handoff::subscriber>(&in->body);
         if (request == nullptr) {
             log::warning("control link ", path_, ": unexpected message from the acceptor; ignored");
@@ -197,6 +202,7 @@ void control_link::lost(const std::string& why) {
     writing_ = false;
     queue_.clear();
     if (on_lost_) on_lost_();
+    if (stopped_) return;  // on_lost_ stopped the link (a drain that waited for it)
     connect_failure_logged_ = false;
     backoff_ = first_backoff;
     retry_.expires_after(backoff_);

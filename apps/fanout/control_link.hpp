@@ -37,6 +37,12 @@ public:
 
     void on_answer(answer_handler handler) { on_answer_ = std::move(handler); }
     void on_lost(std::function<void()> handler) { on_lost_ = std::move(handler); }
+    // Asked on every connection before the hello: false stops the link
+    // instead (the instance behind the socket is not the one this worker
+    // joined). Unset, every connection says hello.
+    void before_hello(std::function<bool()> check) { before_hello_ = std::move(check); }
+    // The acceptor acknowledged this worker's `draining`: no handoff follows.
+    void on_drained(std::function<void()> handler) { on_drained_ = std::move(handler); }
     // Connected and greeted: send() can work.
     [[nodiscard]] bool up() const noexcept { return up_; }
     // Sends `m` (with `attached`, if valid) now or after what is queued.
@@ -76,6 +82,8 @@ private:
     bool writing_ = false;
     answer_handler on_answer_;
     std::function<void()> on_lost_;
+    std::function<void()> on_drained_;
+    std::function<bool()> before_hello_;
     std::deque<outgoing> queue_;
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "attach.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/context_source.hpp"
@@ -31,7 +32,9 @@ using namespace hookbot::fanout;
 // The supervisor does not respawn a child that exits with this: its
 // configuration is wrong and a restart cannot help.
 constexpr int exit_fatal_config = 2;
-// Time given to subscribers to finish their close handshakes on SIGTERM.
+// Time given to subscribers to finish their close handshakes on SIGTERM
+// (after the acceptor's drain acknowledgement, itself bounded by worker.hpp's
+// drain_ack_timeout): the whole drain stays within serve's stop timeout.
 constexpr std::chrono::milliseconds stop_grace{2000};
 
 // SIGHUP: load the TLS certificate and key again; new handshakes use them,
@@ -54,12 +57,21 @@ void wait_for_signals(asio::signal_set& signals, worker& w, hookbot::tls::contex
             reload(tls);
             return wait_for_signals(signals, w, tls);
         }
-        log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": stopping");
+        log::info(signo == SIGTERM ? "SIGTERM" : "SIGINT", ": draining");
         w.stop(stop_grace);
     });
 }
 
-int run(const fanout_options& options) {
+int run(fanout_options options) {
+    if (options.attach) {
+        try {
+            options.instance = ask_instance(options.control).instance;
+        } catch (const attach_refused& e) {
+            log::error("cannot start: ", e.what());
+            return exit_fatal_config;
+        }
+        log::info("--attach: ", options.control, " serves instance \"", options.instance, "\"");
+    }
     const auto bus = hookbot::shm_ring::bus::open(options.instance,
                                                   hookbot::shm_ring::bus::access::reader);
     const slot_claim claim(bus, options.slot, ::getpid());
@@ -81,7 +93,8 @@ int run(const fanout_options& options) {
 
     const auto& limits = options.limits;
     log::info("started: bus \"", options.instance, "\" epoch ", bus.epoch(), ", slot ",
-              claim.index(), ", pid ", ::getpid(), ", control ", options.control,
+              claim.index(), options.attach ? " (attached)" : "", ", pid ", ::getpid(),
+              ", control ", options.control,
               "; per subscriber ", limits.queue.max_messages, " messages / ",
               limits.queue.max_bytes, " bytes, overflow ",
               limits.queue.overflow == overflow_policy::drop ? "drop" : "close",
@@ -89,7 +102,7 @@ int run(const fanout_options& options) {
     fanout.start();
     ioc.run();
     log::info("stopped");
-    return 0;
+    return fanout.exit_status();
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ struct raw_options {
     int listen_fd = -1;
     double header_timeout = 30;
     double body_timeout = 60;
+    std::string attach;
 };
 
 po::options_description describe(fanout_options& o, raw_options& raw) {
@@ -25,10 +26,13 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
     // clang-format off
     d.add_options()
         ("help,h", "show this help")
-        ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus")
+        ("attach", po::value(&raw.attach),
+            "join a running instance through its control socket PATH: the instance is asked "
+            "of the acceptor, the slot is the first free one (instead of --instance, --control)")
+        ("instance", po::value(&o.instance), "name of the shared-memory bus")
         ("slot", po::value(&raw.slot),
             "index of this worker's slot in the bus (default: the first free one)")
-        ("control", po::value(&o.control)->required(),
+        ("control", po::value(&o.control),
             "the acceptor's control socket (Unix, SOCK_SEQPACKET)")
         ("queue-messages",
             po::value(&o.limits.queue.max_messages)->default_value(defaults.queue.max_messages),
@@ -64,7 +68,19 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
     return d;
 }
 
-std::string check(const fanout_options& o, const raw_options& raw) {
+std::string check(const fanout_options& o, const raw_options& raw, bool slot_given) {
+    if (!raw.attach.empty()) {
+        if (!o.instance.empty() || !o.control.empty() || slot_given) {
+            return "--attach learns the instance, the control socket and the slot: "
+                   "--instance, --control and --slot do not go with it";
+        }
+        if (raw.listen_fd >= 0 || !o.tls_cert.empty() || !o.tls_key.empty()) {
+            return "--attach does not go with built-in TLS (--listen-fd, --tls-cert, --tls-key): "
+                   "only serve's own workers share its TLS socket";
+        }
+    } else if (o.instance.empty() || o.control.empty()) {
+        return "give --instance and --control, or --attach PATH";
+    }
     if (raw.overflow != "drop" && raw.overflow != "close") {
         return "--overflow must be drop or close, not \"" + raw.overflow + "\"";
     }
@@ -104,6 +120,7 @@ command_line parse_command_line(const std::vector<std::string>& args) {
         if (vm.count("help") != 0) {
             std::ostringstream help;
             help << "Usage: hookbot-fanout --instance NAME --control PATH [--slot K] [options]\n"
+                 << "       hookbot-fanout --attach PATH [options]\n"
                  << description;
             cl.result = command_line::outcome::help;
             cl.text = help.str();
@@ -117,10 +134,15 @@ command_line parse_command_line(const std::vector<std::string>& args) {
         cl.text = e.what();
         return cl;
     }
-    if (std::string problem = check(cl.options, raw); !problem.empty()) {
+    if (std::string problem = check(cl.options, raw, cl.options.slot.has_value());
+        !problem.empty()) {
         cl.result = command_line::outcome::error;
         cl.text = std::move(problem);
         return cl;
+    }
+    if (!raw.attach.empty()) {
+        cl.options.attach = true;
+        cl.options.control = raw.attach;
     }
     auto& limits = cl.options.limits;
     limits.queue.overflow = raw.overflow == "drop" ? overflow_policy::drop : overflow_policy::close;

@@ -33,6 +33,9 @@ struct http_limits {
 };
 
 struct fanout_options {
+    // --attach PATH: a worker started on its own. `control` is PATH, and the
+    // instance is asked of the acceptor there (see attach.hpp).
+    bool attach = false;
     std::string instance;
     std::optional<std::uint32_t> slot;  // none: claim the first free slot
     std::string control;

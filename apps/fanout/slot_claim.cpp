@@ -1,11 +1,26 @@
 #include "slot_claim.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <stdexcept>
 #include <string>
 
 #include "hookbot/posix/log.hpp"
 
 namespace hookbot::fanout {
+namespace {
+
+// A slot whose holder no longer exists: a worker that attached and crashed
+// (its supervisor, systemd, starts a new one that may land elsewhere).
+// serve's own slots never look like this for long: the supervisor reserves a
+// dead child's slot again as soon as it reaps it.
+bool holder_is_gone(std::int32_t pid) {
+    return pid > 0 && ::kill(pid, 0) == -1 && errno == ESRCH;
+}
+
+}  // namespace
 
 slot_claim::slot_claim(const shm_ring::bus& bus, std::optional<std::uint32_t> wanted, pid_t pid)
     : pid_(pid) {
@@ -18,14 +33,16 @@ slot_claim::slot_claim(const shm_ring::bus& bus, std::optional<std::uint32_t> wa
         index_ = *wanted;
         slot_ = &bus.slot(index_);
         const std::int32_t previous = slot_->pid.exchange(pid, std::memory_order_acq_rel);
-        if (previous != 0 && previous != pid) {
-            // The supervisor hands out slots; a predecessor that crashed leaves its pid.
+        if (previous != 0 && previous != pid && previous != ::getppid()) {
+            // The supervisor hands out slots (and holds them with its own pid
+        // meanwhile); a predecessor that crashed leaves its pid.
             log::info("slot ", index_, " was held by pid ", previous, "; taking it over");
         }
     } else {
         for (index_ = 0; index_ < count; ++index_) {
-            std::int32_t expected = 0;
-            if (bus.slot(index_).pid.compare_exchange_strong(expected, pid)) break;
+            std::int32_t holder = bus.slot(index_).pid.load(std::memory_order_acquire);
+            if (holder != 0 && !holder_is_gone(holder)) continue;
+            if (bus.slot(index_).pid.compare_exchange_strong(holder, pid)) break;
         }
         if (index_ == count) {
             throw std::runtime_error("every one of the bus's " + std::to_string(count) +

@@ -15,7 +15,8 @@ namespace hookbot::fanout {
 // the counters (delivered, dropped, lapped) keep growing across restarts.
 class slot_claim {
 public:
-    // Takes slot `wanted`, or the first free one when none is given. Throws
+    // Takes slot `wanted`, or the first free one when none is given (free:
+    // no pid, or the pid of a process that no longer exists). Throws
     // std::out_of_range for an index past the bus's slots, std::runtime_error
     // when every slot is taken.
     slot_claim(const shm_ring::bus& bus, std::optional<std::uint32_t> wanted, pid_t pid);

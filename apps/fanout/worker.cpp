@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <exception>
 #include <utility>
 
 #include "own_answers.hpp"
@@ -36,11 +37,25 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       forwarder_(ioc, control_, max_forwarded_in_flight),
       tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
                   source.max_body_bytes(), options.http, options.max_subscribers, {}},
+      source_(source),
+      instance_(options.instance),
+      attached_(options.attach),
+      drain_ack_deadline_(ioc),
       shutdown_deadline_(ioc),
       prefix_refresh_(ioc) {
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
-    control_.on_lost([this] { forwarder_.on_lost(); });
+    control_.on_lost([this] {
+        forwarder_.on_lost();
+        // A drain waiting for the acceptor: gone, it hands nothing more.
+        if (draining_) return close_subscribers();
+        if (attached_ && !closing_) static_cast<void>(same_bus_as_joined());
+    });
+    if (attached_) control_.before_hello([this] { return same_bus_as_joined(); });
+    control_.on_drained([this] {
+        log::info("draining: the acceptor hands this worker no more subscribers");
+        close_subscribers();
+    });
     if (tls_contexts != nullptr && options.listen_fd) {
         tls_.emplace(ioc, *options.listen_fd, *tls_contexts, tls_shared_);
     }
@@ -59,22 +74,58 @@ void worker::publish_topic_prefixes_every(std::chrono::milliseconds period) {
     registry_.publish_topic_prefixes();
     prefix_refresh_.expires_after(period);
     prefix_refresh_.async_wait([this, period](const boost::system::error_code& ec) {
-        if (!ec && !stopping_) publish_topic_prefixes_every(period);
+        if (!ec && !closing_) publish_topic_prefixes_every(period);
     });
 }
 
 void worker::stop(std::chrono::milliseconds grace) {
-    if (stopping_) return;
-    stopping_ = true;
+    if (draining_) return;
+    draining_ = true;
+    close_grace_ = grace;
     if (tls_) tls_->stop();
+    if (!control_.send(handoff::draining{})) return close_subscribers();  // link down
+    log::info("draining: ", registry_.size(),
+              " subscribers; asked the acceptor to hand this worker no more");
+    drain_ack_deadline_.expires_after(drain_ack_timeout);
+    drain_ack_deadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        log::warning("draining: no acknowledgement from the acceptor within ",
+                     drain_ack_timeout.count(), " ms; closing anyway");
+        close_subscribers();
+    });
+}
+
+bool worker::same_bus_as_joined() {
+    std::uint64_t now_epoch = 0;
+    try {
+        now_epoch = shm_ring::bus::open(instance_, shm_ring::bus::access::reader).epoch();
+    } catch (const std::exception& e) {
+        log::error("the instance this worker attached to is gone (", e.what(), "): stopping");
+        exit_status_ = 1;
+        close_subscribers();
+        return false;
+    }
+    if (now_epoch == source_.epoch()) return true;
+    log::error("instance \"", instance_, "\" was restarted (bus epoch ", source_.epoch(),
+               " is now ", now_epoch,
+               "): closing this worker's subscribers and stopping, to be attached again");
+    exit_status_ = 1;
+    close_subscribers();
+    return false;
+}
+
+void worker::close_subscribers() {
+    if (closing_) return;
+    closing_ = true;
+    drain_ack_deadline_.cancel();
     forwarder_.clear();
     control_.stop();
     tailer_.stop();
     prefix_refresh_.cancel();
-    log::info("stopping: closing ", registry_.size(), " subscribers");
+    log::info("stopping: closing ", registry_.size(), " subscribers with 1001");
     if (registry_.size() == 0) return;  // nothing left holds the io_context
     registry_.on_empty([this] { shutdown_deadline_.cancel(); });
-    shutdown_deadline_.expires_after(grace);
+    shutdown_deadline_.expires_after(close_grace_);
     shutdown_deadline_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;  // every subscriber left in time
         log::warning("stopping: ", registry_.size(), " subscribers did not close within the grace");
@@ -84,7 +135,9 @@ void worker::stop(std::chrono::milliseconds grace) {
 }
 
 void worker::on_handoff(handoff::subscriber request, posix::unique_fd connection) {
-    if (stopping_) return;  // closing `connection` refuses it
+    // Handed before the acceptor knew of the drain: it is served, and closed
+    // with the others once the acknowledgement comes.
+    if (closing_) return;  // closing `connection` refuses it
     if (registry_.size() >= max_subscribers_) {
         log_full_refusal(registry_.size());
         return refuse_handed_connection(std::move(connection));

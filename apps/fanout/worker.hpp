@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "bus_tailer.hpp"
 #include "control_link.hpp"
@@ -35,15 +36,32 @@ public:
     worker& operator=(const worker&) = delete;
 
     void start();
-    // Stops taking subscribers and reading the bus, closes every subscriber
-    // with 1001, and stops the io_context once they are gone or `grace` has
+    // Drains (SIGTERM): tells the acceptor to hand this worker no more
+    // subscribers and waits for its acknowledgement (at most
+    // drain_ack_timeout; a lost control link counts as one), delivering
+    // meanwhile. Then stops reading the bus, closes every subscriber with
+    // 1001, and stops the io_context once they are gone or `grace` has
     // passed, whichever is first.
     void stop(std::chrono::milliseconds grace);
+
+    static constexpr std::chrono::milliseconds drain_ack_timeout{1000};
+
+    // 0, or 1 when the worker stopped because the instance it had attached
+    // to is gone or was restarted (a new bus): whoever started it should
+    // start it again.
+    [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
 
 private:
     void on_handoff(handoff::subscriber request, posix::unique_fd connection);
     // Refreshes the slot's subscribers-per-topic-prefix table now and then.
     void publish_topic_prefixes_every(std::chrono::milliseconds period);
+    // The drain's second half: nothing more will be handed to this worker.
+    void close_subscribers();
+    // A worker started with --attach outlives the instance it joined: when
+    // the control link drops, or answers again, the bus behind it may be
+    // gone or a new one. Then it closes every subscriber, sets exit status 1
+    // and answers false.
+    [[nodiscard]] bool same_bus_as_joined();
 
     boost::asio::io_context& ioc_;
     subscriptions& registry_;
@@ -54,9 +72,16 @@ private:
     request_forwarder forwarder_;
     tls_session_shared tls_shared_;
     std::optional<tls_listener> tls_;
+    const shm_ring::bus& source_;
+    std::string instance_;
+    bool attached_;
+    int exit_status_ = 0;
+    boost::asio::steady_timer drain_ack_deadline_;
     boost::asio::steady_timer shutdown_deadline_;
     boost::asio::steady_timer prefix_refresh_;
-    bool stopping_ = false;
+    std::chrono::milliseconds close_grace_{0};
+    bool draining_ = false;  // asked the acceptor for no more subscribers
+    bool closing_ = false;   // closing every subscriber; no handoff is taken
 };
 
 }  // namespace hookbot::fanout

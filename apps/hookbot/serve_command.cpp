@@ -297,7 +297,8 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
                   options.bus.ring_bytes, " bytes, ", options.workers, " workers");
         service_notifier notifier([&bus] { return "serving: " + describe(take_census(bus)); },
                                   std::chrono::seconds(2));
-        supervisor master(std::move(config), std::move(listener), std::move(control), notifier);
+        supervisor master(std::move(config), std::move(listener), std::move(control), bus,
+                          notifier);
         return master.run();
     } catch (const std::exception& e) {
         log::error("cannot serve: ", e.what());

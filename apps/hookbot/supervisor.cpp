@@ -9,6 +9,8 @@
 #include <array>
 #include <csignal>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "hookbot/posix/error.hpp"
 #include "hookbot/posix/log.hpp"
@@ -19,7 +21,9 @@ namespace {
 sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
-    for (const int signo : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, signo);
+    for (const int signo : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2}) {
+        sigaddset(&set, signo);
+    }
     return set;
 }
 
@@ -36,10 +40,12 @@ constexpr int exit_fatal_config = 2;
 }  // namespace
 
 supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
-                       posix::unique_fd control_listener, service_notifier& notifier)
+                       posix::unique_fd control_listener, const shm_ring::bus& bus,
+                       service_notifier& notifier)
     : config_(std::move(config)),
       listener_(std::move(listener)),
       control_listener_(std::move(control_listener)),
+      slots_(bus),
       notifier_(notifier) {
     child_role acceptor;
     acceptor.name = "acceptor";
@@ -53,18 +59,26 @@ supervisor::supervisor(supervisor_config config, posix::unique_fd listener,
         acceptor.spec.descriptors.emplace_back(listener_.get(), 3);
     }
     roles_.push_back(std::move(acceptor));
-    for (unsigned slot = 0; slot < config_.workers; ++slot) {
-        child_role worker;
-        worker.name = "worker " + std::to_string(slot);
-        worker.spec.program = config_.fanout_program;
-        worker.spec.args = config_.fanout_args;
-        worker.spec.args.insert(worker.spec.args.end(), {"--slot", std::to_string(slot)});
-        if (config_.workers_accept) {
-            worker.spec.args.insert(worker.spec.args.end(), {"--listen-fd", "3"});
-            worker.spec.descriptors = {{listener_.get(), 3}};
+    for (std::uint32_t slot = 0; slot < config_.workers; ++slot) {
+        if (!slots_.reserve(slot)) {
+            throw std::runtime_error("bus slot " + std::to_string(slot) + " is taken already");
         }
-        roles_.push_back(std::move(worker));
+        roles_.push_back(make_worker(slot));
     }
+}
+
+supervisor::child_role supervisor::make_worker(std::uint32_t slot) const {
+    child_role worker;
+    worker.name = "worker " + std::to_string(slot);
+    worker.slot = slot;
+    worker.spec.program = config_.fanout_program;
+    worker.spec.args = config_.fanout_args;
+    worker.spec.args.insert(worker.spec.args.end(), {"--slot", std::to_string(slot)});
+    if (config_.workers_accept) {
+        worker.spec.args.insert(worker.spec.args.end(), {"--listen-fd", "3"});
+        worker.spec.descriptors = {{listener_.get(), 3}};
+    }
+    return worker;
 }
 
 void supervisor::block_signals() {
@@ -108,6 +122,12 @@ int supervisor::run() {
                     signal_all(SIGHUP);
                     notifier_.reloaded();
                     break;
+                case SIGUSR1:
+                    add_worker();
+                    break;
+                case SIGUSR2:
+                    remove_worker();
+                    break;
                 default:  // SIGCHLD: reaped below whatever woke us
                     break;
             }
@@ -118,6 +138,7 @@ int supervisor::run() {
             return 1;
         }
         start_due_children();
+        kill_overdue_retirees();
     }
 }
 
@@ -146,6 +167,11 @@ bool supervisor::reap_children() {
         if (role == roles_.end()) continue;
         role->process->reaped();
         role->process.reset();
+        if (role->retiring) {
+            retire(role, pid, status);
+            continue;
+        }
+        if (role->slot) slots_.hold_after_exit(*role->slot, pid);
         if (!on_exit(*role, status)) return false;
     }
     return true;
@@ -180,6 +206,59 @@ bool supervisor::on_exit(child_role& role, int status) {
     return true;
 }
 
+void supervisor::add_worker() {
+    const auto slot = slots_.reserve_free();
+    if (!slot) {
+        log::error("SIGUSR1: every bus slot is taken; no worker added");
+        return;
+    }
+    log::info("SIGUSR1: adding a worker in slot ", *slot);
+    roles_.push_back(make_worker(*slot));
+    start(roles_.back());
+}
+
+void supervisor::remove_worker() {
+    const auto is_serving = [](const child_role& r) { return r.slot && !r.retiring; };
+    if (std::count_if(roles_.begin(), roles_.end(), is_serving) <= 1) {
+        log::warning("SIGUSR2: the last worker stays (stop serve to stop it)");
+        return;
+    }
+    // The newest: the one SIGUSR1 added last, else the highest slot.
+    const auto role = std::find_if(roles_.rbegin(), roles_.rend(), is_serving).base() - 1;
+    role->retiring = true;
+    if (!role->process) {  // waiting to be restarted: nothing to drain
+        log::info("SIGUSR2: removing ", role->name, ", which was not running");
+        slots_.release(*role->slot, 0);
+        roles_.erase(role);
+        return;
+    }
+    log::info("SIGUSR2: removing ", role->name, " (pid ", role->process->pid(),
+              "): it drains and is not restarted");
+    role->process->signal(SIGTERM);
+    role->kill_at = clock::now() + config_.stop_timeout;
+}
+
+void supervisor::kill_overdue_retirees() {
+    const auto now = clock::now();
+    for (auto& role : roles_) {
+        if (!role.retiring || !role.process || !role.kill_at || *role.kill_at > now) continue;
+        log::warning(role.name, " did not drain within ", config_.stop_timeout.count(),
+                     " s: killing it");
+        role.process->signal(SIGKILL);  // reaped, and retired, like any exit
+        role.kill_at.reset();
+    }
+}
+
+void supervisor::retire(std::vector<child_role>::iterator role, pid_t pid, int status) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        log::info(role->name, " removed: drained and exited");
+    } else {
+        log::warning(role->name, " removed: ", describe_exit(status));
+    }
+    slots_.release(*role->slot, pid);
+    roles_.erase(role);
+}
+
 void supervisor::start_due_children() {
     const auto now = clock::now();
     for (auto& role : roles_) {
@@ -190,7 +269,9 @@ void supervisor::start_due_children() {
 int supervisor::poll_timeout_ms() const {
     std::optional<clock::time_point> soonest;
     for (const auto& role : roles_) {
-        if (role.restart_at && (!soonest || *role.restart_at < *soonest)) soonest = role.restart_at;
+        for (const auto& due : {role.restart_at, role.kill_at}) {
+            if (due && (!soonest || *due < *soonest)) soonest = due;
+        }
     }
     if (!soonest) return -1;
     const auto wait =

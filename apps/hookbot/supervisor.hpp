@@ -11,6 +11,8 @@
 #include "hookbot/posix/unique_fd.hpp"
 #include "readiness_pipe.hpp"
 #include "service_notifier.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "slot_reservations.hpp"
 
 namespace hookbot::serve {
 
@@ -38,6 +40,9 @@ struct supervisor_config {
     std::chrono::seconds stable_after{10};
     unsigned crash_loop_exits = 10;
     std::chrono::seconds crash_loop_window{30};
+    // SIGTERM: children left after this are killed. A worker drains within
+    // about 3 s (fanout's drain_ack_timeout + its close grace), so serve
+    // exits within this bound.
     std::chrono::seconds stop_timeout{5};
     // Called after each restart (not first start) of a child, e.g. to count
     // it where /metrics reads it.
@@ -48,10 +53,16 @@ struct supervisor_config {
 // acceptor and the workers, restarts any that exits, and forwards SIGHUP and
 // SIGTERM. It never touches client traffic. It tells systemd (through
 // `notifier`) when the service is ready, reloading or stopping.
+//
+// Workers at run time: SIGUSR1 starts one more worker (in the first free bus
+// slot); SIGUSR2 drains the newest one (SIGTERM: its subscribers get 1001 and
+// reconnect to the others) and does not restart it. The last worker stays.
 class supervisor {
 public:
+    // `bus`: the instance's bus, whose worker slots this hands out.
     supervisor(supervisor_config config, posix::unique_fd listener,
-               posix::unique_fd control_listener, service_notifier& notifier);
+               posix::unique_fd control_listener, const shm_ring::bus& bus,
+               service_notifier& notifier);
 
     // Runs until SIGTERM or SIGINT (exit 0) or until a child crash-loops
     // (exit 1). Signals must already be blocked (see block_signals()).
@@ -74,7 +85,18 @@ private:
         std::optional<clock::time_point> restart_at;
         std::chrono::milliseconds backoff{0};
         std::deque<clock::time_point> recent_exits;
+        std::optional<std::uint32_t> slot;  // a worker's bus slot
+        bool retiring = false;              // removed (SIGUSR2): draining, not restarted
+        std::optional<clock::time_point> kill_at;  // retiring and still running then: SIGKILL
     };
+
+    [[nodiscard]] child_role make_worker(std::uint32_t slot) const;
+    void add_worker();
+    void remove_worker();
+    // A removed worker that has not finished draining within stop_timeout is killed.
+    void kill_overdue_retirees();
+    // A retiring worker exited: forget it and free its slot.
+    void retire(std::vector<child_role>::iterator role, pid_t pid, int status);
 
     void start(child_role& role);
     // False when the role crash-loops.
@@ -88,6 +110,7 @@ private:
     supervisor_config config_;
     posix::unique_fd listener_;
     posix::unique_fd control_listener_;
+    slot_reservations slots_;
     readiness_pipe acceptor_ready_;
     service_notifier& notifier_;
     std::vector<child_role> roles_;

@@ -93,3 +93,23 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
         CHECK(parse(bad).result == command_line::outcome::error);
     }
 }
+
+TEST_CASE("--attach takes the control socket and leaves instance and slot to be learnt") {
+    const command_line cl = parse_command_line({"--attach", "/run/hookbot/control.sock",
+                                                "--queue-messages", "8"});
+    REQUIRE(cl.result == command_line::outcome::run);
+    CHECK(cl.options.attach);
+    CHECK(cl.options.control == "/run/hookbot/control.sock");
+    CHECK(cl.options.instance.empty());
+    CHECK_FALSE(cl.options.slot);
+    CHECK(cl.options.limits.queue.max_messages == 8);
+    CHECK_FALSE(parse({}).options.attach);
+
+    const auto error = command_line::outcome::error;
+    CHECK(parse_command_line({"--attach", "c", "--instance", "i"}).result == error);
+    CHECK(parse_command_line({"--attach", "c", "--control", "c"}).result == error);
+    CHECK(parse_command_line({"--attach", "c", "--slot", "1"}).result == error);
+    CHECK(parse_command_line({"--attach", "c", "--listen-fd", "3", "--tls-cert", "a",
+                              "--tls-key", "b"})
+              .result == error);
+}

@@ -64,6 +64,9 @@ struct worker_process {
     }
     int stop() {
         ::kill(pid, SIGTERM);
+        return wait();
+    }
+    int wait() {
         int status = 0;
         ::waitpid(std::exchange(pid, -1), &status, 0);
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -145,7 +148,14 @@ TEST_CASE("the worker says hello, serves a handed subscriber, survives the accep
     }
     std::this_thread::sleep_for(100ms);  // let the frame reach the client
 
-    CHECK(worker.stop() == 0);
+    // SIGTERM drains: the worker asks for no more subscribers and, once the
+    // acceptor acknowledges, closes its own with 1001.
+    ::kill(worker.pid, SIGTERM);
+    const auto drain = receive(link, 5s);
+    REQUIRE(drain.has_value());
+    CHECK(std::holds_alternative<handoff::draining>(drain->body));
+    REQUIRE(link.send(handoff::draining_acknowledged{}) == handoff::channel::send_result::sent);
+    CHECK(worker.wait() == 0);
     client.finish();
     CHECK(got == std::vector<std::string>{std::string("news/today\0hello", 16)});
     CHECK(code == websocket::close_code::going_away);

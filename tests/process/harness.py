@@ -168,10 +168,11 @@ class Server:
         """Established TCP connections on the server port held by `pid`."""
         return len(self._server_side_connections(pid))
 
-    def worker_of(self, ws):
-        """The pid of the worker that holds subscriber `ws`'s connection."""
+    def worker_of(self, ws, extra_pids=()):
+        """The pid of the worker that holds subscriber `ws`'s connection, among
+        serve's workers and `extra_pids` (workers started with --attach)."""
         client_port = ws.local_address[1]
-        for pid in self.worker_pids():
+        for pid in [*self.worker_pids(), *extra_pids]:
             if client_port in self._server_side_connections(pid):
                 return pid
         return None

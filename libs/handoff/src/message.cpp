@@ -12,6 +12,10 @@
 //                               8 head_too_large, 16 malformed
 //   forwarded_response:  u8 type=4 | u64 id | u8 close | u32 len | bytes
 //   forwarded_subscribe: u8 type=5 | u64 id | u8 recursive | u32 topic_len | topic
+//   attach_query:         u8 type=6
+//   instance_description: u8 type=7 | u8 workers_terminate_tls | u32 instance_len | instance
+//   draining:             u8 type=8
+//   draining_acknowledged: u8 type=9
 namespace hookbot::handoff {
 namespace {
 
@@ -21,6 +25,10 @@ enum class kind : std::uint8_t {
     forwarded_request = 3,
     forwarded_response = 4,
     forwarded_subscribe = 5,
+    attach_query = 6,
+    instance_description = 7,
+    draining = 8,
+    draining_acknowledged = 9,
 };
 
 enum request_flag : std::uint8_t {
@@ -113,6 +121,15 @@ struct encoder {
         put(out, static_cast<std::uint32_t>(s.topic.size()));
         out += s.topic;
     }
+    void operator()(const attach_query&) { put(out, kind::attach_query); }
+    void operator()(const instance_description& d) {
+        put(out, kind::instance_description);
+        put(out, static_cast<std::uint8_t>(d.workers_terminate_tls ? 1 : 0));
+        put(out, static_cast<std::uint32_t>(d.instance.size()));
+        out += d.instance;
+    }
+    void operator()(const draining&) { put(out, kind::draining); }
+    void operator()(const draining_acknowledged&) { put(out, kind::draining_acknowledged); }
 };
 
 std::optional<message> decode_forwarded_request(reader& in) {
@@ -161,6 +178,24 @@ std::optional<message> decode_forwarded_subscribe(reader& in) {
     return s;
 }
 
+std::optional<message> decode_instance_description(reader& in) {
+    instance_description d;
+    std::uint8_t tls = 0;
+    std::uint32_t length = 0;
+    if (!in.get(tls) || tls > 1 || !in.get(length) || !in.get(d.instance, length) || !in.done()) {
+        return std::nullopt;
+    }
+    d.workers_terminate_tls = tls == 1;
+    return d;
+}
+
+// A message with no fields: the type byte alone.
+template <typename Bare>
+std::optional<message> decode_bare(const reader& in) {
+    if (!in.done()) return std::nullopt;
+    return Bare{};
+}
+
 }  // namespace
 
 std::string encode(const message& m) {
@@ -199,6 +234,14 @@ std::optional<message> decode(std::string_view bytes) {
             return decode_forwarded_response(in);
         case kind::forwarded_subscribe:
             return decode_forwarded_subscribe(in);
+        case kind::attach_query:
+            return decode_bare<attach_query>(in);
+        case kind::instance_description:
+            return decode_instance_description(in);
+        case kind::draining:
+            return decode_bare<draining>(in);
+        case kind::draining_acknowledged:
+            return decode_bare<draining_acknowledged>(in);
     }
     return std::nullopt;
 }

@@ -78,8 +78,37 @@ struct forwarded_subscribe {
     bool recursive = false;
 };
 
+// A worker started on its own (`hookbot-fanout --attach PATH`) knows only the
+// control socket. It asks, on a connection of its own, which instance that
+// is, then opens the bus, claims a slot and connects again with a hello:
+//
+//   worker ── attach_query ─────────────▶ acceptor
+//   worker ◀── instance_description ──── acceptor   then the worker closes
+//
+// worker → acceptor, the only message of its connection.
+struct attach_query {};
+
+// acceptor → worker: what an attaching worker needs to join.
+struct instance_description {
+    std::string instance;  // the bus's name (--instance)
+    // Built-in TLS: the workers accept on the public socket the supervisor
+    // hands to its own children; a worker that attaches has none.
+    bool workers_terminate_tls = false;
+};
+
+// Draining (SIGTERM to a worker, or serve removing one):
+//
+//   worker ── draining ─────────────────▶ acceptor   hand me nothing more
+//   worker ◀── draining_acknowledged ─── acceptor   after every handoff already sent
+//
+// Packets keep their order, so once the acknowledgement arrives the worker
+// has every subscriber it will ever get, and can close them all with 1001.
+struct draining {};
+struct draining_acknowledged {};
+
 using message =
-    std::variant<hello, subscriber, forwarded_request, forwarded_response, forwarded_subscribe>;
+    std::variant<hello, subscriber, forwarded_request, forwarded_response, forwarded_subscribe,
+                 attach_query, instance_description, draining, draining_acknowledged>;
 
 // Largest encoded message: the head limit plus the topic limit, with room;
 // and a request head plus an inline body.
