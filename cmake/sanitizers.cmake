@@ -11,9 +11,13 @@ function(hookbot_set_sanitizers target)
   endif()
   if(flags)
     # Sanitizer instrumentation makes GCC 12 report -Wmaybe-uninitialized
-    # inside Boost.Beast's parser (boost::optional members): false positives
-    # the plain build does not show, so only sanitizer builds drop the warning.
-    target_compile_options(${target} INTERFACE ${flags} -Wno-maybe-uninitialized)
+    # inside Boost.Beast's parser (boost::optional members), and
+    # -Wmismatched-new-delete on Asio's coroutine frames (allocated by
+    # aligned_new, freed by the frame's own operator delete, which calls
+    # aligned_delete): false positives the plain build does not show, so only
+    # sanitizer builds drop these warnings.
+    target_compile_options(${target} INTERFACE ${flags} -Wno-maybe-uninitialized
+                                                        -Wno-mismatched-new-delete)
     target_link_options(${target} INTERFACE ${flags})
   endif()
 endfunction()
