@@ -10,7 +10,8 @@ constexpr auto relaxed = std::memory_order_relaxed;
 
 void store_name(topic_prefix_table::entry& entry, std::string_view name) noexcept {
     std::array<std::uint64_t, topic_prefix_table::name_words> words{};
-    std::memcpy(words.data(), name.data(), name.size());
+    // An empty view may have no data at all: memcpy from null is undefined.
+    if (!name.empty()) std::memcpy(words.data(), name.data(), name.size());
     for (std::size_t i = 0; i < words.size(); ++i) entry.name[i].store(words[i], relaxed);
     entry.name_length.store(name.size(), relaxed);
 }
