@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, bearer, receive_n, subscribe, wait_for
+from harness import MEMORY_BOUNDS_CHECKED, Server, bearer, receive_n, subscribe, wait_for
 from tls_pki import TestPKI, serve_args
 
 MIB = 1 << 20
@@ -141,9 +141,12 @@ async def publish_large_bodies(test, server, publishes, worker_bound):
           + f" MiB (bound {worker_bound / MIB:.0f})")
     print(f"  blobs in /dev/shm after a publish, at most: {blob_peak[0]} "
           f"({blob_peak[1] / MIB:.1f} MiB, budget {BLOB_BUDGET / MIB:.0f})")
-    test.assertLessEqual(acceptor_peak, ACCEPTOR_PEAK_BOUND)
-    for pid, peak in worker_peaks.items():
-        test.assertLessEqual(peak, worker_bound, f"worker {pid}")
+    if MEMORY_BOUNDS_CHECKED:
+        test.assertLessEqual(acceptor_peak, ACCEPTOR_PEAK_BOUND)
+        for pid, peak in worker_peaks.items():
+            test.assertLessEqual(peak, worker_bound, f"worker {pid}")
+    else:
+        print("  (sanitizer build: the memory bounds are checked by the plain build only)")
     # Every worker has read every blob: the acceptor unlinks them all.
     wait_for(lambda: blobs_of(instance) == (0, 0), 10, "the blobs to be unlinked")
     for ws in subscribers:
