@@ -17,7 +17,9 @@ std::optional<load_options> parse_load_options(int argc, char** argv, int& exit_
         "hookbot-bench [options]: load generator (see also `hookbot-bench limit --help`)");
     desc.add_options()
         ("help,h", "this text")
-        ("url", po::value(&o.url)->default_value(o.url), "server, http://HOST:PORT (IPv4)")
+        ("url", po::value(&o.url)->default_value(o.url), "server, http://HOST:PORT (IPv4); https://HOST:PORT: subscribers use wss and "
+            "publishers https, with NO certificate or host name verification (for a server "
+            "of your own on 127.0.0.1)")
         ("key", po::value(&o.key), "HOOKBOT_KEY for Bearer tokens (default: $HOOKBOT_KEY)")
         ("topic-base", po::value(&o.topic_base)->default_value(o.topic_base), "topics are BASE/<i>")
         ("subscribers,s", po::value(&o.subscribers)->default_value(o.subscribers), "websocket subscribers")

@@ -17,12 +17,15 @@ std::uint64_t seconds_ns(double seconds) {
     return static_cast<std::uint64_t>(std::max(0.0, seconds) * 1e9);
 }
 
-double ns_seconds(std::uint64_t ns) { return static_cast<double>(ns) / 1e9; }
+double ns_seconds(std::uint64_t ns) {
+    return static_cast<double>(ns) / 1e9;
+}
 
 }  // namespace
 
 load_run::load_run(const load_options& options)
     : options_(options), server_(parse_endpoint(options.url)), read_buffer_(256 * 1024) {
+    if (server_.tls) tls_.emplace();
     report_.options = &options_;
     report_.stats = &stats_;
 }
@@ -50,13 +53,18 @@ void load_run::prepare() {
                                  "\r\n" + authorization(pub) +
                                  "Content-Type: application/octet-stream\r\nContent-Length: " +
                                  std::to_string(options_.size) + "\r\n\r\n");
+        max_publish_head_ = std::max(max_publish_head_, publish_heads_.back().size());
     }
     matching_.assign(keys_, 0);
     for (std::size_t i = 0; i < options_.subscribers; ++i) {
-        subscribers_.push_back(std::make_unique<subscriber>(
-            loop_, stats_, progress_, subscribe_requests_[i % keys_], read_buffer_,
-            options_.prefixes > 0));
+        subscribers_.push_back(std::make_unique<subscriber>(loop_, stats_, progress_,
+                                                            subscribe_requests_[i % keys_],
+                                                            read_buffer_, options_.prefixes > 0));
     }
+}
+
+SSL_CTX* load_run::tls_context() const noexcept {
+    return tls_ ? tls_->get() : nullptr;
 }
 
 void load_run::connect_subscribers() {
@@ -71,8 +79,8 @@ void load_run::connect_subscribers() {
         while (started < total && static_cast<double>(started) < allowed &&
                progress_.in_flight < options_.connect_window) {
             const sockaddr_in source = loopback_source(started, options_.source_addresses);
-            subscribers_[started]->start(server_.address,
-                                         options_.source_addresses > 1 ? &source : nullptr);
+            subscribers_[started]->start(
+                server_.address, options_.source_addresses > 1 ? &source : nullptr, tls_context());
             ++started;
         }
         loop_.run_once(1);
@@ -91,14 +99,20 @@ void load_run::connect_subscribers() {
     report_.subscribers_failed = total - progress_.connected;
     report_.connect_seconds = ns_seconds(now_ns() - start);
     std::cerr << "hookbot-bench: " << progress_.connected << "/" << total
-              << " subscribers connected in " << report_.connect_seconds << " s" << std::endl;
+              << " subscribers connected" << (server_.tls ? " (TLS)" : "") << " in "
+              << report_.connect_seconds << " s" << std::endl;
+    if (!progress_.first_failure.empty()) {
+        std::cerr << "hookbot-bench: first subscriber failure: " << progress_.first_failure
+                  << std::endl;
+    }
 }
 
 void load_run::connect_publishers() {
     for (std::size_t i = 0; i < options_.publishers; ++i) {
-        publishers_.push_back(std::make_unique<publisher>(
-            loop_, stats_, options_.size, [this](publisher& p) { on_publisher_idle(p); }));
-        publishers_.back()->start(server_.address);
+        publishers_.push_back(
+            std::make_unique<publisher>(loop_, stats_, max_publish_head_, options_.size,
+                                        [this](publisher& p) { on_publisher_idle(p); }));
+        publishers_.back()->start(server_.address, tls_context());
     }
     const std::uint64_t deadline = now_ns() + seconds_ns(10);
     const auto settled = [this] {
@@ -129,9 +143,10 @@ void load_run::send_next(publisher& p) {
 }
 
 void load_run::send_due(std::uint64_t now) {
-    const auto due_total = options_.rate > 0
-                               ? static_cast<std::uint64_t>(options_.rate * ns_seconds(now - phase_start_ns_))
-                               : UINT64_MAX;
+    const auto due_total =
+        options_.rate > 0
+            ? static_cast<std::uint64_t>(options_.rate * ns_seconds(now - phase_start_ns_))
+            : UINT64_MAX;
     while (sent_ < due_total && !idle_.empty() && may_send()) {
         publisher* p = idle_.back();
         idle_.pop_back();

@@ -7,8 +7,10 @@
 #include "publisher.hpp"
 #include "report.hpp"
 #include "subscriber.hpp"
+#include "tls_client.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@ public:
 
 private:
     void prepare();
+    [[nodiscard]] SSL_CTX* tls_context() const noexcept;
     void connect_subscribers();
     void connect_publishers();
     void publish();
@@ -39,16 +42,18 @@ private:
 
     const load_options& options_;
     endpoint server_;
+    std::optional<tls_client_context> tls_;  // with an https:// URL
     event_loop loop_;
     load_stats stats_;
     connect_progress progress_;
     load_report report_;
     std::vector<unsigned char> read_buffer_;
 
-    std::size_t keys_ = 1;                   // topics, or prefixes
+    std::size_t keys_ = 1;                         // topics, or prefixes
     std::vector<std::string> subscribe_requests_;  // per key
     std::vector<std::string> publish_heads_;       // per key
-    std::vector<std::uint64_t> matching_;          // connected subscribers per key
+    std::size_t max_publish_head_ = 0;
+    std::vector<std::uint64_t> matching_;  // connected subscribers per key
     std::vector<std::unique_ptr<subscriber>> subscribers_;
     std::vector<std::unique_ptr<publisher>> publishers_;
     std::vector<publisher*> idle_;
@@ -56,7 +61,7 @@ private:
     bool sending_ = false;
     bool measuring_ = false;
     std::uint64_t next_sequence_ = 0;
-    std::uint64_t sent_ = 0;           // all publishes, warm-up included (for --rate)
+    std::uint64_t sent_ = 0;  // all publishes, warm-up included (for --rate)
     std::uint64_t measured_sent_ = 0;
     std::uint64_t phase_start_ns_ = 0;
     std::uint64_t measure_start_ns_ = 0;

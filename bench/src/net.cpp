@@ -14,7 +14,9 @@
 namespace hookbot::bench {
 namespace {
 
-sockaddr* as_sockaddr(sockaddr_in& address) { return reinterpret_cast<sockaddr*>(&address); }
+sockaddr* as_sockaddr(sockaddr_in& address) {
+    return reinterpret_cast<sockaddr*>(&address);
+}
 const sockaddr* as_sockaddr(const sockaddr_in& address) {
     return reinterpret_cast<const sockaddr*>(&address);
 }
@@ -35,26 +37,33 @@ void set_int_option(int fd, int level, int name, int value) {
 }  // namespace
 
 endpoint parse_endpoint(std::string_view text) {
-    if (const auto scheme = text.find("://"); scheme != std::string_view::npos) {
-        if (text.substr(0, scheme) != "http" && text.substr(0, scheme) != "ws") {
-            throw std::invalid_argument("only http:// and ws:// URLs: " + std::string(text));
+    bool tls = false;
+    if (const auto scheme_end = text.find("://"); scheme_end != std::string_view::npos) {
+        const std::string_view scheme = text.substr(0, scheme_end);
+        tls = scheme == "https" || scheme == "wss";
+        if (!tls && scheme != "http" && scheme != "ws") {
+            throw std::invalid_argument("only http://, https://, ws:// and wss:// URLs: " +
+                                        std::string(text));
         }
-        text.remove_prefix(scheme + 3);
+        text.remove_prefix(scheme_end + 3);
     }
     if (const auto slash = text.find('/'); slash != std::string_view::npos) {
         text = text.substr(0, slash);
     }
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) throw std::invalid_argument("no port in " + std::string(text));
+    if (colon == std::string_view::npos)
+        throw std::invalid_argument("no port in " + std::string(text));
     endpoint result;
     std::string host(text.substr(0, colon));
     if (host.empty() || host == "localhost") host = "127.0.0.1";
     result.address.sin_family = AF_INET;
-    result.address.sin_port = htons(static_cast<std::uint16_t>(parse_number(text.substr(colon + 1), "port")));
+    result.address.sin_port =
+        htons(static_cast<std::uint16_t>(parse_number(text.substr(colon + 1), "port")));
     if (inet_pton(AF_INET, host.c_str(), &result.address.sin_addr) != 1) {
         throw std::invalid_argument("not an IPv4 address: " + host);
     }
     result.host_header = host + ":" + std::string(text.substr(colon + 1));
+    result.tls = tls;
     return result;
 }
 
@@ -66,8 +75,8 @@ sockaddr_in loopback_source(std::size_t index, std::size_t count) {
 }
 
 posix::unique_fd start_connect(const sockaddr_in& to, const sockaddr_in* source) {
-    posix::unique_fd fd(posix::check(
-        socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket"));
+    posix::unique_fd fd(
+        posix::check(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket"));
     set_int_option(fd.get(), IPPROTO_TCP, TCP_NODELAY, 1);
     if (source != nullptr) {
         // Port chosen at connect time, per 4-tuple, not per source address.
@@ -88,8 +97,8 @@ int connect_result(int fd) noexcept {
 }
 
 posix::unique_fd listen_on(const sockaddr_in& address) {
-    posix::unique_fd fd(posix::check(
-        socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket"));
+    posix::unique_fd fd(
+        posix::check(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket"));
     set_int_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1);
     posix::check(bind(fd.get(), as_sockaddr(address), sizeof address), "bind");
     posix::check(listen(fd.get(), 4096), "listen");

@@ -9,11 +9,12 @@
 
 namespace hookbot::bench {
 
-// An IPv4 address and port, e.g. from "127.0.0.1:8080" or
-// "http://127.0.0.1:8080/".
+// An IPv4 address and port, e.g. from "127.0.0.1:8080",
+// "http://127.0.0.1:8080/" or (TLS) "https://127.0.0.1:8443".
 struct endpoint {
     sockaddr_in address{};
     std::string host_header;  // "127.0.0.1:8080", as sent in Host:
+    bool tls = false;         // https:// or wss://
 };
 
 endpoint parse_endpoint(std::string_view text);

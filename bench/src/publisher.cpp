@@ -8,88 +8,127 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <iostream>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 namespace hookbot::bench {
-publisher::publisher(event_loop& loop, load_stats& stats, std::size_t body_size,
-                     idle_callback on_idle)
-    : loop_(loop), stats_(stats), on_idle_(std::move(on_idle)), body_(body_size, 'x') {}
+publisher::publisher(event_loop& loop, load_stats& stats, std::size_t max_head_size,
+                     std::size_t body_size, idle_callback on_idle)
+    : loop_(loop),
+      stats_(stats),
+      on_idle_(std::move(on_idle)),
+      max_head_size_(max_head_size),
+      request_(max_head_size + body_size, 'x') {}
 
-void publisher::start(const sockaddr_in& to) {
-    fd_ = start_connect(to, nullptr);
-    loop_.add(fd_.get(), EPOLLOUT, this);
+void publisher::start(const sockaddr_in& to, SSL_CTX* tls) {
+    stream_ = client_stream(start_connect(to, nullptr), tls);
+    state_ = state::connecting;
+    interest_ = EPOLLOUT;
+    loop_.add(stream_.fd(), interest_, this);
 }
 
 void publisher::publish(std::string_view head, std::uint64_t sequence, std::uint64_t matching) {
-    head_ = head;
+    const std::size_t head_offset = max_head_size_ - head.size();
+    std::memcpy(request_.data() + head_offset, head.data(), head.size());
+    out_ = std::span(request_).subspan(head_offset);
     sequence_ = sequence;
     matching_ = matching;
     sent_ns_ = now_ns();
     const body_stamp stamp{sent_ns_, sequence};
-    std::memcpy(body_.data(), &stamp, stamp_size);
+    std::memcpy(request_.data() + max_head_size_, &stamp, stamp_size);
     written_ = 0;
     busy_ = true;
     write_pending();
 }
 
 void publisher::on_io(std::uint32_t events) {
-    if (!fd_) return;
-    if (!connected_) {
-        if (connect_result(fd_.get()) != 0) {
-            fail();
-            return;
-        }
-        connected_ = true;
-        loop_.modify(fd_.get(), EPOLLIN, this);
-        on_idle_(*this);
-        return;
-    }
-    if ((events & EPOLLOUT) != 0 && busy_) write_pending();
-    if (fd_ && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) read_response();
-}
-
-void publisher::write_pending() {
-    const std::size_t total = head_.size() + body_.size();
-    while (written_ < total) {
-        std::array<iovec, 2> parts{};
-        int count = 0;
-        if (written_ < head_.size()) {
-            parts[0] = {const_cast<char*>(head_.data() + written_), head_.size() - written_};
-            parts[1] = {body_.data(), body_.size()};
-            count = 2;
-        } else {
-            const std::size_t offset = written_ - head_.size();
-            parts[0] = {body_.data() + offset, body_.size() - offset};
-            count = 1;
-        }
-        const ssize_t n = ::writev(fd_.get(), parts.data(), count);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                loop_.modify(fd_.get(), EPOLLIN | EPOLLOUT, this);
-                return;
+    switch (state_) {
+        case state::connecting:
+            on_connected();
+            break;
+        case state::tls_handshake:
+            continue_tls_handshake();
+            break;
+        case state::ready:
+            // A TLS write may have waited for a read, so retry on any event.
+            if (busy_ && written_ < out_.size()) write_pending();
+            if (state_ == state::ready && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) {
+                read_response();
             }
-            fail();
-            return;
-        }
-        written_ += static_cast<std::size_t>(n);
+            break;
+        default:
+            break;
     }
-    loop_.modify(fd_.get(), EPOLLIN, this);
 }
 
-void publisher::read_response() {
-    const ssize_t n = ::read(fd_.get(), response_.data() + response_size_,
-                             response_.size() - response_size_);
-    if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+void publisher::on_connected() {
+    if (connect_result(stream_.fd()) != 0) {
         fail();
         return;
     }
-    response_size_ += static_cast<std::size_t>(n);
-    while (parse_response()) {
+    state_ = state::tls_handshake;
+    continue_tls_handshake();
+}
+
+void publisher::continue_tls_handshake() {
+    const io_result result = stream_.handshake();
+    switch (result.status) {
+        case io_status::done:
+            state_ = state::ready;
+            watch(EPOLLIN);
+            on_idle_(*this);
+            break;
+        case io_status::want_read:
+            watch(EPOLLIN);
+            break;
+        case io_status::want_write:
+            watch(EPOLLIN | EPOLLOUT);
+            break;
+        default:
+            std::cerr << "hookbot-bench: publisher: " << stream_.error() << std::endl;
+            fail();
+            break;
     }
-    if (response_size_ == response_.size()) fail();  // a head larger than 4 KiB
+}
+
+void publisher::write_pending() {
+    while (written_ < out_.size()) {
+        const io_result result = stream_.write(out_.subspan(written_));
+        if (result.status == io_status::want_read || result.status == io_status::want_write) {
+            watch(result.status == io_status::want_write ? EPOLLIN | EPOLLOUT : EPOLLIN);
+            return;
+        }
+        if (result.status != io_status::done) {
+            fail();
+            return;
+        }
+        written_ += result.bytes;
+    }
+    watch(EPOLLIN);
+}
+
+// One read per epoll event on plain TCP (level-triggered); with TLS, until
+// OpenSSL holds nothing more than the kernel does.
+void publisher::read_response() {
+    do {
+        const io_result result = stream_.read(
+            std::span(reinterpret_cast<unsigned char*>(response_.data()) + response_size_,
+                      response_.size() - response_size_));
+        if (result.status == io_status::want_read) return;
+        if (result.status == io_status::want_write) {
+            watch(EPOLLIN | EPOLLOUT);
+            return;
+        }
+        if (result.status != io_status::done) {
+            fail();
+            return;
+        }
+        response_size_ += result.bytes;
+        while (parse_response()) {
+        }
+        if (response_size_ == response_.size()) fail();  // a head larger than 4 KiB
+    } while (state_ == state::ready && stream_.buffered());
 }
 
 // Consumes one whole response from the buffer if there is one.
@@ -128,13 +167,20 @@ bool publisher::parse_response() {
     return true;
 }
 
+void publisher::watch(std::uint32_t events) {
+    if (events == interest_) return;
+    interest_ = events;
+    loop_.modify(stream_.fd(), events, this);
+}
+
 void publisher::fail() {
+    if (state_ == state::broken) return;
     const bool was_busy = busy_;
     ++stats_.publish_errors;
     busy_ = false;
-    if (fd_) loop_.remove(fd_.get());
-    fd_.reset();
-    connected_ = false;
+    state_ = state::broken;
+    if (stream_.is_open()) loop_.remove(stream_.fd());
+    stream_.close();
     if (was_busy) on_idle_(*this);
 }
 

@@ -21,16 +21,17 @@ subscriber::subscriber(event_loop& loop, load_stats& stats, connect_progress& pr
       read_buffer_(read_buffer),
       recursive_(recursive) {}
 
-void subscriber::start(const sockaddr_in& to, const sockaddr_in* source) {
+void subscriber::start(const sockaddr_in& to, const sockaddr_in* source, SSL_CTX* tls) {
     ++progress_.in_flight;
     try {
-        fd_ = start_connect(to, source);
-    } catch (const std::exception&) {
-        fail();
+        stream_ = client_stream(start_connect(to, source), tls);
+    } catch (const std::exception& e) {
+        fail(e.what());
         return;
     }
     state_ = state::connecting;
-    loop_.add(fd_.get(), EPOLLOUT, this);
+    interest_ = EPOLLOUT;
+    loop_.add(stream_.fd(), interest_, this);
 }
 
 void subscriber::on_io(std::uint32_t events) {
@@ -38,14 +39,19 @@ void subscriber::on_io(std::uint32_t events) {
         case state::connecting:
             on_connected();
             break;
+        case state::tls_handshake:
+            continue_tls_handshake();
+            break;
         case state::handshake:
-            if ((events & EPOLLOUT) != 0 && request_sent_ < request_.size()) send_request();
-            if (state_ == state::handshake && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) {
+            if (request_sent_ < request_.size()) {
+                send_request();
+            } else {
                 read_handshake();
             }
             break;
         case state::open:
-            read_frames();
+            if ((events & EPOLLOUT) != 0 && pong_sent_ < pong_size_) flush_pong();
+            if (state_ == state::open) read_frames();
             break;
         default:
             break;
@@ -53,8 +59,23 @@ void subscriber::on_io(std::uint32_t events) {
 }
 
 void subscriber::on_connected() {
-    if (connect_result(fd_.get()) != 0) {
-        fail();
+    if (const int error = connect_result(stream_.fd()); error != 0) {
+        fail(std::string("connect: ") + std::strerror(error));
+        return;
+    }
+    if (stream_.encrypted()) {
+        state_ = state::tls_handshake;
+        continue_tls_handshake();
+    } else {
+        state_ = state::handshake;
+        send_request();
+    }
+}
+
+void subscriber::continue_tls_handshake() {
+    const io_result result = stream_.handshake();
+    if (result.status != io_status::done) {
+        wait_for(result);
         return;
     }
     state_ = state::handshake;
@@ -62,57 +83,101 @@ void subscriber::on_connected() {
 }
 
 void subscriber::send_request() {
-    const ssize_t n = ::send(fd_.get(), request_.data() + request_sent_,
-                             request_.size() - request_sent_, MSG_NOSIGNAL);
-    if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-        fail();
-        return;
+    while (request_sent_ < request_.size()) {
+        const io_result result = stream_.write(bytes_of(request_.substr(request_sent_)));
+        if (result.status != io_status::done) {
+            wait_for(result);
+            return;
+        }
+        request_sent_ += result.bytes;
     }
-    request_sent_ += static_cast<std::size_t>(n);
-    loop_.modify(fd_.get(), request_sent_ < request_.size() ? EPOLLIN | EPOLLOUT : EPOLLIN, this);
+    watch(EPOLLIN);
+    if (stream_.buffered()) read_handshake();
 }
 
 void subscriber::read_handshake() {
-    const ssize_t n = ::read(fd_.get(), response_.data() + response_size_,
-                             response_.size() - response_size_);
-    if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-        fail();
+    while (true) {
+        const io_result result = stream_.read(
+            std::span(reinterpret_cast<unsigned char*>(response_.data()) + response_size_,
+                      response_.size() - response_size_));
+        if (result.status != io_status::done) {
+            wait_for(result);
+            return;
+        }
+        response_size_ += result.bytes;
+        const std::string_view head(response_.data(), response_size_);
+        const auto end = head.find("\r\n\r\n");
+        if (end == std::string_view::npos) {
+            if (response_size_ == response_.size()) {
+                fail("a response head over 512 bytes");
+                return;
+            }
+            continue;
+        }
+        if (!head.starts_with("HTTP/1.1 101")) {
+            fail(head.substr(0, head.find('\r')));
+            return;
+        }
+        state_ = state::open;
+        --progress_.in_flight;
+        ++progress_.connected;
+        const std::size_t rest = response_size_ - (end + 4);
+        if (rest > 0) {
+            stats_.now_ns = now_ns();
+            std::memcpy(read_buffer_.data(), response_.data() + end + 4, rest);
+            consume(read_buffer_.data(), rest);
+        }
+        // OpenSSL may already hold the first frames.
+        if (state_ == state::open && stream_.buffered()) read_frames();
         return;
-    }
-    response_size_ += static_cast<std::size_t>(n);
-    const std::string_view head(response_.data(), response_size_);
-    const auto end = head.find("\r\n\r\n");
-    if (end == std::string_view::npos) {
-        if (response_size_ == response_.size()) fail();
-        return;
-    }
-    if (!head.starts_with("HTTP/1.1 101")) {
-        fail();
-        return;
-    }
-    state_ = state::open;
-    --progress_.in_flight;
-    ++progress_.connected;
-    const std::size_t rest = response_size_ - (end + 4);
-    if (rest > 0) {
-        stats_.now_ns = now_ns();
-        std::memcpy(read_buffer_.data(), response_.data() + end + 4, rest);
-        consume(read_buffer_.data(), rest);
     }
 }
 
+// One read per epoll event on plain TCP (level-triggered); with TLS, until
+// OpenSSL holds nothing more than the kernel does.
 void subscriber::read_frames() {
-    const ssize_t n = ::read(fd_.get(), read_buffer_.data(), read_buffer_.size());
-    if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-        ++stats_.closed_by_server;
-        close_connection();
-        return;
+    do {
+        const io_result result = stream_.read(read_buffer_);
+        if (result.status == io_status::want_read || result.status == io_status::want_write) {
+            watch(result.status == io_status::want_write ? EPOLLIN | EPOLLOUT : open_interest());
+            return;
+        }
+        if (result.status != io_status::done) {
+            ++stats_.closed_by_server;
+            close_connection();
+            return;
+        }
+        stats_.now_ns = now_ns();
+        consume(read_buffer_.data(), result.bytes);
+    } while (state_ == state::open && stream_.buffered());
+}
+
+bool subscriber::wait_for(const io_result& result) {
+    switch (result.status) {
+        case io_status::want_read:
+            watch(EPOLLIN);
+            return true;
+        case io_status::want_write:
+            watch(EPOLLIN | EPOLLOUT);
+            return true;
+        case io_status::closed:
+            fail("closed by the server before the 101");
+            return false;
+        default:
+            fail(stream_.error());
+            return false;
     }
-    stats_.now_ns = now_ns();
-    consume(read_buffer_.data(), static_cast<std::size_t>(n));
+}
+
+// epoll_ctl only when the interest changes: not once per message.
+void subscriber::watch(std::uint32_t events) {
+    if (events == interest_) return;
+    interest_ = events;
+    loop_.modify(stream_.fd(), events, this);
+}
+
+std::uint32_t subscriber::open_interest() const noexcept {
+    return pong_sent_ < pong_size_ ? EPOLLIN | EPOLLOUT : EPOLLIN;
 }
 
 // RFC 6455 section 5.2: 2 bytes, then 0, 2 or 8 of length, then 0 or 4 of mask.
@@ -194,7 +259,7 @@ void subscriber::finish_frame() {
             break;
         case 0x9:
             ++stats_.pings;
-            send_pong();
+            queue_pong();
             break;
         default:
             break;
@@ -210,7 +275,8 @@ void subscriber::deliver() {
             ++stats_.malformed;
             return;
         }
-        const auto skip = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - head) + 1;
+        const auto skip =
+            static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - head) + 1;
         head += skip;
         size -= skip;
     }
@@ -228,30 +294,55 @@ void subscriber::deliver() {
 }
 
 // A client frame must be masked; a zero mask leaves the payload as it is.
-void subscriber::send_pong() {
-    std::array<unsigned char, 6 + 125> frame{};
-    frame[0] = 0x8a;
-    frame[1] = static_cast<unsigned char>(0x80U | control_size_);
-    std::memcpy(frame.data() + 6, control_.data(), control_size_);
-    (void)::send(fd_.get(), frame.data(), 6U + control_size_, MSG_NOSIGNAL);
+void subscriber::queue_pong() {
+    if (pong_sent_ < pong_size_) return;  // one still waiting (see pong_)
+    pong_[0] = 0x8a;
+    pong_[1] = static_cast<unsigned char>(0x80U | control_size_);
+    std::fill_n(pong_.begin() + 2, 4, 0);
+    std::memcpy(pong_.data() + 6, control_.data(), control_size_);
+    pong_size_ = static_cast<std::uint8_t>(6U + control_size_);
+    pong_sent_ = 0;
+    flush_pong();
+}
+
+void subscriber::flush_pong() {
+    while (pong_sent_ < pong_size_) {
+        const io_result result =
+            stream_.write(std::span(pong_.data() + pong_sent_, pong_size_ - pong_sent_));
+        if (result.status == io_status::want_read || result.status == io_status::want_write) {
+            watch(EPOLLIN | EPOLLOUT);
+            return;
+        }
+        if (result.status != io_status::done) {
+            ++stats_.closed_by_server;
+            close_connection();
+            return;
+        }
+        pong_sent_ = static_cast<std::uint8_t>(pong_sent_ + result.bytes);
+    }
+    watch(EPOLLIN);
 }
 
 void subscriber::abandon() {
-    if (state_ == state::connecting || state_ == state::handshake) fail();
+    if (state_ == state::connecting || state_ == state::tls_handshake ||
+        state_ == state::handshake) {
+        fail("no 101 within --connect-timeout");
+    }
 }
 
-void subscriber::fail() {
+void subscriber::fail(std::string_view why) {
     --progress_.in_flight;
     ++progress_.failed;
+    if (progress_.first_failure.empty()) progress_.first_failure = why;
     state_ = state::failed;
-    if (fd_) loop_.remove(fd_.get());
-    fd_.reset();
+    if (stream_.is_open()) loop_.remove(stream_.fd());
+    stream_.close();
 }
 
 void subscriber::close_connection() {
     state_ = state::closed;
-    if (fd_) loop_.remove(fd_.get());
-    fd_.reset();
+    if (stream_.is_open()) loop_.remove(stream_.fd());
+    stream_.close();
 }
 
 }  // namespace hookbot::bench

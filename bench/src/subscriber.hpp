@@ -1,14 +1,14 @@
 #pragma once
 
+#include "client_stream.hpp"
 #include "event_loop.hpp"
 #include "load_stats.hpp"
-
-#include <hookbot/posix/unique_fd.hpp>
 
 #include <array>
 #include <cstdint>
 #include <netinet/in.h>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace hookbot::bench {
@@ -18,22 +18,25 @@ struct connect_progress {
     std::size_t in_flight = 0;
     std::size_t connected = 0;
     std::size_t failed = 0;
+    std::string first_failure;  // why the first one failed, for the log
 };
 
-// One websocket client. It sends a prepared upgrade request with a fixed key,
-// then parses server frames incrementally as bytes arrive: only the first
-// bytes of each message (topic and stamp) are kept, in a fixed array, so a
-// subscriber costs a few hundred bytes and no allocation per message.
+// One websocket client, over plain TCP or TLS. It sends a prepared upgrade
+// request with a fixed key, then parses server frames incrementally as bytes
+// arrive: only the first bytes of each message (topic and stamp) are kept,
+// in a fixed array, so a subscriber costs a few hundred bytes (plus
+// OpenSSL's buffers with TLS) and no allocation per message.
 class subscriber final : public io_handler {
 public:
-    enum class state { idle, connecting, handshake, open, failed, closed };
+    enum class state { idle, connecting, tls_handshake, handshake, open, failed, closed };
 
     // `request` (the upgrade request) and `read_buffer` (shared by all
     // subscribers of one loop) must outlive the subscriber.
     subscriber(event_loop& loop, load_stats& stats, connect_progress& progress,
                std::string_view request, std::span<unsigned char> read_buffer, bool recursive);
 
-    void start(const sockaddr_in& to, const sockaddr_in* source);
+    // `tls`, when set, makes this a wss:// subscriber; it must outlive it.
+    void start(const sockaddr_in& to, const sockaddr_in* source, SSL_CTX* tls);
     [[nodiscard]] state current() const noexcept { return state_; }
     void on_io(std::uint32_t events) override;
     // Gives up on a subscriber still waiting for its 101.
@@ -41,15 +44,21 @@ public:
 
 private:
     void on_connected();
+    void continue_tls_handshake();
     void send_request();
     void read_handshake();
     void read_frames();
+    // Waits for what the last call asked for; false when it failed.
+    bool wait_for(const io_result& result);
+    void watch(std::uint32_t events);
+    [[nodiscard]] std::uint32_t open_interest() const noexcept;
     void consume(const unsigned char* data, std::size_t size);
     bool header_complete();
     void finish_frame();
     void deliver();
-    void send_pong();
-    void fail();
+    void queue_pong();
+    void flush_pong();
+    void fail(std::string_view why);
     void close_connection();
 
     event_loop& loop_;
@@ -57,8 +66,9 @@ private:
     connect_progress& progress_;
     std::string_view request_;
     std::span<unsigned char> read_buffer_;
-    posix::unique_fd fd_;
+    client_stream stream_;
     state state_ = state::idle;
+    std::uint32_t interest_ = 0;  // epoll events registered for the socket
     bool recursive_;
     std::size_t request_sent_ = 0;
 
@@ -80,6 +90,12 @@ private:
     std::uint16_t message_head_size_ = 0;
     std::array<unsigned char, 125> control_{};
     std::uint8_t control_size_ = 0;
+
+    // A pong waiting for the socket. TLS must retry a write with the same
+    // bytes, so a ping that arrives meanwhile gets no second pong.
+    std::array<unsigned char, 6 + 125> pong_{};
+    std::uint8_t pong_size_ = 0;
+    std::uint8_t pong_sent_ = 0;
 
     // The 101 response head while it arrives.
     std::array<char, 512> response_{};
