@@ -10,6 +10,7 @@ packages=(
   systemd  # systemd-analyze (unit checks) and systemd-socket-activate
   clang libfuzzer-14-dev
   prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
+  openssl  # the command: throwaway certificates (tests/process TLS tests, bench/run tls-*)
 )
 
 missing=()
