@@ -4,13 +4,9 @@
 #include "http_head.hpp"
 #include "net.hpp"
 
-#include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <iostream>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace hookbot::bench {
 publisher::publisher(event_loop& loop, load_stats& stats, std::size_t max_head_size,
@@ -47,8 +43,8 @@ void publisher::on_io(std::uint32_t events) {
         case state::connecting:
             on_connected();
             break;
-        case state::tls_handshake:
-            continue_tls_handshake();
+        case state::handshake:
+            continue_handshake();
             break;
         case state::ready:
             // A TLS write may have waited for a read, so retry on any event.
@@ -67,11 +63,11 @@ void publisher::on_connected() {
         fail();
         return;
     }
-    state_ = state::tls_handshake;
-    continue_tls_handshake();
+    state_ = state::handshake;
+    continue_handshake();
 }
 
-void publisher::continue_tls_handshake() {
+void publisher::continue_handshake() {
     const io_result result = stream_.handshake();
     switch (result.status) {
         case io_status::done:

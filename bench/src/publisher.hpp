@@ -39,10 +39,11 @@ public:
     void on_io(std::uint32_t events) override;
 
 private:
-    enum class state { idle, connecting, tls_handshake, ready, broken };
+    // handshake: TLS; a plain stream passes through it at once.
+    enum class state { idle, connecting, handshake, ready, broken };
 
     void on_connected();
-    void continue_tls_handshake();
+    void continue_handshake();
     void write_pending();
     void read_response();
     bool parse_response();

@@ -4,10 +4,7 @@
 #include "net.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace hookbot::bench {
 
@@ -152,20 +149,20 @@ void subscriber::read_frames() {
     } while (state_ == state::open && stream_.buffered());
 }
 
-bool subscriber::wait_for(const io_result& result) {
+void subscriber::wait_for(const io_result& result) {
     switch (result.status) {
         case io_status::want_read:
             watch(EPOLLIN);
-            return true;
+            break;
         case io_status::want_write:
             watch(EPOLLIN | EPOLLOUT);
-            return true;
+            break;
         case io_status::closed:
             fail("closed by the server before the 101");
-            return false;
+            break;
         default:
             fail(stream_.error());
-            return false;
+            break;
     }
 }
 

@@ -48,8 +48,8 @@ private:
     void send_request();
     void read_handshake();
     void read_frames();
-    // Waits for what the last call asked for; false when it failed.
-    bool wait_for(const io_result& result);
+    // Before the 101: waits for what the last call asked for, or fails.
+    void wait_for(const io_result& result);
     void watch(std::uint32_t events);
     [[nodiscard]] std::uint32_t open_interest() const noexcept;
     void consume(const unsigned char* data, std::size_t size);
