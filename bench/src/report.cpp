@@ -82,6 +82,7 @@ void print_json(std::ostream& out, const load_report& r) {
         {"malformed", s.malformed},
         {"closed_by_server", s.closed_by_server},
         {"pings", s.pings},
+        {"received", s.received},
         {"publish_seconds", r.publish_seconds},
         {"deliver_seconds", r.deliver_seconds},
         {"publishes_per_s", per_second(s.answered_ok + s.answered_other, r.publish_seconds)},
