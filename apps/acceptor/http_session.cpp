@@ -208,7 +208,28 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     auto answer = state_->publisher.publish(publishing_, request.base(), request.body());
     // Up to 25 MiB: not kept for the life of a keep-alive connection.
     std::string().swap(request.body());
+    if (answer.result() == http::status::ok) return send_ok();
     send(std::move(answer));
+}
+
+// A committed publish: the pre-built bytes when the answer is the common
+// HTTP/1.1 keep-alive one, else (HTTP/1.0, Connection: close, draining) the
+// general path.
+void http_session::send_ok() {
+    const auto& request = head();
+    if (request.version() != 11 || !keep_alive_requested() || state_->requests.draining() ||
+        body_unread()) {
+        return send(responses::ok());
+    }
+    disarm_deadline();
+    if (counting_publish_) {
+        counting_publish_ = false;
+        state_->counters.count_publish(200);
+    }
+    const std::string_view bytes = responses::ok_keep_alive_bytes();
+    stream_.expires_after(state_->limits.header_timeout);
+    net::async_write(stream_, net::buffer(bytes.data(), bytes.size()),
+                     beast::bind_front_handler(&http_session::on_write, shared_from_this(), true));
 }
 
 void http_session::hand_off(const subscribe_plan& plan) {
