@@ -72,3 +72,19 @@ TEST_CASE("keyed_hmac: one key used from several threads at once") {
     }
     for (const int count : mismatches) CHECK(count == 0);
 }
+
+TEST_CASE("keyed_hmac: alternating keys on one thread never mix them up") {
+    const keyed_hmac first("first-key", hash_kind::sha256);
+    const keyed_hmac second("second-key", hash_kind::sha256);
+    for (int round = 0; round < 3; ++round) {
+        CHECK(hex(first.compute("/pub/t")) == make_token("first-key", "/pub/t"));
+        CHECK(hex(first.compute("/pub/u")) == make_token("first-key", "/pub/u"));
+        CHECK(hex(second.compute("/pub/t")) == make_token("second-key", "/pub/t"));
+    }
+    // A new key made where an old one lived is a different key.
+    for (int round = 0; round < 3; ++round) {
+        const keyed_hmac shortlived("key-" + std::to_string(round), hash_kind::sha1);
+        CHECK(hex(shortlived.compute("/x")) ==
+              make_token("key-" + std::to_string(round), "/x", hash_kind::sha1));
+    }
+}

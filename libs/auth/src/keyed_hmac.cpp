@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -30,6 +31,11 @@ const unsigned char* bytes_of(std::string_view text) noexcept {
     return text.data() == nullptr ? &empty : reinterpret_cast<const unsigned char*>(text.data());
 }
 
+std::uint64_t new_identity() noexcept {
+    static std::atomic<std::uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 std::runtime_error openssl_failure(std::string_view what, hash_kind hash) {
     return std::runtime_error("HMAC-" + std::string(name_of(hash)) + ": " + std::string(what) +
                               " failed in OpenSSL");
@@ -42,7 +48,7 @@ void keyed_hmac::context_free::operator()(EVP_MAC_CTX* context) const noexcept {
 }
 
 keyed_hmac::keyed_hmac(std::string_view key, hash_kind hash)
-    : keyed_(EVP_MAC_CTX_new(&hmac_algorithm())), hash_(hash) {
+    : keyed_(EVP_MAC_CTX_new(&hmac_algorithm())), hash_(hash), identity_(new_identity()) {
     if (!keyed_) throw openssl_failure("context allocation", hash);
     // OSSL_PARAM takes a non-const pointer but only reads the name.
     std::string digest_name(hash == hash_kind::sha1 ? "SHA1" : "SHA256");
@@ -55,7 +61,7 @@ keyed_hmac::keyed_hmac(std::string_view key, hash_kind hash)
 }
 
 keyed_hmac::keyed_hmac(const keyed_hmac& other)
-    : keyed_(EVP_MAC_CTX_dup(other.keyed_.get())), hash_(other.hash_) {
+    : keyed_(EVP_MAC_CTX_dup(other.keyed_.get())), hash_(other.hash_), identity_(new_identity()) {
     if (!keyed_) throw openssl_failure("context copy", hash_);
 }
 
@@ -69,12 +75,28 @@ keyed_hmac& keyed_hmac::operator=(keyed_hmac&&) noexcept = default;
 keyed_hmac::~keyed_hmac() = default;
 
 hmac_bytes keyed_hmac::compute(std::string_view message) const {
-    // The duplicate starts where the key left the digest states: what is
-    // left is hashing the message and finishing the outer hash.
-    const std::unique_ptr<EVP_MAC_CTX, context_free> work(EVP_MAC_CTX_dup(keyed_.get()));
+    // This thread's working context, and which keyed_hmac it was copied
+    // from. Re-initialising it without a key (EVP_MAC_init with no key)
+    // restores the state right after keying, which HMAC keeps inside; only
+    // a thread's first use of a key copies the whole keyed context.
+    struct working_context {
+        std::unique_ptr<EVP_MAC_CTX, context_free> context;
+        std::uint64_t copied_from = 0;
+    };
+    thread_local working_context working;
+    if (working.copied_from != identity_ || !working.context) {
+        working.copied_from = 0;
+        working.context.reset(EVP_MAC_CTX_dup(keyed_.get()));
+        if (!working.context) throw openssl_failure("context copy", hash_);
+        working.copied_from = identity_;
+    } else if (EVP_MAC_init(working.context.get(), nullptr, 0, nullptr) != 1) {
+        throw openssl_failure("re-initialising", hash_);
+    }
+    EVP_MAC_CTX* const work = working.context.get();
     hmac_bytes result;
-    if (!work || EVP_MAC_update(work.get(), bytes_of(message), message.size()) != 1 ||
-        EVP_MAC_final(work.get(), result.bytes.data(), &result.size, result.bytes.size()) != 1) {
+    if (EVP_MAC_update(work, bytes_of(message), message.size()) != 1 ||
+        EVP_MAC_final(work, result.bytes.data(), &result.size, result.bytes.size()) != 1) {
+        working.copied_from = 0;  // in an unknown state: copied afresh next time
         throw openssl_failure("computing", hash_);
     }
     return result;

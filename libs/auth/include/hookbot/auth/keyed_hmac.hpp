@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -14,7 +15,9 @@
 // time (a lock, string compares, reference counts), and keying an HMAC hashes
 // the key into two digest states. A token check on the request path should
 // pay for neither, so the algorithm is fetched once per process and each key
-// is turned into a keyed context once; a check duplicates that context.
+// is turned into a keyed context once. A check runs on a per-thread copy of
+// that context, re-initialised to the keyed state (no allocation of a whole
+// context per check).
 namespace hookbot::auth {
 
 // The raw HMAC bytes, kept on the stack: the verifier compares digests, not
@@ -40,7 +43,8 @@ class keyed_hmac {
     ~keyed_hmac();
 
     // HMAC(key, message). Safe to call from several threads at once: the
-    // keyed context is only read (duplicated), never changed.
+    // keyed context is only read (copied into each thread's working context
+    // when that thread last used another key), never changed.
     [[nodiscard]] hmac_bytes compute(std::string_view message) const;
 
     [[nodiscard]] hash_kind hash() const noexcept { return hash_; }
@@ -51,6 +55,9 @@ class keyed_hmac {
     };
     std::unique_ptr<EVP_MAC_CTX, context_free> keyed_;
     hash_kind hash_;
+    // Tells the threads' working contexts which key they hold: unique per
+    // object ever made, copies included (an address could be reused).
+    std::uint64_t identity_;
 };
 
 }  // namespace hookbot::auth
