@@ -28,6 +28,9 @@ constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto linger_time = std::chrono::seconds(2);
 constexpr std::size_t linger_bytes = 8 << 20;
 
+// Read-buffer capacity kept per connection (grown on demand beyond it).
+constexpr std::size_t read_buffer_bytes = 8 * 1024;
+
 bool is_parse_error(const beast::error_code& ec) {
     return ec.category() == beast::error_code(http::error::bad_target).category() &&
            ec != http::error::partial_message;
@@ -102,6 +105,10 @@ void http_session::do_read_head() {
     // Body sizes are checked where a body is wanted (start_publish).
     head_parser_->body_limit(boost::none);
     if (buffer_.size() == 0 && buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();
+    // Beast reads at most the buffer's free capacity (512 bytes at first):
+    // room for a whole typical publish lets one recv take head and body,
+    // instead of three reads and as many trips through the event loop.
+    if (buffer_.capacity() < read_buffer_bytes) buffer_.reserve(read_buffer_bytes);
     stream_.expires_never();
     arm_deadline(state_->limits.header_timeout);
     http::async_read_header(
@@ -208,7 +215,28 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     auto answer = state_->publisher.publish(publishing_, request.base(), request.body());
     // Up to 25 MiB: not kept for the life of a keep-alive connection.
     std::string().swap(request.body());
+    if (answer.result() == http::status::ok) return send_ok();
     send(std::move(answer));
+}
+
+// A committed publish: the pre-built bytes when the answer is the common
+// HTTP/1.1 keep-alive one, else (HTTP/1.0, Connection: close, draining) the
+// general path.
+void http_session::send_ok() {
+    const auto& request = head();
+    if (request.version() != 11 || !keep_alive_requested() || state_->requests.draining() ||
+        body_unread()) {
+        return send(responses::ok());
+    }
+    disarm_deadline();
+    if (counting_publish_) {
+        counting_publish_ = false;
+        state_->counters.count_publish(200);
+    }
+    const std::string_view bytes = responses::ok_keep_alive_bytes();
+    stream_.expires_after(state_->limits.header_timeout);
+    net::async_write(stream_, net::buffer(bytes.data(), bytes.size()),
+                     beast::bind_front_handler(&http_session::on_write, shared_from_this(), true));
 }
 
 void http_session::hand_off(const subscribe_plan& plan) {

@@ -55,6 +55,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void answer_metrics(const metrics_plan& plan);
 
     void send(responses::response res, bool close = false);
+    void send_ok();
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
     void do_discard_body();
     void on_discard_body(beast::error_code ec, std::size_t bytes);

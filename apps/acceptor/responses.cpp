@@ -57,6 +57,15 @@ response ok() {
     return text(http::status::ok, "OK\n");
 }
 
+std::string_view ok_keep_alive_bytes() {
+    static const std::string bytes = [] {
+        response res = ok();
+        finish(res, 11, true);
+        return serialise(res);
+    }();
+    return bytes;
+}
+
 response malformed_request() {
     return error(http::status::bad_request, "400 Bad Request\n");
 }

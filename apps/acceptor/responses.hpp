@@ -20,6 +20,10 @@ using response = http::response<http::string_body>;
 
 // P1, D4.2 and P8, D1.3: `200`, body "OK\n".
 response ok();
+// The bytes of ok() finished for HTTP/1.1 keep-alive: what nearly every
+// publish gets. Serialised once, from ok() itself, so they cannot drift from
+// it; writing them skips Beast's serializer on the hot path.
+std::string_view ok_keep_alive_bytes();
 
 // D1.1 and a request Beast cannot parse: `400` and the connection closes.
 response malformed_request();

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <system_error>
 
@@ -84,6 +85,17 @@ bool worker_pool::hand_off(const handoff::subscriber& subscriber, int client) {
 }
 
 void worker_pool::ring_doorbells() noexcept {
+    if (doorbells_due_) return;
+    doorbells_due_ = true;
+    // Posted, not rung here: the publishes handled in this turn of the event
+    // loop (one per ready connection) share one ring per sleeping worker, and
+    // the flush still runs before the loop waits for I/O again, so no publish
+    // waits on a timer.
+    net::post(ioc_, [this] { flush_doorbells(); });
+}
+
+void worker_pool::flush_doorbells() noexcept {
+    doorbells_due_ = false;
     for (const auto& worker : workers_) worker->ring_doorbell();
 }
 

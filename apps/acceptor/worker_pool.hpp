@@ -34,7 +34,9 @@ class worker_pool {
     // ready, or each has its queue full or its --max-subscribers reached.
     bool hand_off(const handoff::subscriber& subscriber, int client);
 
-    // After every append (the acceptor is the bus's single writer).
+    // After every append (the acceptor is the bus's single writer): wakes
+    // every sleeping worker once the current event-loop turn has run, so a
+    // burst of appends costs one eventfd write per worker, not one each.
     void ring_doorbells() noexcept;
 
     // What a worker that attaches (hookbot-fanout --attach) is told.
@@ -58,6 +60,7 @@ class worker_pool {
     void do_wait_accept();
     void on_acceptable(const boost::system::error_code& ec);
     void remove(worker_connection& worker);
+    void flush_doorbells() noexcept;
 
     net::io_context& ioc_;
     shm_ring::bus& bus_;
@@ -70,6 +73,7 @@ class worker_pool {
     handoff::instance_description description_;
     least_loaded_choice choice_;
     std::vector<std::uint64_t> loads_;  // scratch for hand_off
+    bool doorbells_due_ = false;        // a flush_doorbells is posted
 };
 
 }  // namespace hookbot::acceptor

@@ -24,6 +24,11 @@ TEST_CASE("200 OK for a publish and /status (P1, P8, D4.2)") {
           "OK\n");
 }
 
+TEST_CASE("the pre-built 200 of a keep-alive publish is ok()'s bytes") {
+    CHECK(responses::ok_keep_alive_bytes() == wire(responses::ok()));
+    CHECK(responses::ok_keep_alive_bytes().ends_with("\r\n\r\nOK\n"));
+}
+
 TEST_CASE("401 carries the realm, text type and nosniff (D2.4)") {
     CHECK(wire(responses::unauthorized()) ==
           "HTTP/1.1 401 Unauthorized\r\n"

@@ -1,6 +1,5 @@
 #include "hookbot/auth/authorization.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
 #include <array>
 #include <cstddef>
 
@@ -11,6 +10,18 @@ namespace {
 
 bool is_whitespace(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+// The scheme names are ASCII. (boost::algorithm::iequals copies a std::locale
+// per call, which showed up in every request's profile.)
+bool equals_ignoring_ascii_case(std::string_view text, std::string_view lowercase) noexcept {
+    if (text.size() != lowercase.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const char lowered = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        if (lowered != lowercase[i]) return false;
+    }
+    return true;
 }
 
 struct scheme_and_credential {
@@ -53,9 +64,9 @@ std::optional<std::string> token_from_authorization(std::string_view header_valu
     const auto fields = split_two_fields(header_value);
     if (!fields) return std::nullopt;
     std::optional<std::string> token;
-    if (boost::algorithm::iequals(fields->scheme, "basic")) {
+    if (equals_ignoring_ascii_case(fields->scheme, "basic")) {
         token = user_of_basic(fields->credential);
-    } else if (boost::algorithm::iequals(fields->scheme, "bearer")) {
+    } else if (equals_ignoring_ascii_case(fields->scheme, "bearer")) {
         token = std::string(fields->credential);
     }
     if (token && token->empty()) return std::nullopt;

@@ -46,6 +46,10 @@ verifier::verifier(std::vector<std::string> keys, std::optional<hash_kind> only_
     if (std::ranges::any_of(keys_, [](const std::string& key) { return key.empty(); })) {
         throw std::invalid_argument("token verifier: empty key (anyone could make tokens)");
     }
+    for (const std::string& key : keys_) {
+        if (accepts(hash_kind::sha256)) sha256_macs_.emplace_back(key, hash_kind::sha256);
+        if (accepts(hash_kind::sha1)) sha1_macs_.emplace_back(key, hash_kind::sha1);
+    }
 }
 
 std::optional<verifier::match> verifier::find_match(std::string_view token,
@@ -62,9 +66,10 @@ std::optional<verifier::match> verifier::find_match(std::string_view token,
     const std::optional<detail::digest> presented = decode_lowercase_hex(token);
     if (!presented) return std::nullopt;
 
+    const std::vector<keyed_hmac>& macs = macs_for(hash);
     const auto try_scope = [&](std::string_view scope) -> std::optional<match> {
-        for (std::size_t key_index = 0; key_index < keys_.size(); ++key_index) {
-            const detail::digest expected = detail::hmac_digest(keys_[key_index], scope, hash);
+        for (std::size_t key_index = 0; key_index < macs.size(); ++key_index) {
+            const detail::digest expected = macs[key_index].compute(scope);
             if (CRYPTO_memcmp(expected.bytes.data(), presented->bytes.data(), expected.size) == 0) {
                 return match{key_index, hash, scope};
             }
@@ -72,12 +77,12 @@ std::optional<verifier::match> verifier::find_match(std::string_view token,
         return std::nullopt;
     };
 
-    // T3: every prefix ending in '/', then the path itself (unless it ends in
-    // '/', in which case it was the last prefix).
-    for (std::size_t end = 0; end < path.size(); ++end) {
-        const bool prefix_end = path[end] == '/';
-        const bool path_end = end + 1 == path.size();
-        if (!prefix_end && !path_end) continue;
+    // T3: every prefix ending in '/', and the path itself (unless it ends in
+    // '/', in which case it was the last prefix). Any order accepts the same
+    // tokens; the longest first, because clients mostly hold a token for the
+    // exact path and one HMAC then settles it.
+    for (std::size_t end = path.size(); end-- > 0;) {
+        if (path[end] != '/' && end + 1 != path.size()) continue;
         const std::string_view scope = path.substr(0, end + 1);
         if (auto found = try_scope(scope)) return found;
         if (const auto shorter = without_pub_or_sub(scope)) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hookbot/auth/keyed_hmac.hpp"
 #include "hookbot/auth/token.hpp"
 
 // Which tokens open which paths: PROTOCOL.md T3, T4, T5 and D2.2.
@@ -44,7 +45,14 @@ public:
     }
 
 private:
+    [[nodiscard]] const std::vector<keyed_hmac>& macs_for(hash_kind hash) const noexcept {
+        return hash == hash_kind::sha1 ? sha1_macs_ : sha256_macs_;
+    }
+
     std::vector<std::string> keys_;
+    // One keyed context per key, for each accepted hash (index = key index).
+    std::vector<keyed_hmac> sha256_macs_;
+    std::vector<keyed_hmac> sha1_macs_;
     std::optional<hash_kind> only_hash_;
 };
 
