@@ -93,7 +93,35 @@ def read_reply(sock, timeout=5, wait_close=True, started=None):
     return Reply(raw, closed, seconds)
 
 
-class HostileInput(unittest.TestCase):
+# (case, request, status line, body) that both the plain and the TLS port
+# must answer alike: the head limits, checked before any body is read.
+HEADS_OVER_THE_LIMITS = [
+    ("header bytes over --max-header-bytes",
+     b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n",
+     "HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large\n"),
+    ("header fields over --max-header-fields",
+     b"GET /status HTTP/1.1\r\nHost: h\r\n"
+     + b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1)) + b"\r\n",
+     "HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large\n"),
+]
+URL_OVER_THE_LIMIT = [
+    ("URL over --max-url-bytes",
+     f"POST /unsafe/pub/{'u' * MAX_URL_BYTES} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+     .encode(),
+     "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n"),
+]
+
+
+class SharedCases:
+    """Runs table cases through the class's own exchange() and expect(), so
+    the plain and the TLS classes check the same requests."""
+
+    def expect_cases(self, cases):
+        for case, request, status_line, body in cases:
+            self.expect(case, self.exchange(request), status_line, body)
+
+
+class HostileInput(SharedCases, unittest.TestCase):
     server = None
 
     @classmethod
@@ -142,22 +170,10 @@ class HostileInput(unittest.TestCase):
                     "HTTP/1.1 413 Payload Too Large", b"Request Entity Too Large\n")
 
     def test_heads_over_the_limits_get_431(self):
-        big_field = b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n"
-        self.expect("header bytes over --max-header-bytes", self.exchange(big_field),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        fields = b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1))
-        self.expect("header fields over --max-header-fields",
-                    self.exchange(b"GET /status HTTP/1.1\r\nHost: h\r\n" + fields + b"\r\n"),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
+        self.expect_cases(HEADS_OVER_THE_LIMITS)
 
     def test_long_urls_get_414(self):
-        path = "/unsafe/pub/" + "u" * MAX_URL_BYTES
-        self.expect("URL over --max-url-bytes",
-                    self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
-                                  .encode()),
-                    "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n")
+        self.expect_cases(URL_OVER_THE_LIMIT)
         path = "/unsafe/pub/" + "u" * (2 * MAX_HEADER_BYTES)
         self.expect("URL over --max-header-bytes too",
                     self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\n\r\n".encode()),
@@ -383,7 +399,7 @@ class HostileInput(unittest.TestCase):
               f"{self.workers} are the ones that started")
 
 
-class HostileInputOverTLS(unittest.TestCase):
+class HostileInputOverTLS(SharedCases, unittest.TestCase):
     """The same limits on the built-in TLS port, where the workers read HTTP
     and the acceptor answers what they forward."""
 
@@ -417,20 +433,7 @@ class HostileInputOverTLS(unittest.TestCase):
         self.assertEqual(reply.body, body, case)
 
     def test_limits_hold_over_tls(self):
-        big_field = b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n"
-        self.expect("header bytes over --max-header-bytes", self.exchange(big_field),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        fields = b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1))
-        self.expect("header fields over --max-header-fields",
-                    self.exchange(b"GET /status HTTP/1.1\r\nHost: h\r\n" + fields + b"\r\n"),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        path = "/unsafe/pub/" + "u" * MAX_URL_BYTES
-        self.expect("URL over --max-url-bytes",
-                    self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
-                                  .encode()),
-                    "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n")
+        self.expect_cases(HEADS_OVER_THE_LIMITS + URL_OVER_THE_LIMIT)
         self.expect("Content-Length over --max-body",
                     self.exchange(f"POST /unsafe/pub/big HTTP/1.1\r\nHost: h\r\n"
                                   f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()),
