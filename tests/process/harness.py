@@ -253,6 +253,17 @@ def publish_all(server, topic, messages):
         publisher.close()
 
 
+async def publish_while_receiving(server, topic, messages, subscribers, timeout):
+    """Publishes `messages` (publish_all, off the event loop) while every one
+    of `subscribers` receives as many; what each received, in their order."""
+    publishing = asyncio.get_running_loop().run_in_executor(
+        None, publish_all, server, topic, messages)
+    received = await asyncio.gather(*(receive_n(ws, len(messages), timeout)
+                                      for ws in subscribers))
+    await publishing
+    return received
+
+
 async def subscribe(server, topic, headers=None):
     path = "/sub/" + topic
     tls = {"ssl": server.ssl_context} if getattr(server, "ssl_context", None) else {}

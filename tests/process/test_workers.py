@@ -21,7 +21,8 @@ import unittest
 
 import websockets
 
-from harness import (BIN_DIR, Server, publish_all, receive_n, subscribe, token, wait_for)
+from harness import (BIN_DIR, Server, publish_all, publish_while_receiving, receive_n, subscribe,
+                     token, wait_for)
 from tls_pki import TestPKI, serve_args
 
 # supervisor_config::stop_timeout: serve kills what is left after it.
@@ -167,11 +168,8 @@ class Workers(unittest.TestCase):
             self.assertLess(on_attached, len(subscribers), f"subscribers on {on}")
 
             messages = [b"attach-%d" % i for i in range(300)]
-            loop = asyncio.get_running_loop()
-            publishing = loop.run_in_executor(None, publish_all, server, "attach/news", messages)
-            received = await asyncio.gather(*(receive_n(ws, len(messages), 60)
-                                              for ws in subscribers))
-            await publishing
+            received = await publish_while_receiving(server, "attach/news", messages,
+                                                     subscribers, 60)
             for got in received:
                 self.assertEqual(got, messages)
             print(f"  {len(messages)} messages x {len(subscribers)} subscribers received")
@@ -186,7 +184,8 @@ class Workers(unittest.TestCase):
                                     for line in server.log_lines) == 2,
                         10, "the attached worker to join the new acceptor")
             rejoined = time.monotonic() - killed_at
-            await loop.run_in_executor(None, wait_for, server._status_ok, 10, "/status")
+            await asyncio.get_running_loop().run_in_executor(
+                None, wait_for, server._status_ok, 10, "/status")
             publish_all(server, "attach/news", [b"after the restart"])
             for ws in subscribers:
                 self.assertEqual(await receive_n(ws, 1, 10), [b"after the restart"])
