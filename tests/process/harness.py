@@ -272,6 +272,15 @@ async def subscribe(server, topic, headers=None):
                                     ping_interval=None, **tls)
 
 
+async def round_trip(server, topic, body, timeout=10):
+    """Subscribes to `topic`, publishes `body` there; what the subscriber got."""
+    ws = await subscribe(server, topic)
+    publish_all(server, topic, [body])
+    got = await receive_n(ws, 1, timeout)
+    await ws.close()
+    return got
+
+
 async def receive_n(ws, count, timeout):
     """The next `count` messages of `ws`, or fails after `timeout` seconds."""
     messages = []
