@@ -242,6 +242,19 @@ class Publisher:
         self.connection.close()
 
 
+def recv_head(sock):
+    """What `sock` receives until the end of a response head ("\\r\\n\\r\\n"), with
+    whatever of the body came in the same reads; without that end when the
+    peer closed first."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
 def publish_all(server, topic, messages):
     """Publishes each body on one keep-alive connection; each must get 200 OK."""
     publisher = server.publisher()

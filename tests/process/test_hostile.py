@@ -19,7 +19,8 @@ import unittest
 
 import websockets
 
-from harness import Server, bearer, publish_all, receive_n, subscribe, token, wait_for
+from harness import (Server, bearer, publish_all, receive_n, recv_head, subscribe, token,
+                     wait_for)
 from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
@@ -63,14 +64,8 @@ def read_reply(sock, timeout=5, wait_close=True, started=None):
     whether the server closes. `seconds` counts from `started` (default: now)."""
     started = started or time.monotonic()
     sock.settimeout(timeout)
-    raw = b""
-    closed = False
-    while b"\r\n\r\n" not in raw:
-        chunk = sock.recv(65536)
-        if not chunk:
-            closed = True
-            break
-        raw += chunk
+    raw = recv_head(sock)
+    closed = b"\r\n\r\n" not in raw
     head, _, body = raw.partition(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n")[1:]:
@@ -296,13 +291,7 @@ class HostileInput(SharedCases, unittest.TestCase):
                       f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
                       f"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {token(path)}\r\n\r\n")
                      .encode())
-        raw = b""
-        while b"\r\n\r\n" not in raw:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            raw += chunk
-        return sock, Reply(raw, False, 0)
+        return sock, Reply(recv_head(sock), False, 0)
 
     def open_websocket(self, topic):
         """Upgrades, retrying while the workers still count earlier subscribers."""
