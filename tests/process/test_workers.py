@@ -143,8 +143,11 @@ class Workers(unittest.TestCase):
     def run_async(self, coroutine):
         return asyncio.run(asyncio.wait_for(coroutine, 120))
 
-    def serve_with_attached_worker(self, directory):
-        control = os.path.join(directory, "control.sock")
+    def serve_with_attached_worker(self):
+        """serve with one worker of its own and one started with --attach."""
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)  # last: after both processes stop
+        control = os.path.join(directory.name, "control.sock")
         server = Server(workers=1, extra_args=["--control-socket", control])
         server.__enter__()
         self.addCleanup(server.__exit__, None, None, None)
@@ -193,9 +196,7 @@ class Workers(unittest.TestCase):
             print(f"  acceptor killed; the attached worker rejoined in {rejoined:.2f}s "
                   f"and its subscribers kept receiving")
 
-        with tempfile.TemporaryDirectory() as directory:
-            server, attached = self.serve_with_attached_worker(directory)
-            self.run_async(scenario(server, attached))
+        self.run_async(scenario(*self.serve_with_attached_worker()))
 
     def test_attached_worker_stops_when_its_instance_is_restarted(self):
         async def scenario(directory):
@@ -288,9 +289,7 @@ class Workers(unittest.TestCase):
                   f" {max(missed)} messages at most published while away); drained and exited"
                   f" {drained_in:.2f}s after SIGTERM")
 
-        with tempfile.TemporaryDirectory() as directory:
-            server, attached = self.serve_with_attached_worker(directory)
-            self.run_async(scenario(server, attached))
+        self.run_async(scenario(*self.serve_with_attached_worker()))
 
     def test_sigusr1_adds_and_sigusr2_removes_a_worker(self):
         async def scenario(server):
