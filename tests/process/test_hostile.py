@@ -108,8 +108,17 @@ URL_OVER_THE_LIMIT = [
 
 
 class SharedCases:
-    """Runs table cases through the class's own exchange() and expect(), so
-    the plain and the TLS classes check the same requests."""
+    """One request a connection, through the class's own connect() and
+    expect(), so that the plain and the TLS classes check the same requests."""
+
+    # Whether exchange() waits to see if the server closes the connection.
+    wait_close = True
+
+    def exchange(self, data, wait_close=None):
+        with self.connect() as sock:
+            sock.sendall(data)
+            return read_reply(sock, wait_close=(self.wait_close if wait_close is None
+                                                else wait_close))
 
     def expect_cases(self, cases):
         for case, request, status_line, body in cases:
@@ -132,11 +141,6 @@ class HostileInput(SharedCases, unittest.TestCase):
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
-
-    def exchange(self, data, wait_close=True):
-        with self.connect() as sock:
-            sock.sendall(data)
-            return read_reply(sock, wait_close=wait_close)
 
     def expect(self, case, reply, status_line, body=None, closed=True):
         state = "closed" if reply.closed else ("kept open" if closed else "")
@@ -392,6 +396,8 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
     """The same limits on the built-in TLS port, where the workers read HTTP
     and the acceptor answers what they forward."""
 
+    wait_close = False
+
     @classmethod
     def setUpClass(cls):
         cls.folder = tempfile.TemporaryDirectory(prefix="hookbot-hostile-tls-")
@@ -410,11 +416,6 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
     def connect(self):
         raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
         return self.server.ssl_context.wrap_socket(raw, server_hostname="127.0.0.1")
-
-    def exchange(self, data):
-        with self.connect() as sock:
-            sock.sendall(data)
-            return read_reply(sock, wait_close=False)
 
     def expect(self, case, reply, status_line, body):
         print(f"TLS {case}: {reply.status_line!r} body {reply.body[:60]!r}")
