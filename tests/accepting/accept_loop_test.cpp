@@ -104,7 +104,17 @@ TEST_CASE("every connection is handed on with TCP_NODELAY; none after stop()") {
     CHECK(seen.count == 3);
 }
 
-TEST_CASE("out of descriptors, accepting waits 100 ms between tries, then goes on") {
+// Sanitizer runtimes need descriptors of their own (UBSan's vptr check opens
+// a pipe on a cache miss and reports "invalid vptr" when it cannot), so the
+// process cannot be starved of them there; the plain build runs this case.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool under_sanitizers = true;
+#else
+constexpr bool under_sanitizers = false;
+#endif
+
+TEST_CASE("out of descriptors, accepting waits 100 ms between tries, then goes on" *
+          doctest::skip(under_sanitizers)) {
     asio::io_context ioc;
     tcp::endpoint bound;
     accepted seen;
