@@ -113,7 +113,7 @@ int serve(const acceptor_options& options) {
             return answer_forwarded(state, request, std::move(body));
         });
     std::shared_ptr<listener> server;
-    if (acceptor) server = std::make_shared<listener>(ioc, std::move(*acceptor), state);
+    if (acceptor) server = std::make_shared<listener>(std::move(*acceptor), state);
 
     // Joins happen inside ioc.run(), after the listener below runs: by the
     // first one this acceptor is serving.

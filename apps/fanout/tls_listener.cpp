@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "hookbot/posix/error.hpp"
-#include "hookbot/posix/log.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -34,54 +33,30 @@ tcp::acceptor adopt_listener(asio::io_context& ioc, int fd) {
     return acceptor;
 }
 
-bool out_of_resources(const boost::system::error_code& ec) {
-    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-           ec == asio::error::no_memory ||
-           ec == boost::system::error_code(ENFILE, boost::system::system_category());
-}
-
 }  // namespace
 
 tls_listener::tls_listener(asio::io_context& ioc, int listen_fd, tls::context_source& contexts,
                            tls_session_shared& shared)
-    : acceptor_(adopt_listener(ioc, listen_fd)),
-      retry_(ioc),
-      contexts_(contexts),
+    : accepting_(std::make_shared<accepting::accept_loop>(
+          adopt_listener(ioc, listen_fd), "TLS",
+          [&contexts, &shared](tcp::socket socket) {
+              std::make_shared<tls_http_session>(std::move(socket), contexts.current(), shared)
+                  ->run();
+          })),
       shared_(shared) {}
 
+tls_listener::~tls_listener() {
+    accepting_->stop();
+}
+
 void tls_listener::start() {
-    do_accept();
+    accepting_->start();
 }
 
 void tls_listener::stop() {
-    boost::system::error_code ignored;
-    retry_.cancel();
-    acceptor_.close(ignored);
+    accepting_->stop();
     const std::vector<tls_http_session*> open(shared_.sessions.begin(), shared_.sessions.end());
     for (auto* session : open) session->abort();
-}
-
-void tls_listener::do_accept() {
-    acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-        on_accept(ec, std::move(socket));
-    });
-}
-
-void tls_listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (out_of_resources(ec)) {
-        log::error("accept on the TLS socket: ", ec.message(), ": retrying in 100 ms");
-        retry_.expires_after(std::chrono::milliseconds(100));
-        retry_.async_wait([this](boost::system::error_code timer_ec) {
-            if (!timer_ec) do_accept();
-        });
-        return;
-    }
-    if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<tls_http_session>(std::move(socket), contexts_.current(), shared_)->run();
-    }
-    do_accept();
 }
 
 }  // namespace hookbot::fanout

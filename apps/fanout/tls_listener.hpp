@@ -1,9 +1,9 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <memory>
 
+#include "hookbot/accepting/accept_loop.hpp"
 #include "hookbot/tls/context_source.hpp"
 #include "tls_http_session.hpp"
 
@@ -18,18 +18,17 @@ class tls_listener {
     // `listen_fd`: the inherited listening TCP socket (adopted: closed with this).
     tls_listener(boost::asio::io_context& ioc, int listen_fd, tls::context_source& contexts,
                  tls_session_shared& shared);
+    tls_listener(const tls_listener&) = delete;
+    tls_listener& operator=(const tls_listener&) = delete;
+    // Stops accepting: the accept loop may outlive this, but must not call it.
+    ~tls_listener();
 
     void start();
     // Stops accepting and closes every connection still speaking HTTP.
     void stop();
 
   private:
-    void do_accept();
-    void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
-
-    boost::asio::ip::tcp::acceptor acceptor_;
-    boost::asio::steady_timer retry_;
-    tls::context_source& contexts_;
+    std::shared_ptr<accepting::accept_loop> accepting_;
     tls_session_shared& shared_;
 };
 

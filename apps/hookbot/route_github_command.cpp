@@ -11,6 +11,7 @@
 #include <iostream>
 #include <optional>
 
+#include "command_line.hpp"
 #include "github_relay.hpp"
 #include "hookbot/client/subscription.hpp"
 #include "hookbot/posix/log.hpp"
@@ -27,14 +28,13 @@ struct command_options {
     std::string origin = "samehost";
     std::vector<std::string> headers;
     std::string token_hash = "sha256";
-    bool help = false;
 };
 
 po::options_description describe(command_options& o) {
     po::options_description d("hookbot route-github options");
     // clang-format off
     d.add_options()
-        ("help,h", po::bool_switch(&o.help), "show this help")
+        ("help,h", po::bool_switch(), "show this help")
         ("monitor-url,u", po::value(&o.monitor_url),
             "websocket URL to listen to, with a token as user name, e.g. "
             "wss://TOKEN@host/unsafe/sub/github.com/ (required); routed pushes are published to "
@@ -99,17 +99,8 @@ int run_route_github_command(const std::vector<std::string>& args,
         options.origin = origin;
     }
     const auto description = describe(options);
-    try {
-        po::variables_map values;
-        po::store(po::command_line_parser(args).options(description).run(), values);
-        po::notify(values);
-    } catch (const po::error& e) {
-        std::cerr << "hookbot route-github: " << e.what() << "\n" << description;
-        return 1;
-    }
-    if (options.help) {
-        std::cout << description;
-        return 0;
+    if (const auto stop = parse_command_line("hookbot route-github", args, description)) {
+        return *stop;
     }
     std::string key;
     try {

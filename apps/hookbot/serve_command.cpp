@@ -12,6 +12,7 @@
 
 #include "activated_socket.hpp"
 #include "bus_census.hpp"
+#include "command_line.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
@@ -43,14 +44,13 @@ struct serve_options {
     std::string sslcrt, tls_cert, sslkey, tls_key;
     std::vector<std::string> routers;  // PROTOCOL.md C1, D7: --router github
     limit_options limits;
-    bool help = false;
 };
 
 po::options_description describe(serve_options& o) {
     po::options_description d("hookbot serve options");
     // clang-format off
     d.add_options()
-        ("help,h", po::bool_switch(&o.help), "show this help")
+        ("help,h", po::bool_switch(), "show this help")
         ("bind,b", po::value(&o.bind)->default_value(o.bind),
             "address to listen on, [HOST]:PORT; ignored when systemd passes the socket "
             "(LISTEN_FDS, hookbot.socket)")
@@ -177,18 +177,8 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
                       const std::string& github_secret) {
     log::set_program("hookbot-serve");
     serve_options options;
-    const auto description = describe(options);
-    try {
-        po::variables_map values;
-        po::store(po::command_line_parser(args).options(description).run(), values);
-        po::notify(values);
-    } catch (const po::error& e) {
-        std::cerr << "hookbot serve: " << e.what() << "\n" << description;
-        return 1;
-    }
-    if (options.help) {
-        std::cout << description;
-        return 0;
+    if (const auto stop = parse_command_line("hookbot serve", args, describe(options))) {
+        return *stop;
     }
     const std::optional<auth::key_source> keys = serving_key_source(key_flags);
     if (!keys) return 1;

@@ -74,7 +74,7 @@ struct server {
         state = std::make_shared<shared_state>(
             shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}, {}, metrics,
                          bus.acceptor()});
-        std::make_shared<listener>(ioc, std::move(acceptor), state)->run();
+        listener(std::move(acceptor), state).run();
         workers.start();
         loop = std::thread([this] { ioc.run(); });
     }

@@ -242,6 +242,19 @@ class Publisher:
         self.connection.close()
 
 
+def recv_head(sock):
+    """What `sock` receives until the end of a response head ("\\r\\n\\r\\n"), with
+    whatever of the body came in the same reads; without that end when the
+    peer closed first."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
 def publish_all(server, topic, messages):
     """Publishes each body on one keep-alive connection; each must get 200 OK."""
     publisher = server.publisher()
@@ -253,12 +266,32 @@ def publish_all(server, topic, messages):
         publisher.close()
 
 
+async def publish_while_receiving(server, topic, messages, subscribers, timeout):
+    """Publishes `messages` (publish_all, off the event loop) while every one
+    of `subscribers` receives as many; what each received, in their order."""
+    publishing = asyncio.get_running_loop().run_in_executor(
+        None, publish_all, server, topic, messages)
+    received = await asyncio.gather(*(receive_n(ws, len(messages), timeout)
+                                      for ws in subscribers))
+    await publishing
+    return received
+
+
 async def subscribe(server, topic, headers=None):
     path = "/sub/" + topic
     tls = {"ssl": server.ssl_context} if getattr(server, "ssl_context", None) else {}
     return await websockets.connect(server.ws_url(path), extra_headers=headers or bearer(path),
                                     max_size=None, max_queue=None,
                                     ping_interval=None, **tls)
+
+
+async def round_trip(server, topic, body, timeout=10):
+    """Subscribes to `topic`, publishes `body` there; what the subscriber got."""
+    ws = await subscribe(server, topic)
+    publish_all(server, topic, [body])
+    got = await receive_n(ws, 1, timeout)
+    await ws.close()
+    return got
 
 
 async def receive_n(ws, count, timeout):

@@ -13,7 +13,7 @@ import struct
 import threading
 import time
 
-from harness import bearer
+from harness import bearer, recv_head
 
 OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
 
@@ -39,12 +39,9 @@ class RawSubscriber:
         request = f"GET {path} HTTP/1.1\r\n" + "".join(
             f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
         self.sock.sendall(request.encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise ConnectionError(f"closed during the handshake: {head!r}")
-            head += chunk
+        head = recv_head(self.sock)
+        if b"\r\n\r\n" not in head:
+            raise ConnectionError(f"closed during the handshake: {head!r}")
         head, self._buffer = head.split(b"\r\n\r\n", 1)
         status = head.split(b"\r\n", 1)[0]
         if b" 101 " not in status + b" ":

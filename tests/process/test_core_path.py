@@ -12,8 +12,8 @@ import unittest
 
 import websockets
 
-from harness import (Server, basic, bearer, publish_all, receive_n, subscribe, token,
-                     wait_for)
+from harness import (Server, basic, bearer, publish_all, publish_while_receiving, receive_n,
+                     subscribe, token, wait_for)
 
 
 def bodies(count, seed):
@@ -36,12 +36,9 @@ class CorePath(unittest.TestCase):
             self.assertNotIn(None, workers)
 
             messages = bodies(3000, seed=1)
-            loop = asyncio.get_running_loop()
             started = time.monotonic()
-            publishing = loop.run_in_executor(None, publish_all, server, "core/fanout", messages)
-            received = await asyncio.gather(*(receive_n(ws, len(messages), 90)
-                                              for ws in subscribers))
-            await publishing
+            received = await publish_while_receiving(server, "core/fanout", messages,
+                                                     subscribers, 90)
             elapsed = time.monotonic() - started
             for got in received:
                 self.assertTrue(all(isinstance(m, bytes) for m in got), "binary frames only")
@@ -99,11 +96,8 @@ class CorePath(unittest.TestCase):
                   f"{time.monotonic() - killed_at:.2f}s after kill -9 of {victim}")
 
             messages = bodies(500, seed=2)
-            loop = asyncio.get_running_loop()
-            publishing = loop.run_in_executor(None, publish_all, server, "core/crash", messages)
-            received = await asyncio.gather(*(receive_n(ws, len(messages), 60)
-                                              for ws in by_worker[survivor]))
-            await publishing
+            received = await publish_while_receiving(server, "core/crash", messages,
+                                                     by_worker[survivor], 60)
             for got in received:
                 self.assertEqual(got, messages)
             for ws in by_worker[victim]:

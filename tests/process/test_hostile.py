@@ -19,7 +19,8 @@ import unittest
 
 import websockets
 
-from harness import Server, bearer, publish_all, receive_n, subscribe, token, wait_for
+from harness import (Server, bearer, publish_all, receive_n, recv_head, subscribe, token,
+                     wait_for)
 from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
@@ -63,14 +64,8 @@ def read_reply(sock, timeout=5, wait_close=True, started=None):
     whether the server closes. `seconds` counts from `started` (default: now)."""
     started = started or time.monotonic()
     sock.settimeout(timeout)
-    raw = b""
-    closed = False
-    while b"\r\n\r\n" not in raw:
-        chunk = sock.recv(65536)
-        if not chunk:
-            closed = True
-            break
-        raw += chunk
+    raw = recv_head(sock)
+    closed = b"\r\n\r\n" not in raw
     head, _, body = raw.partition(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n")[1:]:
@@ -93,7 +88,44 @@ def read_reply(sock, timeout=5, wait_close=True, started=None):
     return Reply(raw, closed, seconds)
 
 
-class HostileInput(unittest.TestCase):
+# (case, request, status line, body) that both the plain and the TLS port
+# must answer alike: the head limits, checked before any body is read.
+HEADS_OVER_THE_LIMITS = [
+    ("header bytes over --max-header-bytes",
+     b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n",
+     "HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large\n"),
+    ("header fields over --max-header-fields",
+     b"GET /status HTTP/1.1\r\nHost: h\r\n"
+     + b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1)) + b"\r\n",
+     "HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large\n"),
+]
+URL_OVER_THE_LIMIT = [
+    ("URL over --max-url-bytes",
+     f"POST /unsafe/pub/{'u' * MAX_URL_BYTES} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+     .encode(),
+     "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n"),
+]
+
+
+class SharedCases:
+    """One request a connection, through the class's own connect() and
+    expect(), so that the plain and the TLS classes check the same requests."""
+
+    # Whether exchange() waits to see if the server closes the connection.
+    wait_close = True
+
+    def exchange(self, data, wait_close=None):
+        with self.connect() as sock:
+            sock.sendall(data)
+            return read_reply(sock, wait_close=(self.wait_close if wait_close is None
+                                                else wait_close))
+
+    def expect_cases(self, cases):
+        for case, request, status_line, body in cases:
+            self.expect(case, self.exchange(request), status_line, body)
+
+
+class HostileInput(SharedCases, unittest.TestCase):
     server = None
 
     @classmethod
@@ -109,11 +141,6 @@ class HostileInput(unittest.TestCase):
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
-
-    def exchange(self, data, wait_close=True):
-        with self.connect() as sock:
-            sock.sendall(data)
-            return read_reply(sock, wait_close=wait_close)
 
     def expect(self, case, reply, status_line, body=None, closed=True):
         state = "closed" if reply.closed else ("kept open" if closed else "")
@@ -142,22 +169,10 @@ class HostileInput(unittest.TestCase):
                     "HTTP/1.1 413 Payload Too Large", b"Request Entity Too Large\n")
 
     def test_heads_over_the_limits_get_431(self):
-        big_field = b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n"
-        self.expect("header bytes over --max-header-bytes", self.exchange(big_field),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        fields = b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1))
-        self.expect("header fields over --max-header-fields",
-                    self.exchange(b"GET /status HTTP/1.1\r\nHost: h\r\n" + fields + b"\r\n"),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
+        self.expect_cases(HEADS_OVER_THE_LIMITS)
 
     def test_long_urls_get_414(self):
-        path = "/unsafe/pub/" + "u" * MAX_URL_BYTES
-        self.expect("URL over --max-url-bytes",
-                    self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
-                                  .encode()),
-                    "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n")
+        self.expect_cases(URL_OVER_THE_LIMIT)
         path = "/unsafe/pub/" + "u" * (2 * MAX_HEADER_BYTES)
         self.expect("URL over --max-header-bytes too",
                     self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\n\r\n".encode()),
@@ -280,13 +295,7 @@ class HostileInput(unittest.TestCase):
                       f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
                       f"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {token(path)}\r\n\r\n")
                      .encode())
-        raw = b""
-        while b"\r\n\r\n" not in raw:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            raw += chunk
-        return sock, Reply(raw, False, 0)
+        return sock, Reply(recv_head(sock), False, 0)
 
     def open_websocket(self, topic):
         """Upgrades, retrying while the workers still count earlier subscribers."""
@@ -383,9 +392,11 @@ class HostileInput(unittest.TestCase):
               f"{self.workers} are the ones that started")
 
 
-class HostileInputOverTLS(unittest.TestCase):
+class HostileInputOverTLS(SharedCases, unittest.TestCase):
     """The same limits on the built-in TLS port, where the workers read HTTP
     and the acceptor answers what they forward."""
+
+    wait_close = False
 
     @classmethod
     def setUpClass(cls):
@@ -406,31 +417,13 @@ class HostileInputOverTLS(unittest.TestCase):
         raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
         return self.server.ssl_context.wrap_socket(raw, server_hostname="127.0.0.1")
 
-    def exchange(self, data):
-        with self.connect() as sock:
-            sock.sendall(data)
-            return read_reply(sock, wait_close=False)
-
     def expect(self, case, reply, status_line, body):
         print(f"TLS {case}: {reply.status_line!r} body {reply.body[:60]!r}")
         self.assertEqual(reply.status_line, status_line, case)
         self.assertEqual(reply.body, body, case)
 
     def test_limits_hold_over_tls(self):
-        big_field = b"GET /status HTTP/1.1\r\nHost: h\r\nX-Big: " + b"b" * MAX_HEADER_BYTES + b"\r\n\r\n"
-        self.expect("header bytes over --max-header-bytes", self.exchange(big_field),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        fields = b"".join(b"X-F%d: v\r\n" % i for i in range(MAX_HEADER_FIELDS + 1))
-        self.expect("header fields over --max-header-fields",
-                    self.exchange(b"GET /status HTTP/1.1\r\nHost: h\r\n" + fields + b"\r\n"),
-                    "HTTP/1.1 431 Request Header Fields Too Large",
-                    b"431 Request Header Fields Too Large\n")
-        path = "/unsafe/pub/" + "u" * MAX_URL_BYTES
-        self.expect("URL over --max-url-bytes",
-                    self.exchange(f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
-                                  .encode()),
-                    "HTTP/1.1 414 URI Too Long", b"414 URI Too Long\n")
+        self.expect_cases(HEADS_OVER_THE_LIMITS + URL_OVER_THE_LIMIT)
         self.expect("Content-Length over --max-body",
                     self.exchange(f"POST /unsafe/pub/big HTTP/1.1\r\nHost: h\r\n"
                                   f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()),

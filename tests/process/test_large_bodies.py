@@ -17,7 +17,8 @@ import tempfile
 import time
 import unittest
 
-from harness import MEMORY_BOUNDS_CHECKED, Server, bearer, receive_n, subscribe, wait_for
+from harness import (MEMORY_BOUNDS_CHECKED, Server, bearer, receive_n, recv_head, subscribe,
+                     wait_for)
 from tls_pki import TestPKI, serve_args
 
 MIB = 1 << 20
@@ -74,12 +75,7 @@ def status_for_head_only(server, topic, length):
             f"Authorization: {bearer(path)['Authorization']}\r\n\r\n")
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(head.encode())
-        reply = b""
-        while b"\r\n\r\n" not in reply:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
+        reply = recv_head(s)
     return int(reply.split(b" ", 2)[1]), reply
 
 

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import unittest
 
-from harness import BIN_DIR, KEY, Server, publish_all, receive_n, subscribe
+from harness import BIN_DIR, KEY, Server, round_trip
 from systemd_env import own_pid_launcher
 
 
@@ -53,15 +53,8 @@ class SocketActivation(unittest.TestCase):
                 self.assertEqual(server.port, passed_port)
                 line = server.wait_for_log(r"socket activation", 5)
                 print(f"\n  {line.strip()}")
-
-                async def round_trip():
-                    ws = await subscribe(server, "systemd/activated")
-                    publish_all(server, "systemd/activated", [b"via the passed socket"])
-                    got = await receive_n(ws, 1, 10)
-                    await ws.close()
-                    return got
-
-                got = asyncio.run(asyncio.wait_for(round_trip(), 60))
+                got = asyncio.run(asyncio.wait_for(
+                    round_trip(server, "systemd/activated", b"via the passed socket"), 60))
                 self.assertEqual(got, [b"via the passed socket"])
 
                 serve = server.process.pid

@@ -10,7 +10,7 @@ import re
 import signal
 import unittest
 
-from harness import Server, publish_all, receive_n, subscribe
+from harness import Server, publish_all, receive_n, round_trip, subscribe
 from systemd_env import NotifySocket, own_pid_launcher
 
 
@@ -31,16 +31,9 @@ class Notify(unittest.TestCase):
                 start(server)
                 first = notify.wait_for(lambda n: True, 10, "first notification")
                 ready = notify.wait_for(lambda n: n.get("READY") == "1", 20, "READY=1")
-
-                async def right_away():
-                    ws = await subscribe(server, "systemd/ready")
-                    publish_all(server, "systemd/ready", [b"first"])
-                    got = await receive_n(ws, 1, 10)
-                    await ws.close()
-                    return got
-
                 # Nothing waited for but READY=1: no /status poll, no log line.
-                self.assertEqual(self.run_async(right_away()), [b"first"])
+                self.assertEqual(self.run_async(round_trip(server, "systemd/ready", b"first")),
+                                 [b"first"])
                 print(f"\n  first: {first.text!r}\n  ready: {ready.text!r}")
 
                 self.assertIsNone(first.get("READY"))

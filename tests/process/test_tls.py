@@ -16,7 +16,8 @@ import unittest
 
 import websockets
 
-from harness import BIN_DIR, KEY, Server, bearer, publish_all, receive_n, subscribe, wait_for
+from harness import (BIN_DIR, KEY, Server, bearer, publish_while_receiving, receive_n,
+                     subscribe, wait_for)
 from tls_pki import TestPKI, serve_args
 
 
@@ -76,11 +77,8 @@ class TLS(unittest.TestCase):
             self.assertEqual(server.connections_of(acceptor), 0)
 
             messages = bodies(40, seed=7)
-            loop = asyncio.get_running_loop()
-            publishing = loop.run_in_executor(None, publish_all, server, "tls/fanout", messages)
-            received = await asyncio.gather(*(receive_n(ws, len(messages), 60)
-                                              for ws in subscribers))
-            await publishing
+            received = await publish_while_receiving(server, "tls/fanout", messages,
+                                                     subscribers, 60)
             for got in received:
                 self.assertEqual(got, messages)
             for ws in subscribers:

@@ -21,7 +21,8 @@ import unittest
 
 import websockets
 
-from harness import (BIN_DIR, Server, publish_all, receive_n, subscribe, token, wait_for)
+from harness import (BIN_DIR, Server, publish_all, publish_while_receiving, receive_n, subscribe,
+                     token, wait_for)
 from tls_pki import TestPKI, serve_args
 
 # supervisor_config::stop_timeout: serve kills what is left after it.
@@ -142,8 +143,11 @@ class Workers(unittest.TestCase):
     def run_async(self, coroutine):
         return asyncio.run(asyncio.wait_for(coroutine, 120))
 
-    def serve_with_attached_worker(self, directory):
-        control = os.path.join(directory, "control.sock")
+    def serve_with_attached_worker(self):
+        """serve with one worker of its own and one started with --attach."""
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)  # last: after both processes stop
+        control = os.path.join(directory.name, "control.sock")
         server = Server(workers=1, extra_args=["--control-socket", control])
         server.__enter__()
         self.addCleanup(server.__exit__, None, None, None)
@@ -167,11 +171,8 @@ class Workers(unittest.TestCase):
             self.assertLess(on_attached, len(subscribers), f"subscribers on {on}")
 
             messages = [b"attach-%d" % i for i in range(300)]
-            loop = asyncio.get_running_loop()
-            publishing = loop.run_in_executor(None, publish_all, server, "attach/news", messages)
-            received = await asyncio.gather(*(receive_n(ws, len(messages), 60)
-                                              for ws in subscribers))
-            await publishing
+            received = await publish_while_receiving(server, "attach/news", messages,
+                                                     subscribers, 60)
             for got in received:
                 self.assertEqual(got, messages)
             print(f"  {len(messages)} messages x {len(subscribers)} subscribers received")
@@ -186,7 +187,8 @@ class Workers(unittest.TestCase):
                                     for line in server.log_lines) == 2,
                         10, "the attached worker to join the new acceptor")
             rejoined = time.monotonic() - killed_at
-            await loop.run_in_executor(None, wait_for, server._status_ok, 10, "/status")
+            await asyncio.get_running_loop().run_in_executor(
+                None, wait_for, server._status_ok, 10, "/status")
             publish_all(server, "attach/news", [b"after the restart"])
             for ws in subscribers:
                 self.assertEqual(await receive_n(ws, 1, 10), [b"after the restart"])
@@ -194,9 +196,7 @@ class Workers(unittest.TestCase):
             print(f"  acceptor killed; the attached worker rejoined in {rejoined:.2f}s "
                   f"and its subscribers kept receiving")
 
-        with tempfile.TemporaryDirectory() as directory:
-            server, attached = self.serve_with_attached_worker(directory)
-            self.run_async(scenario(server, attached))
+        self.run_async(scenario(*self.serve_with_attached_worker()))
 
     def test_attached_worker_stops_when_its_instance_is_restarted(self):
         async def scenario(directory):
@@ -289,9 +289,7 @@ class Workers(unittest.TestCase):
                   f" {max(missed)} messages at most published while away); drained and exited"
                   f" {drained_in:.2f}s after SIGTERM")
 
-        with tempfile.TemporaryDirectory() as directory:
-            server, attached = self.serve_with_attached_worker(directory)
-            self.run_async(scenario(server, attached))
+        self.run_async(scenario(*self.serve_with_attached_worker()))
 
     def test_sigusr1_adds_and_sigusr2_removes_a_worker(self):
         async def scenario(server):

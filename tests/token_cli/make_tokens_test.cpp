@@ -2,23 +2,17 @@
 #include <doctest/doctest.h>
 
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "hookbot/auth/token.hpp"
 #include "hookbot/token_cli/make_tokens.hpp"
 #include "../support/temporary_directory.hpp"
+#include "run_tool.hpp"
 
 using hookbot::auth::make_token;
 
 namespace {
-
-struct run_result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
 
 using environment = std::map<std::string, std::string, std::less<>>;
 
@@ -30,13 +24,7 @@ run_result run(const std::vector<std::string>& args,
         if (found == env.end()) return std::nullopt;
         return found->second;
     };
-    std::ostringstream out;
-    std::ostringstream err;
-    run_result result;
-    result.status = hookbot::token_cli::run_make_tokens("hookbot-tokens", args, lookup, out, err);
-    result.out = out.str();
-    result.err = err.str();
-    return result;
+    return run_tool(hookbot::token_cli::run_make_tokens, args, lookup);
 }
 
 }  // namespace

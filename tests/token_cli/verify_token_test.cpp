@@ -1,37 +1,25 @@
 #include <doctest/doctest.h>
 
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "hookbot/auth/token.hpp"
 #include "hookbot/token_cli/verify_token.hpp"
 #include "../support/temporary_directory.hpp"
+#include "run_tool.hpp"
 
 using hookbot::auth::hash_kind;
 using hookbot::auth::make_token;
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 run_result verify(const std::vector<std::string>& args, std::optional<std::string> key = "foo") {
     const hookbot::token_cli::environment_lookup env =
         [&key](std::string_view name) -> std::optional<std::string> {
         return name == "HOOKBOT_KEY" ? key : std::nullopt;
     };
-    std::ostringstream out;
-    std::ostringstream err;
-    run_result result;
-    result.status = hookbot::token_cli::run_verify_token("hookbot-tokens", args, env, out, err);
-    result.out = out.str();
-    result.err = err.str();
-    return result;
+    return run_tool(hookbot::token_cli::run_verify_token, args, env);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "hookbot/token_cli/token_url.hpp"
+#include "tool_arguments.hpp"
 #include "tool_keys.hpp"
 
 namespace hookbot::token_cli {
@@ -47,22 +48,13 @@ void print_usage(std::ostream& stream, std::string_view program) {
 
 // Throws po::error for an unknown option or a missing value.
 make_tokens_options parse_options(const std::vector<std::string>& args) {
-    po::options_description all = visible_options();
-    all.add_options()("uri", po::value<std::vector<std::string>>());
-    po::positional_options_description positional;
-    positional.add("uri", -1);
-
-    po::variables_map values;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-    po::notify(values);
-
+    const po::variables_map values = parse_tool_arguments(args, visible_options(), "uri");
     make_tokens_options options;
     options.help = values.count("help") > 0;
     options.bare = values.count("bare") > 0;
     options.sha1 = values.count("sha1") > 0;
     if (values.count("url-base") > 0) options.url_base = values["url-base"].as<std::string>();
-    if (values.count("key") > 0) options.key.key = values["key"].as<std::string>();
-    if (values.count("key-file") > 0) options.key.key_file = values["key-file"].as<std::string>();
+    options.key = key_flags_of(values);
     if (values.count("uri") > 0) options.uris = values["uri"].as<std::vector<std::string>>();
     return options;
 }

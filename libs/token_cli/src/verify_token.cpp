@@ -8,6 +8,7 @@
 
 #include "hookbot/auth/verifier.hpp"
 #include "hookbot/routing/route.hpp"
+#include "tool_arguments.hpp"
 #include "tool_keys.hpp"
 #include "uri_reference.hpp"
 
@@ -41,21 +42,13 @@ void print_usage(std::ostream& stream, std::string_view program) {
 
 // Throws po::error; nullopt when there is not exactly one URL.
 std::optional<verify_options> parse_options(const std::vector<std::string>& args) {
-    po::options_description all = visible_options();
-    all.add_options()("url", po::value<std::vector<std::string>>());
-    po::positional_options_description positional;
-    positional.add("url", -1);
-    po::variables_map values;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-    po::notify(values);
-
+    const po::variables_map values = parse_tool_arguments(args, visible_options(), "url");
     if (values.count("url") == 0 || values["url"].as<std::vector<std::string>>().size() != 1) {
         return std::nullopt;
     }
     verify_options options;
     options.url = values["url"].as<std::vector<std::string>>().front();
-    if (values.count("key") > 0) options.key.key = values["key"].as<std::string>();
-    if (values.count("key-file") > 0) options.key.key_file = values["key-file"].as<std::string>();
+    options.key = key_flags_of(values);
     if (values.count("token") > 0) options.token = values["token"].as<std::string>();
     return options;
 }
