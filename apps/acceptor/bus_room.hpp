@@ -32,7 +32,7 @@ class bus_room {
 
     struct settings {
         // Records the writer may be ahead of the slowest worker.
-        std::uint64_t window_records = 4096;
+        std::uint64_t window_records = 64;
         // Bytes of ring records it may be ahead: at most half a ring, so
         // that even a window all in one shard is never lapped.
         std::uint64_t window_bytes = 8u << 20;

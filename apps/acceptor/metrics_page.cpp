@@ -142,8 +142,8 @@ std::string render_metrics(const metrics_snapshot& s) {
                  "Publishes held back before their commit because a worker with subscribers was "
                  "too far behind the bus (flow control).",
                  s.publish_waits);
-    page.counter("hookbot_publish_wait_microseconds_total",
-                 "Time those publishes waited, in all.", s.publish_wait_us);
+    page.counter_us("hookbot_publish_wait_seconds_total", "Time those publishes waited, in all.",
+                    s.publish_wait_us);
     page.counter("hookbot_publish_wait_timeouts_total",
                  "Held-back publishes committed anyway after --max-publish-wait (a worker that "
                  "far behind may be lapped).",

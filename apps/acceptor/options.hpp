@@ -34,7 +34,7 @@ struct acceptor_options {
     // Flow control (bus_room): how long a publish may wait for the workers,
     // 0 for not at all, and how many records the bus may run ahead of them.
     std::chrono::milliseconds max_publish_wait{1000};
-    std::uint64_t publish_window = 4096;
+    std::uint64_t publish_window = 64;
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
     std::chrono::seconds counters_log_period{60};             // --counters-log-period

@@ -1,6 +1,7 @@
 #include "backlog_tracker.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace hookbot::fanout {
 
@@ -11,6 +12,13 @@ backlog_tracker::entry backlog_tracker::fell_behind(clock::time_point now) {
     entry made;
     made.since_ = behind_.insert(behind_.end(), now);
     return made;
+}
+
+void backlog_tracker::progressed(entry behind, clock::time_point now) {
+    behind_.splice(behind_.end(), behind_, behind.since_);
+    // Kept in time order: never earlier than the entry before it.
+    if (behind.since_ != behind_.begin()) now = std::max(now, *std::prev(behind.since_));
+    *behind.since_ = now;
 }
 
 void backlog_tracker::caught_up(entry behind) {

@@ -12,8 +12,9 @@ namespace hookbot::fanout {
 // tailer reads no further records while some queue has been behind for less
 // than `slow_after`: a subscriber that only lags for a moment holds the
 // worker back (and so, through the acceptor's bus_room, the publishers)
-// instead of losing messages. One behind for longer is slow: it no longer
-// holds anyone back and loses what overflows its queue, counted as before.
+// instead of losing messages. One that has written nothing for longer while
+// behind is slow: it no longer holds anyone back and loses what overflows
+// its queue, counted as before.
 //
 // Queues report their own transitions (subscriber_queue); one behind costs a
 // list node while it is behind, nothing otherwise.
@@ -40,6 +41,11 @@ class backlog_tracker {
     [[nodiscard]] clock::duration slow_after() const noexcept { return slow_after_; }
 
     [[nodiscard]] entry fell_behind(clock::time_point now = clock::now());
+    // A queue still behind completed a write: it is not stuck, so its time
+    // counts again from now. A subscriber is slow once it has written
+    // nothing for slow_after while behind; one that keeps writing, however
+    // slowly, paces the worker (and the publishers) instead of losing.
+    void progressed(entry behind, clock::time_point now = clock::now());
     // The queue drained below its low watermark, or is gone.
     void caught_up(entry behind);
 

@@ -10,6 +10,13 @@ namespace {
 // gets one message now and then does not allocate for each.
 constexpr std::size_t min_capacity = 4;
 
+// The high watermark: half of a bound, but at most this much. Whatever is
+// queued over it is latency for every message behind it (a worker held back
+// holds the publishers back, so a deep queue is never needed for
+// throughput), and a subscriber's socket buffer adds its own on top.
+constexpr std::size_t watermark_messages = 64;
+constexpr std::size_t watermark_bytes = 1u << 20;
+
 }  // namespace
 
 subscriber_queue::~subscriber_queue() {
@@ -40,6 +47,8 @@ void subscriber_queue::pop(std::size_t n) {
         head_ = static_cast<std::uint32_t>(index(1));
         --count_;
     }
+    // A write completed: a queue still behind is slow, but not stuck.
+    if (behind_ && limits_.tracker != nullptr) limits_.tracker->progressed(*behind_);
     after_removal();
 }
 
@@ -76,11 +85,11 @@ void subscriber_queue::after_removal() {
 void subscriber_queue::note_level() {
     backlog_tracker* tracker = limits_.tracker;
     if (tracker == nullptr) return;
+    const std::size_t high_messages = std::min(limits_.max_messages / 2, watermark_messages);
+    const std::size_t high_bytes = std::min(limits_.max_bytes / 2, watermark_bytes);
     if (!behind_) {
-        if (count_ > limits_.max_messages / 2 || bytes_ > limits_.max_bytes / 2) {
-            behind_ = tracker->fell_behind();
-        }
-    } else if (count_ <= limits_.max_messages / 4 && bytes_ <= limits_.max_bytes / 4) {
+        if (count_ > high_messages || bytes_ > high_bytes) behind_ = tracker->fell_behind();
+    } else if (count_ <= high_messages / 2 && bytes_ <= high_bytes / 2) {
         const backlog_tracker::entry caught_up = *behind_;
         behind_.reset();
         tracker->caught_up(caught_up);

@@ -20,9 +20,9 @@ struct queue_limits {
     std::size_t max_messages = 1024;
     std::size_t max_bytes = 16u << 20;
     overflow_policy overflow = overflow_policy::drop;
-    // Told when the queue goes over its high watermark (half of either bound)
-    // and when it drains back below its low one (a quarter of both). None:
-    // the queue only keeps its bounds.
+    // Told when the queue goes over its high watermark (half of either bound,
+    // at most 64 messages or 1 MiB) and when it drains back to its low one
+    // (half the high one, in both). None: the queue only keeps its bounds.
     backlog_tracker* tracker = nullptr;
 };
 

@@ -24,7 +24,7 @@ class flow_options {
   private:
     double slow_after_s_ = 0.5;
     double max_publish_wait_s_ = 1;
-    std::uint64_t publish_window_ = 4096;
+    std::uint64_t publish_window_ = 64;
 };
 
 }  // namespace hookbot::serve

@@ -59,3 +59,18 @@ TEST_CASE("times out of order are kept in order") {
     tracker.caught_up(a);
     tracker.caught_up(b);
 }
+
+TEST_CASE("a queue behind that writes keeps holding; one that stops turns slow") {
+    backlog_tracker tracker(100ms);
+    const auto t0 = clock_type::now();
+    const auto writing = tracker.fell_behind(t0);
+    const auto stuck = tracker.fell_behind(t0 + 10ms);
+    tracker.progressed(writing, t0 + 90ms);
+    CHECK(tracker.hold_ends() == t0 + 190ms);
+    CHECK(tracker.holding(t0 + 150ms));
+    tracker.caught_up(writing);
+    CHECK_FALSE(tracker.holding(t0 + 150ms));  // the stuck one is slow by then
+    tracker.progressed(stuck, t0 + 50ms);      // alone: it takes the time given
+    CHECK(tracker.hold_ends() == t0 + 150ms);
+    tracker.caught_up(stuck);
+}

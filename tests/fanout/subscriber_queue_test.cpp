@@ -178,3 +178,14 @@ TEST_CASE("discarding a behind queue catches it up") {
     CHECK(q.discard(true) == 3);
     CHECK(tracker.behind() == 0);
 }
+
+TEST_CASE("a large queue's high watermark is capped at 64 messages") {
+    backlog_tracker tracker;
+    subscriber_queue q(queue_limits{.tracker = &tracker});  // 1024 messages
+    for (int i = 0; i < 64; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    CHECK_FALSE(q.behind());
+    CHECK(q.push(message(1)) == push_result::queued);
+    CHECK(q.behind());
+    q.pop(33);  // 32 left: half the high watermark
+    CHECK_FALSE(q.behind());
+}

@@ -61,6 +61,11 @@ def metric(page, name):
     return int(found.group(1)) if found else 0
 
 
+def seconds(page, name):
+    found = re.search(r"^%s ([0-9.]+)$" % re.escape(name), page, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
 def subscribers(page):
     return sum(int(v) for v in re.findall(r"^hookbot_subscribers\{[^}]*\} (\d+)$", page, re.M))
 
@@ -109,7 +114,7 @@ def run_scenario(extra_args):
             "out_of_order": sum(t.out_of_order for t in tallies),
             "drops": drops(page),
             "publish_waits": metric(page, "hookbot_publish_waits_total"),
-            "publish_wait_ms": metric(page, "hookbot_publish_wait_microseconds_total") // 1000,
+            "publish_wait_s": seconds(page, "hookbot_publish_wait_seconds_total"),
             "publish_wait_timeouts": metric(page, "hookbot_publish_wait_timeouts_total"),
         }
         return figures
