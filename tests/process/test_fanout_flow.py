@@ -31,8 +31,8 @@ from harness import Server, wait_for
 from raw_ws import RawSubscriber, SubscriberPump
 
 TOPIC = "flow/fanout"
-SUBSCRIBERS, MESSAGES, BODY_BYTES = 100, 3000, 1024
-QUEUE, RCVBUF = 64, 32 << 10
+SUBSCRIBERS, MESSAGES, BODY_BYTES = 200, 3000, 1024
+QUEUE, RCVBUF = 32, 16 << 10
 BASE_ARGS = ["--queue-messages", str(QUEUE)]
 NO_FLOW_CONTROL = ["--max-publish-wait", "0", "--slow-after", "0"]
 
