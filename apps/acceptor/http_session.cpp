@@ -211,12 +211,17 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     }
     if (ec) return fail(ec, "read request body");
     if (!body_parser_->is_done()) return do_read_body();
-    auto& request = body_parser_->get();
-    auto answer = state_->publisher.publish(publishing_, request.base(), request.body());
-    // Up to 25 MiB: not kept for the life of a keep-alive connection.
-    std::string().swap(request.body());
-    if (answer.result() == http::status::ok) return send_ok();
-    send(std::move(answer));
+    // Committed once the workers have room for it (flow control).
+    bus_room::admit(state_->room, publishing_.topic.size(), body_parser_->get().body().size(),
+                    [self = shared_from_this()] {
+                        auto& request = self->body_parser_->get();
+                        auto answer = self->state_->publisher.publish(
+                            self->publishing_, request.base(), request.body());
+                        // Up to 25 MiB: not kept for the life of a keep-alive connection.
+                        std::string().swap(request.body());
+                        if (answer.result() == http::status::ok) return self->send_ok();
+                        self->send(std::move(answer));
+                    });
 }
 
 // A committed publish: the pre-built bytes when the answer is the common

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "blob_sweeper.hpp"
+#include "bus_room_setup.hpp"
 #include "counters_log.hpp"
 #include "forwarded_requests.hpp"
 #include "github_routing.hpp"
@@ -104,8 +105,11 @@ int serve(const acceptor_options& options) {
     publish_handler publisher(bus, workers, github ? &*github : nullptr);
     blob_sweeper sweeper(ioc, publisher);
     const metrics_endpoint metrics(bus, options.metrics_allow);
-    auto state = std::make_shared<shared_state>(shared_state{
-        limits, std::move(*verifier), publisher, workers, {}, {}, metrics, bus.acceptor()});
+    bus_room room(ioc, publish_room_positions(publisher, workers),
+                  publish_room_settings(options, bus), bus.acceptor());
+    auto state = std::make_shared<shared_state>(shared_state{limits, std::move(*verifier),
+                                                             publisher, workers, {}, {}, metrics,
+                                                             bus.acceptor(), &room});
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(

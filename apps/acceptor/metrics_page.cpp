@@ -81,6 +81,9 @@ metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
     s.handoffs = acceptor.handoffs.load(relaxed);
     s.handoffs_failed = acceptor.handoffs_failed.load(relaxed);
     s.metrics_refused = acceptor.metrics_refused.load(relaxed);
+    s.publish_waits = acceptor.publish_waits.load(relaxed);
+    s.publish_wait_us = acceptor.publish_wait_us.load(relaxed);
+    s.publish_wait_timeouts = acceptor.publish_wait_timeouts.load(relaxed);
     s.acceptor_restarts = bus.supervisor().acceptor_restarts.load(relaxed);
     s.worker_restarts = bus.supervisor().worker_restarts.load(relaxed);
 
@@ -134,6 +137,17 @@ std::string render_metrics(const metrics_snapshot& s) {
                  s.slow_closes);
     page.counter("hookbot_lapped_events_total",
                  "Times a worker's bus reader found the writer had lapped it.", s.lapped_events);
+
+    page.counter("hookbot_publish_waits_total",
+                 "Publishes held back before their commit because a worker with subscribers was "
+                 "too far behind the bus (flow control).",
+                 s.publish_waits);
+    page.counter_us("hookbot_publish_wait_seconds_total", "Time those publishes waited, in all.",
+                    s.publish_wait_us);
+    page.counter("hookbot_publish_wait_timeouts_total",
+                 "Held-back publishes committed anyway after --max-publish-wait (a worker that "
+                 "far behind may be lapped).",
+                 s.publish_wait_timeouts);
 
     page.family("hookbot_handoffs_total", "counter",
                 "Authorised subscribers handed to a fanout worker (ok), or answered 503 because "

@@ -27,6 +27,9 @@ struct metrics_snapshot {
     std::array<std::uint64_t, shm_ring::acceptor_counters::publish_statuses.size()> publishes{};
     std::uint64_t published_bytes = 0;
     std::uint64_t handoffs = 0;
+    std::uint64_t publish_waits = 0;
+    std::uint64_t publish_wait_us = 0;
+    std::uint64_t publish_wait_timeouts = 0;
     std::uint64_t handoffs_failed = 0;
     std::uint64_t metrics_refused = 0;
     // The supervisor's

@@ -16,6 +16,7 @@ struct raw_options {
     double counters_log_period_s = 60;
     double idle_timeout_s = 120;
     double shutdown_timeout_s = 2;
+    double max_publish_wait_s = 1;
     std::vector<std::string> routers;
     std::uint64_t max_body_bytes = 0;
     bool help = false;
@@ -70,6 +71,13 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
         ("max-queued-handoffs",
             po::value(&o.max_queued_handoffs)->default_value(o.max_queued_handoffs),
             "subscribers queued per worker whose control socket is full")
+        ("max-publish-wait",
+            po::value(&raw.max_publish_wait_s)->default_value(raw.max_publish_wait_s),
+            "seconds a publish may wait, unanswered, for a worker with subscribers that is "
+            "too far behind the bus; then it is committed anyway (0: never wait)")
+        ("publish-window", po::value(&o.publish_window)->default_value(o.publish_window),
+            "records the bus may run ahead of the slowest worker with subscribers before "
+            "publishes wait (also at most half a ring of bytes)")
         ("router", po::value(&raw.routers)->composing(),
             "enable a router (repeatable): github, which needs $HOOKBOT_GITHUB_SECRET")
         ("metrics-allow", po::value(&raw.metrics_allow)->default_value(raw.metrics_allow),
@@ -132,6 +140,14 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
         if (values.count("max-body-bytes") != 0) {
             options.limits.max_body_bytes = raw.max_body_bytes;
             options.max_body_given = true;
+        }
+        if (!(raw.max_publish_wait_s >= 0) || raw.max_publish_wait_s > 60) {
+            throw po::error("--max-publish-wait must be between 0 and 60 seconds");
+        }
+        options.max_publish_wait =
+            std::chrono::milliseconds(static_cast<std::int64_t>(raw.max_publish_wait_s * 1000));
+        if (options.publish_window == 0 || options.publish_window > (1u << 24)) {
+            throw po::error("--publish-window must be between 1 and 16777216");
         }
         if (options.max_queued_handoffs == 0) throw po::error("--max-queued-handoffs must be > 0");
         for (const std::string& router : raw.routers) {

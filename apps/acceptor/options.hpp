@@ -31,6 +31,10 @@ struct acceptor_options {
     bool max_body_given = false;  // else the bus's largest body
     std::chrono::milliseconds shutdown_timeout{2000};
     std::size_t max_queued_handoffs = 256;
+    // Flow control (bus_room): how long a publish may wait for the workers,
+    // 0 for not at all, and how many records the bus may run ahead of them.
+    std::chrono::milliseconds max_publish_wait{1000};
+    std::uint64_t publish_window = 64;
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
     std::chrono::seconds counters_log_period{60};             // --counters-log-period

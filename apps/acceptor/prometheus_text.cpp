@@ -97,6 +97,15 @@ void prometheus_text::counter(std::string_view name, std::string_view help, std:
     sample(name, {}, value);
 }
 
+void prometheus_text::counter_us(std::string_view name, std::string_view help,
+                                 std::uint64_t value_us) {
+    family(name, "counter", help);
+    out_ += name;
+    out_ += ' ';
+    out_ += seconds_from_us(value_us);
+    out_ += '\n';
+}
+
 void prometheus_text::gauge(std::string_view name, std::string_view help, std::uint64_t value) {
     family(name, "gauge", help);
     sample(name, {}, value);

@@ -28,6 +28,8 @@ class prometheus_text {
     // A family with one unlabelled sample.
     void counter(std::string_view name, std::string_view help, std::uint64_t value);
     void gauge(std::string_view name, std::string_view help, std::uint64_t value);
+    // A counter of microseconds, shown in seconds (the base unit).
+    void counter_us(std::string_view name, std::string_view help, std::uint64_t value_us);
 
     // A histogram whose observations are microseconds and whose unit is the
     // second. `buckets` are per-bucket (not cumulative) counts, one per bound

@@ -28,6 +28,8 @@ class publish_handler {
 
     // Unlinks the large-body blobs every worker has read (bus_writer).
     void release_read_blobs() noexcept { writer_.release_read_blobs(); }
+    // The bus_seq of the newest record committed (flow control: bus_room).
+    [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return writer_.last_bus_seq(); }
 
   private:
     void route_github(std::string_view topic, std::string_view body);

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "hookbot/auth/verifier.hpp"
+#include "bus_room.hpp"
 #include "hookbot/shm_ring/counters.hpp"
 #include "limits.hpp"
 #include "metrics_page.hpp"
@@ -72,6 +73,7 @@ struct shared_state {
     connection_count connections;
     const metrics_endpoint& metrics;
     shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
+    bus_room* room = nullptr;  // flow control; none: publishes are committed at once
 };
 
 }  // namespace hookbot::acceptor

@@ -99,6 +99,18 @@ void worker_pool::flush_doorbells() noexcept {
     for (const auto& worker : workers_) worker->ring_doorbell();
 }
 
+std::optional<std::uint64_t> worker_pool::slowest_reader() const {
+    std::optional<std::uint64_t> slowest;
+    for (const auto& worker : workers_) {
+        if (!worker->ready()) continue;
+        const shm_ring::worker_slot& slot = bus_.slot(worker->slot());
+        if (slot.subscribers.load(std::memory_order_relaxed) == 0) continue;
+        const std::uint64_t read = slot.blob_read_bus_seq.load(std::memory_order_acquire);
+        if (!slowest || read < *slowest) slowest = read;
+    }
+    return slowest;
+}
+
 std::size_t worker_pool::ready_workers() const noexcept {
     return static_cast<std::size_t>(
         std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return w->ready(); }));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "hookbot/handoff/message.hpp"
@@ -52,6 +53,12 @@ class worker_pool {
 
     // Called each time a worker has said a valid hello.
     void on_worker_joined(std::function<void()> handler) { on_joined_ = std::move(handler); }
+
+    // The lowest bus_seq read so far (slot blob_read_bus_seq) by a ready
+    // worker with subscribers; nullopt when there is none. A worker without
+    // subscribers holds no publisher back: it has nothing to deliver, and
+    // catches up with the bus before it takes one.
+    [[nodiscard]] std::optional<std::uint64_t> slowest_reader() const;
 
     [[nodiscard]] std::size_t ready_workers() const noexcept;
     [[nodiscard]] std::size_t queued_handoffs() const noexcept;

@@ -34,13 +34,19 @@ bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
       doorbell_(slot),
       // Asio closes what it owns; the doorbell keeps its own descriptor.
       bell_(ioc, dup_for_asio(doorbell_.fd())),
+      hold_timer_(ioc),
       slot_(slot),
       registry_(registry),
       // A restarted worker's reader starts from zero; the slot's count goes on.
       lapped_before_(slot.lapped.load(std::memory_order_relaxed)) {
     // Blobs committed before this reader started are not ours to wait for.
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
+    registry_.backlog().on_caught_up([this] {
+        if (held_) end_hold();
+    });
 }
+
+bus_tailer::~bus_tailer() { registry_.backlog().on_caught_up(nullptr); }
 
 void bus_tailer::start() {
     stopped_ = false;
@@ -49,6 +55,11 @@ void bus_tailer::start() {
 
 void bus_tailer::stop() {
     stopped_ = true;
+    if (held_) {
+        held_ = false;
+        scheduled_ = false;
+        hold_timer_.cancel();
+    }
     boost::system::error_code ignored;
     bell_.cancel(ignored);
 }
@@ -67,8 +78,14 @@ void bus_tailer::schedule() {
 void bus_tailer::on_turn() {
     scheduled_ = false;
     if (stopped_) return;
+    const backlog_tracker& backlog = registry_.backlog();
     std::size_t delivered = 0;
-    while (delivered < batch && deliver_next()) ++delivered;
+    while (delivered < batch) {
+        // Checked per record: one record can put every queue over the mark.
+        if (backlog.holding()) return hold();
+        if (!deliver_next()) break;
+        ++delivered;
+    }
     if (delivered == batch || reader_.has_pending()) return schedule();
     // Reset the counter before announcing sleep: Asio waits for the next edge
     // of the eventfd, and a ring left over from before would never make one.
@@ -77,6 +94,23 @@ void bus_tailer::on_turn() {
     scheduled_ = true;
     bell_.async_wait(asio::posix::stream_descriptor::wait_read,
                      [this](const boost::system::error_code& ec) { on_doorbell(ec); });
+}
+
+void bus_tailer::hold() {
+    held_ = true;
+    scheduled_ = true;
+    hold_timer_.expires_at(registry_.backlog().hold_ends());
+    hold_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && held_) end_hold();
+    });
+}
+
+void bus_tailer::end_hold() {
+    // The next turn holds again if another queue still holds the worker.
+    held_ = false;
+    hold_timer_.cancel();
+    scheduled_ = false;
+    schedule();
 }
 
 void bus_tailer::on_doorbell(const boost::system::error_code& ec) {

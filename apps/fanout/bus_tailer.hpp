@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <vector>
 
@@ -17,12 +18,21 @@ namespace hookbot::fanout {
 // topic matches, in bus order. Reads at most `batch` records per turn of the
 // event loop, so that sockets are served between batches; sleeps on the
 // worker's eventfd doorbell when the bus is idle (no polling).
+//
+// Flow control: while a subscriber's queue is behind and has been for less
+// than --slow-after (registry.backlog()), the tailer reads nothing more. Its
+// slot's blob_read_bus_seq then stays put, and the acceptor (bus_room) holds
+// publishers back instead of lapping this worker. It resumes when the
+// queues catch up or that time has passed.
 class bus_tailer {
 public:
     static constexpr std::size_t batch = 256;
 
     bus_tailer(boost::asio::io_context& ioc, const shm_ring::bus& source,
                shm_ring::worker_slot& slot, subscriptions& registry);
+    ~bus_tailer();
+    bus_tailer(const bus_tailer&) = delete;
+    bus_tailer& operator=(const bus_tailer&) = delete;
 
     // The eventfd the acceptor rings: sent to it with hello.
     [[nodiscard]] int doorbell_fd() const noexcept { return doorbell_.fd(); }
@@ -38,6 +48,9 @@ private:
     void schedule();
     void on_turn();
     void on_doorbell(const boost::system::error_code& ec);
+    // A subscriber is behind: wait for it to catch up or to turn slow.
+    void hold();
+    void end_hold();
     // Delivers one record; false when the bus had none ready.
     bool deliver_next();
     // Mirrors the reader's lapped records in the slot; a jump is one event.
@@ -47,12 +60,14 @@ private:
     shm_ring::bus_reader reader_;
     shm_ring::doorbell doorbell_;
     boost::asio::posix::stream_descriptor bell_;  // a dup of the doorbell's eventfd
+    boost::asio::steady_timer hold_timer_;        // when the current hold ends
     shm_ring::worker_slot& slot_;
     subscriptions& registry_;
     std::vector<topic_index::match> matches_;  // reused: no allocation per record
     std::uint64_t lapped_before_;  // the slot's count when this reader started
     std::uint64_t lapped_seen_ = 0;
-    bool scheduled_ = false;                   // a turn is posted or a doorbell wait is armed
+    bool scheduled_ = false;  // a turn is posted, a doorbell wait or a hold is armed
+    bool held_ = false;       // waiting for a behind subscriber (hold)
     bool stopped_ = false;
     bool doorbell_failed_ = false;
 };

@@ -17,6 +17,7 @@ struct raw_options {
     int listen_fd = -1;
     double header_timeout = 30;
     double body_timeout = 60;
+    double slow_after = 0.5;
     std::string attach;
 };
 
@@ -42,6 +43,11 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
             "most bytes queued to one subscriber (one larger message is still sent alone)")
         ("overflow", po::value(&raw.overflow)->default_value(raw.overflow),
             "when a subscriber's queue is full: drop (the message, counted) or close (1008)")
+        ("slow-after", po::value(&raw.slow_after)->default_value(raw.slow_after),
+            "seconds a subscriber's queue may stay over its high watermark (half full, at most 64 "
+            "messages or 1 MiB) and hold this worker back "
+            "(and through it the publishers); behind longer, it is slow and loses what "
+            "overflows its queue (0: never hold back)")
         ("write-timeout", po::value(&raw.write_timeout)->default_value(raw.write_timeout),
             "seconds one write may take before the subscriber is closed")
         ("ping-interval", po::value(&raw.ping_interval)->default_value(raw.ping_interval),
@@ -86,6 +92,9 @@ std::string check(const fanout_options& o, const raw_options& raw, bool slot_giv
     }
     if (o.limits.queue.max_messages == 0) return "--queue-messages must be at least 1";
     if (o.limits.queue.max_bytes == 0) return "--queue-bytes must be at least 1";
+    if (!(raw.slow_after >= 0) || raw.slow_after > 3600) {
+        return "--slow-after must be between 0 and 3600 seconds";
+    }
     if (raw.write_timeout == 0) return "--write-timeout must be at least 1";
     if (raw.ping_interval == 0) return "--ping-interval must be at least 1";
     if (raw.ping_timeout <= raw.ping_interval) {
@@ -154,6 +163,7 @@ command_line parse_command_line(const std::vector<std::string>& args) {
     };
     cl.options.http.header_timeout = milliseconds(raw.header_timeout);
     cl.options.http.body_timeout = milliseconds(raw.body_timeout);
+    cl.options.slow_after = milliseconds(raw.slow_after);
     return cl;
 }
 

@@ -44,6 +44,9 @@ struct fanout_options {
     // hears of it in the hello and hands none beyond it).
     std::uint32_t max_subscribers = 100000;
     http_limits http;
+    // --slow-after: how long one subscriber's backlog may hold the worker back
+    // (backlog_tracker).
+    std::chrono::milliseconds slow_after{500};
     // Built-in TLS: the public listening socket (shared by every worker) and
     // the certificate and key to terminate TLS with. All three, or none.
     std::optional<int> listen_fd;

@@ -1,35 +1,99 @@
 #include "subscriber_queue.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace hookbot::fanout {
+namespace {
+
+// The smallest buffer, and the one an emptied queue keeps: a subscriber that
+// gets one message now and then does not allocate for each.
+constexpr std::size_t min_capacity = 4;
+
+// The high watermark: half of a bound, but at most this much. Whatever is
+// queued over it is latency for every message behind it (a worker held back
+// holds the publishers back, so a deep queue is never needed for
+// throughput), and a subscriber's socket buffer adds its own on top.
+constexpr std::size_t watermark_messages = 64;
+constexpr std::size_t watermark_bytes = 1u << 20;
+
+}  // namespace
+
+subscriber_queue::~subscriber_queue() {
+    if (behind_ && limits_.tracker != nullptr) limits_.tracker->caught_up(*behind_);
+}
 
 push_result subscriber_queue::push(payload message) {
     const std::size_t size = message->bytes.size();
-    const bool fits = items_.size() < limits_.max_messages &&
-                      (items_.empty() || bytes_ + size <= limits_.max_bytes);
+    const bool fits =
+        count_ < limits_.max_messages && (count_ == 0 || bytes_ + size <= limits_.max_bytes);
     if (!fits) {
         return limits_.overflow == overflow_policy::drop ? push_result::dropped
-                                                          : push_result::overflow;
+                                                         : push_result::overflow;
     }
+    if (count_ == capacity_) reallocate(std::max(min_capacity, std::size_t{capacity_} * 2));
+    slots_[index(count_)] = std::move(message);
+    ++count_;
     bytes_ += size;
-    items_.push_back(std::move(message));
+    note_level();
     return push_result::queued;
 }
 
-void subscriber_queue::pop() {
-    bytes_ -= items_.front()->bytes.size();
-    items_.pop_front();
+void subscriber_queue::pop(std::size_t n) {
+    for (; n != 0; --n) {
+        payload& first = slots_[head_];
+        bytes_ -= first->bytes.size();
+        first.reset();
+        head_ = static_cast<std::uint32_t>(index(1));
+        --count_;
+    }
+    // A write completed: a queue still behind is slow, but not stuck.
+    if (behind_ && limits_.tracker != nullptr) limits_.tracker->progressed(*behind_);
+    after_removal();
 }
 
 std::size_t subscriber_queue::discard(bool keep_front) {
-    const std::size_t keep = keep_front && !items_.empty() ? 1 : 0;
-    const std::size_t discarded = items_.size() - keep;
-    while (items_.size() > keep) {
-        bytes_ -= items_.back()->bytes.size();
-        items_.pop_back();
+    const std::size_t keep = keep_front && count_ != 0 ? 1 : 0;
+    const std::size_t discarded = count_ - keep;
+    while (count_ > keep) {
+        payload& last = slots_[index(count_ - 1)];
+        bytes_ -= last->bytes.size();
+        last.reset();
+        --count_;
     }
+    after_removal();
     return discarded;
+}
+
+void subscriber_queue::reallocate(std::size_t capacity) {
+    auto moved = std::make_unique<payload[]>(capacity);
+    for (std::size_t i = 0; i < count_; ++i) moved[i] = std::move(slots_[index(i)]);
+    slots_ = std::move(moved);
+    capacity_ = static_cast<std::uint32_t>(capacity);
+    head_ = 0;
+}
+
+void subscriber_queue::after_removal() {
+    // Halving at a quarter full leaves room to grow again before the next
+    // doubling: a queue oscillating around one size does not reallocate.
+    std::size_t fitting = capacity_;
+    while (fitting > min_capacity && count_ <= fitting / 4) fitting /= 2;
+    if (fitting != capacity_) reallocate(fitting);
+    note_level();
+}
+
+void subscriber_queue::note_level() {
+    backlog_tracker* tracker = limits_.tracker;
+    if (tracker == nullptr) return;
+    const std::size_t high_messages = std::min(limits_.max_messages / 2, watermark_messages);
+    const std::size_t high_bytes = std::min(limits_.max_bytes / 2, watermark_bytes);
+    if (!behind_) {
+        if (count_ > high_messages || bytes_ > high_bytes) behind_ = tracker->fell_behind();
+    } else if (count_ <= high_messages / 2 && bytes_ <= high_bytes / 2) {
+        const backlog_tracker::entry caught_up = *behind_;
+        behind_.reset();
+        tracker->caught_up(caught_up);
+    }
 }
 
 }  // namespace hookbot::fanout

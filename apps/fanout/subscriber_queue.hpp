@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
+#include <cstdint>
+#include <memory>
+#include <optional>
 
+#include "backlog_tracker.hpp"
 #include "payload.hpp"
 
 namespace hookbot::fanout {
@@ -17,6 +20,10 @@ struct queue_limits {
     std::size_t max_messages = 1024;
     std::size_t max_bytes = 16u << 20;
     overflow_policy overflow = overflow_policy::drop;
+    // Told when the queue goes over its high watermark (half of either bound,
+    // at most 64 messages or 1 MiB) and when it drains back to its low one
+    // (half the high one, in both). None: the queue only keeps its bounds.
+    backlog_tracker* tracker = nullptr;
 };
 
 // The explicit outcome of a send, as uWebSockets has: the caller counts it.
@@ -30,26 +37,54 @@ enum class push_result {
 // counted) while it is being written, so the bounds cover everything this
 // subscriber pins in memory. A message larger than max_bytes is still
 // accepted into an empty queue: otherwise it could never be delivered.
+//
+// The entries live in a ring buffer of a power-of-two capacity that doubles
+// when full and halves when three quarters empty: an empty queue that never
+// held more than a few messages costs no allocation (most subscribers are
+// idle most of the time), a busy one costs 16 bytes per slot.
 class subscriber_queue {
-public:
+  public:
     explicit subscriber_queue(const queue_limits& limits) : limits_(limits) {}
+    ~subscriber_queue();
+    // The tracker's entry points at this queue's stretch of being behind.
+    subscriber_queue(const subscriber_queue&) = delete;
+    subscriber_queue& operator=(const subscriber_queue&) = delete;
 
     push_result push(payload message);
 
-    [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
-    [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
     [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
-    [[nodiscard]] const payload& front() const { return items_.front(); }
+    [[nodiscard]] const payload& front() const { return at(0); }
+    // The i-th queued message, 0 being the front (i < size()).
+    [[nodiscard]] const payload& at(std::size_t i) const { return slots_[index(i)]; }
+    // Over the high watermark and not yet below the low one.
+    [[nodiscard]] bool behind() const noexcept { return behind_.has_value(); }
+    // Slots allocated (for tests and memory accounting).
+    [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
-    void pop();
+    void pop() { pop(1); }
+    // Removes the first n messages (n <= size()).
+    void pop(std::size_t n);
     // Discards every message but the front one when `keep_front` (it is being
     // written). Returns how many were discarded.
     std::size_t discard(bool keep_front);
 
-private:
+  private:
+    [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
+        return (head_ + i) & (capacity_ - 1);
+    }
+    void reallocate(std::size_t capacity);
+    void after_removal();
+    void note_level();
+
     queue_limits limits_;
-    std::deque<payload> items_;
+    std::unique_ptr<payload[]> slots_;
+    std::uint32_t capacity_ = 0;  // 0 or a power of two
+    std::uint32_t head_ = 0;
+    std::uint32_t count_ = 0;
     std::size_t bytes_ = 0;
+    std::optional<backlog_tracker::entry> behind_;
 };
 
 }  // namespace hookbot::fanout

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backlog_tracker.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "topic_index.hpp"
 #include "topic_prefixes.hpp"
@@ -53,6 +54,8 @@ public:
     // Refreshes the slot's subscribers-per-topic-prefix table if it changed.
     void publish_topic_prefixes() { prefixes_.publish(slot_->counters.topics); }
     [[nodiscard]] shm_ring::worker_slot& slot() const noexcept { return *slot_; }
+    // The subscribers' queues that are behind (they report it themselves).
+    [[nodiscard]] backlog_tracker& backlog() noexcept { return backlog_; }
 
 private:
     struct subscription {
@@ -66,6 +69,9 @@ private:
     topic_prefixes prefixes_;
     std::unordered_map<subscriber*, subscription> live_;
     std::function<void()> on_empty_;
+    // Queues report to it until they are destroyed, with their subscribers,
+    // before this object is (see above).
+    backlog_tracker backlog_;
 };
 
 }  // namespace hookbot::fanout

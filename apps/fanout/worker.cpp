@@ -19,6 +19,13 @@ constexpr std::size_t max_forwarded_in_flight = 1024;
 // How stale /metrics's subscribers per topic prefix may be.
 constexpr std::chrono::milliseconds topic_prefix_refresh{500};
 
+// Every subscriber's queue reports to the worker's backlog tracker, which
+// paces the bus tailer.
+subscriber_limits with_backlog_tracking(subscriber_limits limits, subscriptions& registry) {
+    limits.queue.tracker = &registry.backlog();
+    return limits;
+}
+
 }  // namespace
 
 worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
@@ -26,7 +33,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                tls::context_source* tls_contexts)
     : ioc_(ioc),
       registry_(registry),
-      limits_(options.limits),
+      limits_(with_backlog_tracking(options.limits, registry)),
       max_subscribers_(options.max_subscribers),
       tailer_(ioc, source, source.slot(slot), registry),
       control_(ioc, options.control, handoff::hello{slot, ::getpid(), options.max_subscribers},
@@ -35,7 +42,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                    on_handoff(std::move(request), std::move(connection));
                }),
       forwarder_(ioc, control_, max_forwarded_in_flight),
-      tls_shared_{forwarder_, registry, options.limits, [this] { tailer_.drain_committed(); },
+      tls_shared_{forwarder_, registry, limits_, [this] { tailer_.drain_committed(); },
                   source.max_body_bytes(), options.http, options.max_subscribers, {}},
       source_(source),
       instance_(options.instance),
@@ -43,6 +50,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       drain_ack_deadline_(ioc),
       shutdown_deadline_(ioc),
       prefix_refresh_(ioc) {
+    registry_.backlog().set_slow_after(options.slow_after);
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
     control_.on_lost([this] {

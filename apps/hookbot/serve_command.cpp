@@ -17,6 +17,7 @@
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/server_context.hpp"
+#include "flow_options.hpp"
 #include "limit_options.hpp"
 #include "listen_address.hpp"
 #include "serve_keys.hpp"
@@ -44,6 +45,7 @@ struct serve_options {
     std::string sslcrt, tls_cert, sslkey, tls_key;
     std::vector<std::string> routers;  // PROTOCOL.md C1, D7: --router github
     limit_options limits;
+    flow_options flow;
 };
 
 po::options_description describe(serve_options& o) {
@@ -98,6 +100,7 @@ po::options_description describe(serve_options& o) {
             "needs --github-secret or $HOOKBOT_GITHUB_SECRET");
     // clang-format on
     d.add(o.limits.describe());
+    d.add(o.flow.describe());
     return d;
 }
 
@@ -216,6 +219,7 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
     std::optional<tls::server_files> tls;
     try {
         options.limits.check();
+        options.flow.check();
         tls = tls_files(options);
     } catch (const std::exception& e) {
         std::cerr << "hookbot serve: " << e.what() << "\n";
@@ -274,6 +278,7 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
         }
         config.workers = options.workers;
         options.limits.add_to(config.acceptor_args, config.fanout_args);
+        options.flow.add_to(config.acceptor_args, config.fanout_args);
         if (tls) {
             config.workers_accept = true;
             config.fanout_args.insert(config.fanout_args.end(),

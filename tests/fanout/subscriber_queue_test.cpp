@@ -79,3 +79,113 @@ TEST_CASE("discard keeps the message being written when asked") {
     CHECK(q.bytes() == 0);
     CHECK(q.discard(true) == 0);
 }
+
+TEST_CASE("an unused queue allocates nothing; a drained one keeps a few slots") {
+    subscriber_queue q(queue_limits{});
+    CHECK(q.capacity() == 0);
+    for (int i = 0; i < 100; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    CHECK(q.capacity() == 128);
+    q.pop(99);
+    CHECK(q.size() == 1);
+    CHECK(q.capacity() <= 8);
+    q.pop();
+    CHECK(q.empty());
+    CHECK(q.capacity() == 4);
+    MESSAGE("queue object: ", sizeof(subscriber_queue), " bytes, drained buffer: ",
+            q.capacity() * sizeof(payload), " bytes");
+    CHECK(sizeof(subscriber_queue) + q.capacity() * sizeof(payload) < 256);
+}
+
+TEST_CASE("the ring keeps order across wrap-around, growth and shrinking") {
+    subscriber_queue q(queue_limits{});
+    std::size_t next_in = 0;
+    std::size_t next_out = 0;
+    const auto push_n = [&](std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) {
+            REQUIRE(q.push(make_payload(std::to_string(next_in++))) == push_result::queued);
+        }
+    };
+    const auto pop_n = [&](std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) {
+            REQUIRE(q.front()->bytes == std::to_string(next_out++));
+            q.pop();
+        }
+    };
+    push_n(3);
+    pop_n(2);
+    push_n(3);  // wraps in the 4-slot buffer
+    push_n(10);
+    for (std::size_t i = 0; i < q.size(); ++i) {
+        CHECK(q.at(i)->bytes == std::to_string(next_out + i));
+    }
+    pop_n(12);
+    push_n(5);
+    pop_n(q.size());
+    CHECK(next_in == next_out);
+    CHECK(q.bytes() == 0);
+}
+
+TEST_CASE("discard keeps the front being written") {
+    subscriber_queue q(queue_limits{});
+    const payload first = message(2);
+    CHECK(q.push(first) == push_result::queued);
+    for (int i = 0; i < 20; ++i) CHECK(q.push(message(3)) == push_result::queued);
+    CHECK(q.discard(true) == 20);
+    CHECK(q.size() == 1);
+    CHECK(q.front() == first);
+    CHECK(q.bytes() == 2);
+    CHECK(q.discard(false) == 1);
+    CHECK(q.empty());
+}
+
+TEST_CASE("a queue is behind over half its bound until it drains to a quarter") {
+    backlog_tracker tracker;
+    subscriber_queue q(queue_limits{.max_messages = 8, .max_bytes = 1000, .tracker = &tracker});
+    int caught_up = 0;
+    tracker.on_caught_up([&caught_up] { ++caught_up; });
+    for (int i = 0; i < 4; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    CHECK_FALSE(q.behind());
+    CHECK(q.push(message(1)) == push_result::queued);  // 5 > 8 / 2
+    CHECK(q.behind());
+    CHECK(tracker.behind() == 1);
+    CHECK(tracker.holding());
+    q.pop(2);  // 3: still over a quarter
+    CHECK(q.behind());
+    q.pop();  // 2 = 8 / 4
+    CHECK_FALSE(q.behind());
+    CHECK(tracker.behind() == 0);
+    CHECK(caught_up == 1);
+    CHECK_FALSE(tracker.holding());
+}
+
+TEST_CASE("bytes put a queue behind too, and a destroyed queue catches up") {
+    backlog_tracker tracker;
+    {
+        subscriber_queue q(
+            queue_limits{.max_messages = 100, .max_bytes = 100, .tracker = &tracker});
+        CHECK(q.push(message(51)) == push_result::queued);
+        CHECK(q.behind());
+        CHECK(tracker.behind() == 1);
+    }
+    CHECK(tracker.behind() == 0);
+}
+
+TEST_CASE("discarding a behind queue catches it up") {
+    backlog_tracker tracker;
+    subscriber_queue q(queue_limits{.max_messages = 4, .max_bytes = 1000, .tracker = &tracker});
+    for (int i = 0; i < 4; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    CHECK(tracker.behind() == 1);
+    CHECK(q.discard(true) == 3);
+    CHECK(tracker.behind() == 0);
+}
+
+TEST_CASE("a large queue's high watermark is capped at 64 messages") {
+    backlog_tracker tracker;
+    subscriber_queue q(queue_limits{.tracker = &tracker});  // 1024 messages
+    for (int i = 0; i < 64; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    CHECK_FALSE(q.behind());
+    CHECK(q.push(message(1)) == push_result::queued);
+    CHECK(q.behind());
+    q.pop(33);  // 32 left: half the high watermark
+    CHECK_FALSE(q.behind());
+}

@@ -36,6 +36,8 @@ public:
     // idle writer calls this now and then so that memory follows readers.
     void release_read_blobs() noexcept;
     [[nodiscard]] std::uint64_t blob_bytes_held() const noexcept;
+    // The bus_seq of the newest committed record (0: none yet).
+    [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;
 
 private:
     struct state;

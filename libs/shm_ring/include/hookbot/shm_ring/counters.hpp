@@ -137,6 +137,12 @@ struct acceptor_counters {
     counter handoffs{0};         // subscribers handed to a worker
     counter handoffs_failed{0};  // authorised subscribers no worker could take (503)
     counter metrics_refused{0};  // /metrics requests refused (401 or 403)
+    // Flow control (the acceptor's bus_room): publishes held back because a
+    // worker was too far behind, their total wait, and those committed
+    // anyway when --max-publish-wait ran out.
+    counter publish_waits{0};
+    counter publish_wait_us{0};
+    counter publish_wait_timeouts{0};
 
     void count_publish(unsigned status) noexcept {
         std::size_t i = 0;
