@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "shared_state.hpp"
@@ -15,8 +17,10 @@ namespace hookbot::acceptor {
 // response (and whether the connection closes after it), or, for an
 // authorised websocket handshake, a forwarded_subscribe telling the worker to
 // complete it itself. `body` is the memfd of a body too large to travel
-// inline (else invalid).
-handoff::message answer_forwarded(shared_state& state, const handoff::forwarded_request& request,
-                                  posix::unique_fd body);
+// inline (else invalid). `reply` gets the answer: at once, or for a publish
+// once the bus has room for it (flow control, bus_room).
+using forwarded_reply = std::function<void(handoff::message)>;
+void answer_forwarded(shared_state& state, handoff::forwarded_request request,
+                      posix::unique_fd body, forwarded_reply reply);
 
 }  // namespace hookbot::acceptor

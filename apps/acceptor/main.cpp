@@ -113,8 +113,9 @@ int serve(const acceptor_options& options) {
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request(
-        [&state = *state](handoff::forwarded_request request, posix::unique_fd body) {
-            return answer_forwarded(state, request, std::move(body));
+        [&state = *state](handoff::forwarded_request request, posix::unique_fd body,
+                          worker_connection::reply_handler reply) {
+            answer_forwarded(state, std::move(request), std::move(body), std::move(reply));
         });
     std::shared_ptr<listener> server;
     if (acceptor) server = std::make_shared<listener>(std::move(*acceptor), state);

@@ -196,7 +196,10 @@ void worker_connection::on_forwarded_request(handoff::channel::received received
         close();
         return;
     }
-    send_or_queue(on_request_(std::move(request), std::move(received.attached)));
+    on_request_(std::move(request), std::move(received.attached),
+                [self = shared_from_this()](handoff::message answer) {
+                    self->send_or_queue(std::move(answer));
+                });
 }
 
 // Answers are never dropped: the worker bounds the requests it has in

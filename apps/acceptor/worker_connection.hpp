@@ -22,7 +22,8 @@ namespace net = boost::asio;
 // (bounded) until the socket drains. EOF or a protocol error closes it and
 // tells the pool through `on_closed` (posted, never from inside a call).
 // With built-in TLS the worker also forwards the requests it reads; each is
-// answered at once through `on_request` and the answer sent back in order.
+// answered through `on_request` and the answer sent back when it is ready
+// (the worker matches answers to requests by id).
 // A worker that attaches asks first, on a connection of its own, which
 // instance this is (attach_query → `description`). A worker that drains says
 // so and gets no more subscribers; its doorbell still rings until it leaves.
@@ -30,10 +31,12 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
   public:
     using clock = std::chrono::steady_clock;
     using closed_handler = std::function<void(worker_connection&)>;
-    // The answer to a forwarded request (a forwarded_response or a
-    // forwarded_subscribe); the fd is the body's memfd, if any.
+    // Answers a forwarded request (with a forwarded_response or a
+    // forwarded_subscribe) through the reply callback, at once or later;
+    // the fd is the body's memfd, if any.
+    using reply_handler = std::function<void(handoff::message)>;
     using request_handler =
-        std::function<handoff::message(handoff::forwarded_request, posix::unique_fd)>;
+        std::function<void(handoff::forwarded_request, posix::unique_fd, reply_handler)>;
 
     // `on_request` is read at each request (it may be set after this is made)
     // and must outlive this object.
