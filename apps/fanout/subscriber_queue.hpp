@@ -40,6 +40,8 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
     [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
     [[nodiscard]] const payload& front() const { return items_.front(); }
+    // The i-th queued message, 0 being the front (i < size()).
+    [[nodiscard]] const payload& at(std::size_t i) const { return items_[i]; }
 
     void pop();
     // Discards every message but the front one when `keep_front` (it is being
