@@ -399,8 +399,11 @@ template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t bytes) {
     in_flight_ = false;
     if (ec) return write_failed(ec);
-    if (state_ == state::closed) return write_failed(asio::error::operation_aborted);
-    if (!account(bytes)) return;
+    if (!account(bytes)) {
+        // Finished meanwhile: what was written is counted, the rest is lost.
+        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
+        return;
+    }
     write_next();
 }
 
