@@ -59,6 +59,10 @@ std::size_t client_frame_parser::feed_header(std::span<char> data, event& out) {
         }
         return header_size_ >= size;
     };
+    auto failed = [&](std::uint16_t code) {
+        fail(out, code);
+        return used;
+    };
     if (!need(2)) return used;
     const std::uint8_t first = header_[0];
     const std::uint8_t second = header_[1];
@@ -66,26 +70,24 @@ std::size_t client_frame_parser::feed_header(std::span<char> data, event& out) {
     opcode_ = first & 0x0FU;
     const bool masked = (second & 0x80U) != 0;
     const std::uint8_t length7 = second & 0x7FU;
-    if ((first & 0x70U) != 0 || !masked) {
-        fail(out, protocol_error);  // no extension negotiated; clients must mask
-        return used;
-    }
+    // No extension is negotiated, and clients must mask.
+    if ((first & 0x70U) != 0 || !masked) return failed(protocol_error);
     switch (opcode_) {
         case op_continuation:
-            if (!in_message_) return fail(out, protocol_error), used;
+            if (!in_message_) return failed(protocol_error);
             break;
         case op_text:
         case op_binary:
-            if (in_message_) return fail(out, protocol_error), used;
+            if (in_message_) return failed(protocol_error);
             message_size_ = 0;
             break;
         case op_close:
         case op_ping:
         case op_pong:
-            if (!final_ || length7 > 125) return fail(out, protocol_error), used;
+            if (!final_ || length7 > 125) return failed(protocol_error);
             break;
         default:
-            return fail(out, protocol_error), used;
+            return failed(protocol_error);
     }
     const std::size_t length_bytes = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
     if (!need(2 + length_bytes + 4)) return used;
@@ -95,11 +97,11 @@ std::size_t client_frame_parser::feed_header(std::span<char> data, event& out) {
         for (std::size_t i = 0; i < length_bytes; ++i) length = (length << 8) | header_[2 + i];
         // The shortest encoding only, and a 63-bit length.
         const bool minimal = length_bytes == 2 ? length >= 126 : length > 0xFFFF;
-        if (!minimal || (length >> 63) != 0) return fail(out, protocol_error), used;
+        if (!minimal || (length >> 63) != 0) return failed(protocol_error);
     }
     if (!is_control(opcode_)) {
         message_size_ += length;
-        if (message_size_ > max_message_) return fail(out, message_too_big), used;
+        if (message_size_ > max_message_) return failed(message_too_big);
         in_message_ = !final_;
     }
     remaining_ = length;

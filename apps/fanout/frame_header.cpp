@@ -2,10 +2,7 @@
 
 #include <algorithm>
 
-#include "payload.hpp"
-
-namespace hookbot::fanout {
-namespace ws_frame {
+namespace hookbot::fanout::ws_frame {
 
 header make_header(opcode op, std::uint64_t length) {
     header h;
@@ -41,18 +38,4 @@ void append_close(std::string& out, std::uint16_t code, std::string_view reason)
     append_control(out, opcode::close, payload);
 }
 
-}  // namespace ws_frame
-
-outgoing_message::outgoing_message(std::initializer_list<std::string_view> parts,
-                                   std::uint32_t commit_us_)
-    : commit_us(commit_us_) {
-    std::size_t length = 0;
-    for (const std::string_view part : parts) length += part.size();
-    const ws_frame::header h = ws_frame::make_header(ws_frame::opcode::binary, length);
-    frame.reserve(h.size + length);
-    frame.append(h.view());
-    for (const std::string_view part : parts) frame.append(part);
-    bytes = std::string_view(frame).substr(h.size);
-}
-
-}  // namespace hookbot::fanout
+}  // namespace hookbot::fanout::ws_frame

@@ -282,7 +282,10 @@ void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_
     };
     front_first_ = front_offset_ > 0;
     std::size_t next = 0;
-    if (front_first_) add(std::string_view(queue_.front()->frame).substr(front_offset_)), next = 1;
+    if (front_first_) {
+        add(std::string_view(queue_.front()->frame).substr(front_offset_));
+        next = 1;
+    }
     if (buffers.size() < max_buffers) {
         if (sending_controls_.empty()) sending_controls_.swap(pending_controls_);
         if (!sending_controls_.empty()) {
