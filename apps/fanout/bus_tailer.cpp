@@ -17,14 +17,6 @@ namespace {
 
 int dup_for_asio(int fd) { return posix::check(::dup(fd), "dup doorbell eventfd"); }
 
-payload make_framed(const shm_ring::record_view& record) {
-    std::string framed;
-    framed.reserve(record.topic.size() + 1 + record.body.size());
-    framed.append(record.topic).push_back('\0');
-    framed.append(record.body);
-    return make_payload(std::move(framed), record.commit_us);
-}
-
 }  // namespace
 
 bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
@@ -141,8 +133,11 @@ bool bus_tailer::deliver_next() {
     for (const topic_index::match& m : matches_) {
         payload& message = m.recursive ? framed : bare;
         if (!message) {
-            message = m.recursive ? make_framed(*record)
-                                  : make_payload(std::string(record->body), record->commit_us);
+            // Built once per record and format, straight from the record
+            // (or its blob) into the frame every subscriber is sent.
+            message = m.recursive
+                          ? make_recursive_payload(record->topic, record->body, record->commit_us)
+                          : make_payload(record->body, record->commit_us);
         }
         switch (m.target->deliver(message)) {
             case push_result::queued:

@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/container/static_vector.hpp>
 #include <stdexcept>
 #include <utility>
 
+#include "frame_header.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
 
@@ -25,6 +28,15 @@ namespace {
 // the worker itself gives up on all of them after about two seconds.
 constexpr std::chrono::seconds going_away_grace{1};
 
+// What one gathered write may hold: as many buffers as one writev takes in
+// Asio (64), and no more bytes than the kernel would take at once anyway.
+constexpr std::size_t max_write_buffers = 64;
+constexpr std::size_t max_write_bytes = std::size_t{1} << 20;
+using write_buffers = boost::container::static_vector<asio::const_buffer, max_write_buffers>;
+
+// Reads of plain TCP subscribers per readiness: the rest waits a loop turn.
+constexpr int max_reads_per_wake = 4;
+
 // Disconnects clients cause every day; logging them would drown the rest.
 bool routine(const beast::error_code& ec) {
     return !ec || ec == asio::error::operation_aborted || ec == websocket::error::closed ||
@@ -36,11 +48,19 @@ bool routine(const beast::error_code& ec) {
 // One per process: the worker is single-threaded.
 log::throttle subscriber_warnings(20, "subscriber warnings");
 
+// What plain TCP subscribers read into: one per thread (a worker has one),
+// so an idle subscriber holds no read buffer. Its content is parsed before
+// the next read, by whichever subscriber.
+std::span<char> read_scratch() {
+    thread_local std::array<char, 16 * 1024> scratch{};
+    return scratch;
+}
+
 std::string describe(const asio::ip::tcp::socket& socket, const std::string& topic) {
     beast::error_code ec;
     const auto peer = socket.remote_endpoint(ec);
-    std::string name = ec ? std::string("?") : peer.address().to_string() + ":" +
-                                                   std::to_string(peer.port());
+    std::string name =
+        ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
     return name + " on \"" + topic + "\"";
 }
 
@@ -53,8 +73,7 @@ void start_handed_subscriber(asio::io_context& ioc, posix::unique_fd connection,
     auto head = parse_request_head(request.request_head, ec);
     if (!head) {
         subscriber_warnings.warning("subscriber on \"", request.topic,
-                                    "\": unreadable request head (", ec.message(),
-                                    "); closing it");
+                                    "\": unreadable request head (", ec.message(), "); closing it");
         return;
     }
     auto socket = adopt_tcp_socket(ioc, std::move(connection), ec);
@@ -75,7 +94,7 @@ void basic_websocket_subscriber<NextLayer>::start(NextLayer stream, upgrade_requ
                                                   const subscriber_limits& limits) {
     auto self = std::make_shared<basic_websocket_subscriber>(std::move(stream), std::move(request),
                                                              registry, limits);
-    self->name_ = describe(beast::get_lowest_layer(self->ws_).socket(), topic);
+    self->name_ = describe(beast::get_lowest_layer(self->handshake_->ws).socket(), topic);
     self->run(std::move(topic), recursive);
 }
 
@@ -84,29 +103,27 @@ basic_websocket_subscriber<NextLayer>::basic_websocket_subscriber(NextLayer stre
                                                                   upgrade_request request,
                                                                   subscriptions& registry,
                                                                   const subscriber_limits& limits)
-    : ws_(std::move(stream)),
-      request_(std::move(request)),
+    : handshake_(std::make_unique<handshake>(
+          handshake{websocket::stream<NextLayer>(std::move(stream)), std::move(request)})),
       registry_(registry),
       limits_(limits),
       queue_(limits.queue),
-      watchdog_(ws_.get_executor()) {
+      parser_(limits.max_client_message),
+      watchdog_(handshake_->ws.get_executor()) {
+    auto& ws = handshake_->ws;
     websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = limits_.write_timeout;  // the 101 and the close
-    timeouts.idle_timeout = websocket::stream_base::none();  // the watchdog pings
+    timeouts.handshake_timeout = limits_.write_timeout;  // the 101
+    timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
+    ws.set_option(timeouts);
+    ws.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& response) { response.set(http::field::server, "hookbot"); }));
-    ws_.binary(true);
-    // Client messages are read only to be ignored (D5.3): bound what they cost.
-    ws_.read_message_max(limits_.max_client_message);
-    // A pong (or ping, or close) proves the client alive as much as data does.
-    ws_.control_callback(
-        [this](websocket::frame_type, std::string_view) { last_heard_ = clock::now(); });
 }
 
 template <typename NextLayer>
-basic_websocket_subscriber<NextLayer>::~basic_websocket_subscriber() { registry_.remove(*this); }
+basic_websocket_subscriber<NextLayer>::~basic_websocket_subscriber() {
+    registry_.remove(*this);
+}
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::run(std::string topic, bool recursive) {
@@ -117,40 +134,112 @@ void basic_websocket_subscriber<NextLayer>::run(std::string topic, bool recursiv
         return;  // the last reference goes: the connection closes
     }
     last_heard_ = clock::now();
-    ws_.async_accept(request_, beast::bind_front_handler(&basic_websocket_subscriber::on_accept,
-                                                         this->shared_from_this()));
+    handshake_->ws.async_accept(handshake_->request,
+                                beast::bind_front_handler(&basic_websocket_subscriber::on_accept,
+                                                          this->shared_from_this()));
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
     if (ec) return finish(ec, "websocket handshake");
     if (state_ != state::handshaking) return;
+    // The 101 is written and Beast read nothing beyond the request it was
+    // given: the connection is ours, and the websocket stream can go.
+    if constexpr (is_tls) {
+        stream_.emplace(std::move(handshake_->ws.next_layer()));
+    } else {
+        stream_.emplace(handshake_->ws.next_layer().release_socket());
+        stream_->non_blocking(true, ec);
+        if (ec) return finish(ec, "non-blocking mode");
+    }
+    handshake_.reset();
     state_ = state::open;
     last_heard_ = clock::now();
     do_read();
     if (pending_close_) {
         state_ = state::closing;
-        ws_.async_close(*pending_close_,
-                        beast::bind_front_handler(&basic_websocket_subscriber::on_close,
-                                                  this->shared_from_this()));
-        return;
+        return queue_close(pending_close_->code, pending_close_->reason);
     }
     arm_watchdog(next_deadline(last_heard_));
-    if (!queue_.empty()) do_write();
+    if (!queue_.empty()) request_write();
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::do_read() {
-    ws_.async_read(read_buffer_, beast::bind_front_handler(&basic_websocket_subscriber::on_read,
+    if constexpr (is_tls) {
+        stream_->async_read_some(asio::buffer(tls_read_buffer_),
+                                 beast::bind_front_handler(&basic_websocket_subscriber::on_read,
                                                            this->shared_from_this()));
+    } else {
+        stream_->async_wait(asio::ip::tcp::socket::wait_read,
+                            beast::bind_front_handler(&basic_websocket_subscriber::on_readable,
+                                                      this->shared_from_this()));
+    }
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
-    if (ec) return finish(ec, "read");
+void basic_websocket_subscriber<NextLayer>::on_readable(beast::error_code ec) {
+    if constexpr (!is_tls) {
+        if (state_ == state::closed) return;
+        if (ec) return finish(ec, "read");
+        const std::span<char> scratch = read_scratch();
+        for (int i = 0; i < max_reads_per_wake; ++i) {
+            const std::size_t bytes =
+                stream_->read_some(asio::buffer(scratch.data(), scratch.size()), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+            if (ec) return finish(ec, "read");
+            if (!consume(scratch.first(bytes))) return;
+            if (bytes < scratch.size()) break;  // drained
+        }
+        do_read();
+    }
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_read(beast::error_code ec, std::size_t bytes) {
+    if constexpr (is_tls) {
+        if (state_ == state::closed) return;
+        if (ec) return finish(ec, "read");
+        if (!consume(std::span<char>(tls_read_buffer_).first(bytes))) return;
+        do_read();
+    }
+}
+
+template <typename NextLayer>
+bool basic_websocket_subscriber<NextLayer>::consume(std::span<char> data) {
+    // Any frame proves the client alive, a pong as much as data.
     last_heard_ = clock::now();
-    read_buffer_.clear();
-    do_read();
+    using kind = client_frame_parser::kind;
+    while (!data.empty() && !peer_closed_) {
+        client_frame_parser::event event;
+        data = data.subspan(parser_.feed(data, event));
+        switch (event.what) {
+            case kind::none:
+            case kind::pong:
+                break;
+            case kind::ping:
+                if (!close_queued_) {
+                    ws_frame::append_control(pending_controls_, ws_frame::opcode::pong,
+                                             event.payload);
+                    request_write();
+                }
+                break;
+            case kind::close:
+                peer_closed_ = true;
+                if (close_sent_) {
+                    finish({}, "close");
+                    return false;
+                }
+                close(event.close_code, "", limits_.write_timeout,
+                      shm_ring::drop_cause::disconnected);
+                break;
+            case kind::error:
+                close(event.close_code, "", limits_.write_timeout,
+                      shm_ring::drop_cause::disconnected);
+                break;
+        }
+    }
+    return state_ != state::closed;
 }
 
 template <typename NextLayer>
@@ -159,82 +248,229 @@ push_result basic_websocket_subscriber<NextLayer>::deliver(const payload& messag
     if (closing) return push_result::dropped;
     const push_result result = queue_.push(message);
     if (result == push_result::overflow) {
-        close(websocket::close_reason(websocket::close_code::policy_error,
-                                      "subscriber too slow"),
-              limits_.write_timeout, shm_ring::drop_cause::slow_subscriber);
-    } else if (result == push_result::queued && state_ == state::open && !writing_) {
-        do_write();
+        close(1008, "subscriber too slow", limits_.write_timeout,
+              shm_ring::drop_cause::slow_subscriber);
+    } else if (result == push_result::queued) {
+        request_write();
     }
     return result;
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::do_write() {
-    writing_ = true;
-    write_deadline_ = clock::now() + limits_.write_timeout;
-    arm_watchdog(write_deadline_);
-    ws_.async_write(asio::buffer(queue_.front()->bytes),
-                    beast::bind_front_handler(&basic_websocket_subscriber::on_write,
-                                              this->shared_from_this()));
+void basic_websocket_subscriber<NextLayer>::request_write() {
+    if (state_ == state::handshaking || state_ == state::closed) return;
+    if constexpr (is_tls) {
+        if (!in_flight_) write_next();
+    } else {
+        // Once per loop turn: what the bus tailer queues meanwhile goes in
+        // the same writev.
+        if (flush_posted_ || waiting_writable_) return;
+        flush_posted_ = true;
+        asio::post(stream_->get_executor(),
+                   beast::bind_front_handler(&basic_websocket_subscriber::flush,
+                                             this->shared_from_this()));
+    }
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
-    writing_ = false;
-    if (ec) {
-        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
-        return finish(ec, "write");
+template <typename Buffers>
+void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_t max_buffers) {
+    std::size_t bytes = 0;
+    auto add = [&](std::string_view part) {
+        buffers.push_back(asio::buffer(part.data(), part.size()));
+        bytes += part.size();
+    };
+    front_first_ = front_offset_ > 0;
+    std::size_t next = 0;
+    if (front_first_) {
+        add(std::string_view(queue_.front()->frame).substr(front_offset_));
+        next = 1;
     }
-    registry_.count_written(queue_.front()->commit_us);
-    queue_.pop();
-    if (state_ == state::open && !queue_.empty()) do_write();
+    if (buffers.size() < max_buffers) {
+        if (sending_controls_.empty()) sending_controls_.swap(pending_controls_);
+        if (!sending_controls_.empty()) {
+            add(std::string_view(sending_controls_).substr(controls_offset_));
+        }
+    }
+    if (close_queued_) return;
+    for (; next < queue_.size() && buffers.size() < max_buffers && bytes < max_write_bytes;
+         ++next) {
+        add(queue_.at(next)->frame);
+    }
+}
+
+template <typename NextLayer>
+bool basic_websocket_subscriber<NextLayer>::account(std::size_t bytes) {
+    auto take_front = [&] {
+        const std::size_t size = queue_.front()->frame.size();
+        const std::size_t taken = std::min(bytes, size - front_offset_);
+        front_offset_ += taken;
+        bytes -= taken;
+        if (front_offset_ < size) return;
+        registry_.count_written(queue_.front()->commit_us);
+        queue_.pop();
+        front_offset_ = 0;
+    };
+    if (front_first_) take_front();
+    if (!sending_controls_.empty()) {
+        const std::size_t taken = std::min(bytes, sending_controls_.size() - controls_offset_);
+        controls_offset_ += taken;
+        bytes -= taken;
+        if (controls_offset_ == sending_controls_.size()) {
+            sending_controls_.clear();
+            controls_offset_ = 0;
+        }
+    }
+    while (bytes > 0) take_front();
+    if (sending_controls_.empty() && pending_controls_.empty()) {
+        ping_in_flight_ = false;
+        if (close_queued_ && !close_sent_) {
+            close_sent_ = true;
+            if (peer_closed_) {
+                finish({}, "close");
+                return false;
+            }
+        }
+    }
+    return state_ != state::closed;
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::write_failed(beast::error_code ec) {
+    registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
+    finish(ec, "write");
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::flush() {
+    if constexpr (!is_tls) {
+        flush_posted_ = false;
+        if (state_ == state::closed || waiting_writable_) return;
+        for (;;) {
+            write_buffers buffers;
+            collect(buffers, max_write_buffers);
+            if (buffers.empty()) return;
+            beast::error_code ec;
+            // Non-blocking: what the kernel takes now, the rest when writable.
+            const std::size_t written = stream_->write_some(buffers, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                return wait_writable();
+            }
+            if (ec) return write_failed(ec);
+            if (!account(written)) return;
+            if (written < asio::buffer_size(buffers)) return wait_writable();
+        }
+    }
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::wait_writable() {
+    if constexpr (!is_tls) {
+        waiting_writable_ = true;
+        write_deadline_ = clock::now() + limits_.write_timeout;
+        arm_watchdog(write_deadline_);
+        stream_->async_wait(asio::ip::tcp::socket::wait_write,
+                            beast::bind_front_handler(&basic_websocket_subscriber::on_writable,
+                                                      this->shared_from_this()));
+    }
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_writable(beast::error_code ec) {
+    waiting_writable_ = false;
+    if (state_ == state::closed) return;
+    if (ec) return write_failed(ec);
+    flush();
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::write_next() {
+    if constexpr (is_tls) {
+        boost::container::static_vector<asio::const_buffer, 1> buffers;
+        collect(buffers, 1);
+        if (buffers.empty()) return;
+        in_flight_ = true;
+        write_deadline_ = clock::now() + limits_.write_timeout;
+        arm_watchdog(write_deadline_);
+        stream_->async_write_some(buffers,
+                                  beast::bind_front_handler(&basic_websocket_subscriber::on_write,
+                                                            this->shared_from_this()));
+    }
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t bytes) {
+    in_flight_ = false;
+    if (ec) return write_failed(ec);
+    if (!account(bytes)) {
+        // Finished meanwhile: what was written is counted, the rest is lost.
+        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
+        return;
+    }
+    write_next();
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::close_going_away() {
-    close(websocket::close_reason(websocket::close_code::going_away), going_away_grace,
-          shm_ring::drop_cause::disconnected);
+    close(1001, "", going_away_grace, shm_ring::drop_cause::disconnected);
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::close(const websocket::close_reason& reason,
+void basic_websocket_subscriber<NextLayer>::close(std::uint16_t code, const char* reason,
                                                   clock::duration grace,
                                                   shm_ring::drop_cause cause) {
     if (state_ == state::closing || state_ == state::closed) return;
     const auto deadline = clock::now() + grace;
     if (!close_deadline_ || deadline < *close_deadline_) close_deadline_ = deadline;
     arm_watchdog(*close_deadline_);
-    // Nothing is sent after a close frame: unsubscribe now and count the loss.
+    // Nothing is sent after a close frame: unsubscribe now and count the
+    // loss. A frame partly written (or in an async write) is finished first.
     registry_.unsubscribe(*this);
-    registry_.count_dropped(queue_.discard(writing_), cause);
+    registry_.count_dropped(queue_.discard(in_flight_ || front_offset_ > 0), cause);
     if (state_ == state::handshaking) {
-        if (!pending_close_) pending_close_ = reason;
+        if (!pending_close_) pending_close_ = close_request{code, reason};
         return;
     }
     state_ = state::closing;
-    ws_.async_close(reason, beast::bind_front_handler(&basic_websocket_subscriber::on_close,
-                                                      this->shared_from_this()));
+    queue_close(code, reason);
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_close(beast::error_code ec) { finish(ec, "close"); }
-
-template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_ping(beast::error_code ec) {
-    ping_in_flight_ = false;
-    if (ec) finish(ec, "ping");
+void basic_websocket_subscriber<NextLayer>::queue_close(std::uint16_t code, const char* reason) {
+    ws_frame::append_close(pending_controls_, code, reason);
+    close_queued_ = true;
+    request_write();
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::finish(beast::error_code ec, const char* what) {
     if (state_ == state::closed) return;
     state_ = state::closed;
-    if (!routine(ec)) subscriber_warnings.warning("subscriber ", name_, ": ", what, ": ", ec.message());
+    if (!routine(ec)) {
+        subscriber_warnings.warning("subscriber ", name_, ": ", what, ": ", ec.message());
+    }
     registry_.remove(*this);
-    registry_.count_dropped(queue_.discard(writing_), shm_ring::drop_cause::disconnected);
+    // An async write in flight still points into the queue: its handler
+    // counts the rest.
+    if (!in_flight_) {
+        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
+    }
     watchdog_.cancel();
+    close_socket();
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::close_socket() {
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (handshake_) {
+        beast::get_lowest_layer(handshake_->ws).socket().close(ignored);
+    } else if constexpr (is_tls) {
+        beast::get_lowest_layer(*stream_).socket().close(ignored);
+    } else {
+        // The client's close was read (or it is gone): end our side cleanly.
+        stream_->shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        stream_->close(ignored);
+    }
 }
 
 template class basic_websocket_subscriber<beast::tcp_stream>;

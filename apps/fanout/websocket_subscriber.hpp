@@ -1,16 +1,21 @@
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <type_traits>
 
+#include "client_frame_parser.hpp"
 #include "handed_connection.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "options.hpp"
@@ -24,22 +29,34 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // One websocket subscriber, from the upgrade request to the close, over a
 // plain TCP stream (handed over by the acceptor) or a TLS stream (accepted by
-// this worker): the same code, with only the stream type changed. Kept alive
-// by its pending read (shared_from_this); a single watchdog timer enforces the
-// write timeout, the close grace and the keep-alive pings.
+// this worker). Beast's websocket stream answers the upgrade only; it is then
+// freed with the request, and the connection is served by this class alone,
+// in as few bytes as it can be:
+// - writes: queued frames (shared, built once per bus record by the bus
+//   tailer) and this subscriber's control frames go out gathered, up to 64
+//   frames or 1 MiB per writev on plain TCP, written synchronously on the
+//   non-blocking socket once per loop turn (a posted flush), waiting for
+//   writability only when the kernel's buffer is full. TLS writes one frame
+//   at a time (asio's ssl::stream writes the first buffer of a sequence only,
+//   and each TLS record costs the same).
+// - reads: plain TCP waits for readability and reads into one buffer shared
+//   by every subscriber of the worker, feeding a client_frame_parser (a few
+//   dozen bytes of state); TLS reads into a small buffer of its own.
+// Kept alive by its pending read (shared_from_this); a single watchdog timer
+// enforces the write timeout, the close grace and the keep-alive pings.
 template <typename NextLayer>
 class basic_websocket_subscriber final
     : public subscriber,
       public std::enable_shared_from_this<basic_websocket_subscriber<NextLayer>> {
-public:
+  public:
     // Subscribes the connection and starts the handshake, answering
     // `request`; the subscription is in effect before the 101 is sent
     // (PROTOCOL D5.2). The caller must have drained the bus first, so that
     // older records are not delivered. The stream must have no deadline set
     // (the websocket stream keeps its own). Logs and closes the connection
     // when the subscription is refused.
-    static void start(NextLayer stream, upgrade_request request, std::string topic,
-                      bool recursive, subscriptions& registry, const subscriber_limits& limits);
+    static void start(NextLayer stream, upgrade_request request, std::string topic, bool recursive,
+                      subscriptions& registry, const subscriber_limits& limits);
 
     basic_websocket_subscriber(NextLayer stream, upgrade_request request, subscriptions& registry,
                                const subscriber_limits& limits);
@@ -50,47 +67,97 @@ public:
     push_result deliver(const payload& message) override;
     void close_going_away() override;
 
-private:
+  private:
     using clock = std::chrono::steady_clock;
-    enum class state { handshaking, open, closing, closed };
+    static constexpr bool is_tls = std::is_same_v<NextLayer, tls_stream>;
+    // What the connection is after the handshake: the TCP socket itself, or
+    // the TLS stream.
+    using transport = std::conditional_t<is_tls, NextLayer, boost::asio::ip::tcp::socket>;
+    struct handshake {
+        boost::beast::websocket::stream<NextLayer> ws;
+        upgrade_request request;  // read by async_accept
+    };
+    struct no_buffer {};
+    using tls_read_buffer = std::conditional_t<is_tls, std::array<char, 512>, no_buffer>;
+    enum class state : std::uint8_t { handshaking, open, closing, closed };
+    // A close asked for during the handshake, sent once it is done.
+    struct close_request {
+        std::uint16_t code;
+        const char* reason;  // a string literal
+    };
 
     void run(std::string topic, bool recursive);
     void on_accept(boost::beast::error_code ec);
+
     void do_read();
-    void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void do_write();
-    void on_write(boost::beast::error_code ec, std::size_t bytes);
-    // Sends a close frame; what is still queued is dropped for `cause`.
-    void close(const boost::beast::websocket::close_reason& reason, clock::duration grace,
+    void on_readable(boost::beast::error_code ec);                 // plain TCP
+    void on_read(boost::beast::error_code ec, std::size_t bytes);  // TLS
+    // Parses what the client sent. False when the connection is over.
+    bool consume(std::span<char> data);
+
+    // Sends what is queued: a flush posted once per loop turn (plain TCP), or
+    // the next frame (TLS).
+    void request_write();
+    void flush();                                                   // plain TCP
+    void wait_writable();                                           // plain TCP
+    void on_writable(boost::beast::error_code ec);                  // plain TCP
+    void write_next();                                              // TLS
+    void on_write(boost::beast::error_code ec, std::size_t bytes);  // TLS
+    // Collects up to `max_buffers` of what is to be written next, in order:
+    // the rest of a partly written front frame, the control frames, then the
+    // queued frames (none after a close frame).
+    template <typename Buffers>
+    void collect(Buffers& buffers, std::size_t max_buffers);
+    // Accounts `bytes` written of what collect() gave: frames written are
+    // counted and popped. False when the connection is over.
+    bool account(std::size_t bytes);
+    void write_failed(boost::beast::error_code ec);
+    // A write waits on the client: the write timeout runs.
+    [[nodiscard]] bool writing() const noexcept { return in_flight_ || waiting_writable_; }
+
+    // Queues a close frame; what is still queued is dropped for `cause`.
+    void close(std::uint16_t code, const char* reason, clock::duration grace,
                shm_ring::drop_cause cause);
-    void on_close(boost::beast::error_code ec);
-    void on_ping(boost::beast::error_code ec);
+    void queue_close(std::uint16_t code, const char* reason);
     void arm_watchdog(clock::time_point at);
     void on_watchdog(boost::beast::error_code ec);
     [[nodiscard]] clock::time_point next_deadline(clock::time_point now) const;
     // The connection is over: unsubscribe, count what was never written, and
     // close the socket so every pending operation ends.
     void finish(boost::beast::error_code ec, const char* what);
+    void close_socket();
 
-    boost::beast::websocket::stream<NextLayer> ws_;
-    upgrade_request request_;  // read by async_accept
+    std::unique_ptr<handshake> handshake_;  // until the 101 is written
+    std::optional<transport> stream_;       // from then on
     subscriptions& registry_;
     subscriber_limits limits_;
     std::string name_;  // "peer on topic", for log lines
     subscriber_queue queue_;
-    boost::beast::flat_buffer read_buffer_;
+    client_frame_parser parser_;
     boost::asio::steady_timer watchdog_;
+    // Control frames (pong, ping, close) waiting for the writer, and those
+    // being written: a write in flight may point into `sending_controls_`.
+    std::string pending_controls_;
+    std::string sending_controls_;
+    std::size_t controls_offset_ = 0;  // bytes of sending_controls_ written
+    std::size_t front_offset_ = 0;     // bytes of the queue's front frame written
+    [[no_unique_address]] tls_read_buffer tls_read_buffer_{};
 
     state state_ = state::handshaking;
-    bool writing_ = false;
+    bool front_first_ = false;       // the write collected began with the front's rest
+    bool in_flight_ = false;         // an async write holds buffers (TLS)
+    bool flush_posted_ = false;      // plain TCP
+    bool waiting_writable_ = false;  // plain TCP
     bool ping_in_flight_ = false;
+    bool close_queued_ = false;  // no frame may follow
+    bool close_sent_ = false;
+    bool peer_closed_ = false;  // the client's close frame arrived
     bool watchdog_armed_ = false;
     clock::time_point watchdog_at_{};
     clock::time_point last_heard_{};
     clock::time_point write_deadline_{};
     std::optional<clock::time_point> close_deadline_;
-    // A close asked for during the handshake, sent once it is done.
-    std::optional<boost::beast::websocket::close_reason> pending_close_;
+    std::optional<close_request> pending_close_;
 };
 
 // Both are instantiated once, in websocket_subscriber.cpp.

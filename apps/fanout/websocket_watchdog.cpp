@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "frame_header.hpp"
 #include "websocket_subscriber.hpp"
 
 namespace hookbot::fanout {
@@ -31,14 +32,14 @@ void basic_websocket_subscriber<NextLayer>::on_watchdog(beast::error_code ec) {
     if (state_ == state::closed) return;
     const auto now = clock::now();
     if (close_deadline_ && now >= *close_deadline_) return finish(beast::error::timeout, "close");
-    if (writing_ && now >= write_deadline_) return finish(beast::error::timeout, "write");
+    if (writing() && now >= write_deadline_) return finish(beast::error::timeout, "write");
     if (state_ == state::open) {
         const auto silence = now - last_heard_;
         if (silence >= limits_.ping_timeout) return finish(beast::error::timeout, "keep-alive");
         if (silence >= limits_.ping_interval && !ping_in_flight_) {
             ping_in_flight_ = true;
-            ws_.async_ping({}, beast::bind_front_handler(&basic_websocket_subscriber::on_ping,
-                                                         this->shared_from_this()));
+            ws_frame::append_control(pending_controls_, ws_frame::opcode::ping, {});
+            request_write();
         }
     }
     arm_watchdog(next_deadline(now));
@@ -49,20 +50,21 @@ typename basic_websocket_subscriber<NextLayer>::clock::time_point
 basic_websocket_subscriber<NextLayer>::next_deadline(clock::time_point now) const {
     auto next = clock::time_point::max();
     if (close_deadline_) next = std::min(next, *close_deadline_);
-    if (writing_) next = std::min(next, write_deadline_);
+    if (writing()) next = std::min(next, write_deadline_);
     if (state_ == state::open) {
         const bool pinged = now - last_heard_ >= limits_.ping_interval;
-        next = std::min(next, last_heard_ + (pinged ? limits_.ping_timeout : limits_.ping_interval));
+        next =
+            std::min(next, last_heard_ + (pinged ? limits_.ping_timeout : limits_.ping_interval));
     }
     return next;
 }
 
 // The watchdog's members for the two streams websocket_subscriber.cpp
 // instantiates the class for.
-#define HOOKBOT_WATCHDOG_MEMBERS(stream)                                                     \
-    template void basic_websocket_subscriber<stream>::arm_watchdog(clock::time_point);       \
-    template void basic_websocket_subscriber<stream>::on_watchdog(beast::error_code);        \
-    template basic_websocket_subscriber<stream>::clock::time_point                           \
+#define HOOKBOT_WATCHDOG_MEMBERS(stream)                                               \
+    template void basic_websocket_subscriber<stream>::arm_watchdog(clock::time_point); \
+    template void basic_websocket_subscriber<stream>::on_watchdog(beast::error_code);  \
+    template basic_websocket_subscriber<stream>::clock::time_point                     \
         basic_websocket_subscriber<stream>::next_deadline(clock::time_point) const;
 HOOKBOT_WATCHDOG_MEMBERS(beast::tcp_stream)
 HOOKBOT_WATCHDOG_MEMBERS(tls_stream)

@@ -44,7 +44,7 @@ struct bus_fixture {
     }
 };
 
-std::string str(const payload& p) { return p->bytes; }
+std::string str(const payload& p) { return std::string(p->bytes); }
 
 }  // namespace
 
@@ -107,7 +107,7 @@ TEST_CASE_FIXTURE(bus_fixture, "records come out in commit order across shards, 
     ioc.run_for(std::chrono::milliseconds(200));
     REQUIRE(all.received.size() == 600);
     for (int i = 0; i < 600; ++i) {
-        const std::string& framed = all.received[static_cast<std::size_t>(i)]->bytes;
+        const std::string_view framed = all.received[static_cast<std::size_t>(i)]->bytes;
         CHECK(framed.substr(framed.find('\0') + 1) == std::to_string(i));
     }
 }

@@ -6,6 +6,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -151,4 +152,67 @@ TEST_CASE_FIXTURE(fixture, "an overflowing subscriber is closed with 1008 and it
     CHECK(got.code == websocket::close_code::policy_error);
     CHECK(got.messages.empty());
     CHECK(slot.dropped.load() == 1);  // "a", discarded unsent (b, c are the caller's to count)
+}
+
+TEST_CASE_FIXTURE(fixture, "a backlog beyond the socket buffers arrives whole and in order") {
+    // Queued before the 101: the first flush fills the kernel's buffers and
+    // the rest goes out as the client reads (partial writes, writability).
+    constexpr int count = 3000;
+    limits.queue = queue_limits{.max_messages = count, .max_bytes = 64u << 20,
+                                .overflow = overflow_policy::drop};
+    std::vector<std::string> got;
+    loopback_client client(listener.local_endpoint(), "/sub/t",
+                           [&](client_stream& ws, const websocket::response_type&) {
+                               beast::flat_buffer buffer;
+                               for (int i = 0; i < count; ++i) {
+                                   ws.read(buffer);
+                                   got.push_back(beast::buffers_to_string(buffer.data()));
+                                   buffer.clear();
+                               }
+                               ws.close(websocket::close_code::normal);
+                           });
+    hand_over(ioc, listener, registry, limits, "t", false);
+    std::vector<std::string> sent;
+    for (int i = 0; i < count; ++i) {
+        // Sizes on both sides of the 126 and 65536 length encodings.
+        const std::size_t size = i % 100 == 0 ? 70000 : i % 2 == 0 ? 4096 : 100;
+        std::string body = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+        publish(registry, "t", text(body));
+        sent.push_back(std::move(body));
+    }
+    run();
+    client.finish();
+    std::size_t bytes = 0;
+    for (const auto& s : sent) bytes += s.size();
+    std::printf("backlog: %d messages, %zu bytes delivered in order: %s\n", count, bytes,
+                got == sent ? "yes" : "no");
+    CHECK(got.size() == sent.size());
+    CHECK(got == sent);
+    CHECK(slot.dropped.load() == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "a ping's payload comes back in the pong") {
+    std::string pong;
+    std::vector<std::string> messages;
+    loopback_client client(listener.local_endpoint(), "/sub/t",
+                           [&](client_stream& ws, const websocket::response_type&) {
+                               ws.control_callback([&](websocket::frame_type kind,
+                                                       beast::string_view payload) {
+                                   if (kind == websocket::frame_type::pong) {
+                                       pong = std::string(payload);
+                                   }
+                               });
+                               ws.ping("are you there");
+                               beast::flat_buffer buffer;
+                               ws.read(buffer);  // the pong is handled inside read
+                               messages.push_back(beast::buffers_to_string(buffer.data()));
+                               ws.close(websocket::close_code::normal);
+                           });
+    hand_over(ioc, listener, registry, limits, "t", false);
+    asio::steady_timer later(ioc, std::chrono::milliseconds(200));
+    later.async_wait([&](beast::error_code) { publish(registry, "t", text("after")); });
+    run();
+    client.finish();
+    CHECK(pong == "are you there");
+    CHECK(messages == std::vector<std::string>{"after"});
 }
