@@ -33,6 +33,8 @@ constexpr std::chrono::seconds going_away_grace{1};
 constexpr std::size_t max_write_buffers = 64;
 constexpr std::size_t max_write_bytes = std::size_t{1} << 20;
 using write_buffers = boost::container::static_vector<asio::const_buffer, max_write_buffers>;
+// One TLS record's worth of plaintext: what a coalesced TLS write holds.
+constexpr std::size_t max_tls_write_bytes = std::size_t{16} << 10;
 
 // Reads of plain TCP subscribers per readiness: the rest waits a loop turn.
 constexpr int max_reads_per_wake = 4;
@@ -260,6 +262,8 @@ template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::request_write() {
     if (state_ == state::handshaking || state_ == state::closed) return;
     if constexpr (is_tls) {
+        // At once when idle; what is queued while a write is in flight goes
+        // in the next one, coalesced (write_next).
         if (!in_flight_) write_next();
     } else {
         // Once per loop turn: what the bus tailer queues meanwhile goes in
@@ -274,7 +278,8 @@ void basic_websocket_subscriber<NextLayer>::request_write() {
 
 template <typename NextLayer>
 template <typename Buffers>
-void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_t max_buffers) {
+void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_t max_buffers,
+                                                    std::size_t max_bytes) {
     std::size_t bytes = 0;
     auto add = [&](std::string_view part) {
         buffers.push_back(asio::buffer(part.data(), part.size()));
@@ -293,8 +298,7 @@ void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_
         }
     }
     if (close_queued_) return;
-    for (; next < queue_.size() && buffers.size() < max_buffers && bytes < max_write_bytes;
-         ++next) {
+    for (; next < queue_.size() && buffers.size() < max_buffers && bytes < max_bytes; ++next) {
         add(queue_.at(next)->frame);
     }
 }
@@ -348,7 +352,7 @@ void basic_websocket_subscriber<NextLayer>::flush() {
         if (state_ == state::closed || waiting_writable_) return;
         for (;;) {
             write_buffers buffers;
-            collect(buffers, max_write_buffers);
+            collect(buffers, max_write_buffers, max_write_bytes);
             if (buffers.empty()) return;
             beast::error_code ec;
             // Non-blocking: what the kernel takes now, the rest when writable.
@@ -386,13 +390,29 @@ void basic_websocket_subscriber<NextLayer>::on_writable(beast::error_code ec) {
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::write_next() {
     if constexpr (is_tls) {
-        boost::container::static_vector<asio::const_buffer, 1> buffers;
-        collect(buffers, 1);
-        if (buffers.empty()) return;
+        write_buffers parts;
+        collect(parts, max_write_buffers, max_tls_write_bytes);
+        if (parts.empty()) {
+            // Idle: an idle subscriber keeps no write buffer.
+            std::string().swap(tls_write_buffer_);
+            return;
+        }
+        asio::const_buffer out = parts.front();
+        if (parts.size() > 1) {
+            // Small frames go out coalesced, one TLS record and one syscall
+            // for many (asio's ssl::stream writes the first buffer only). The
+            // copy stays unchanged until the write completes, as OpenSSL
+            // requires of a retried SSL_write.
+            tls_write_buffer_.clear();
+            for (const asio::const_buffer& part : parts) {
+                tls_write_buffer_.append(static_cast<const char*>(part.data()), part.size());
+            }
+            out = asio::buffer(tls_write_buffer_);
+        }
         in_flight_ = true;
         write_deadline_ = clock::now() + limits_.write_timeout;
         arm_watchdog(write_deadline_);
-        stream_->async_write_some(buffers,
+        stream_->async_write_some(out,
                                   beast::bind_front_handler(&basic_websocket_subscriber::on_write,
                                                             this->shared_from_this()));
     }

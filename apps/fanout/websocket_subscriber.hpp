@@ -36,9 +36,10 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 //   tailer) and this subscriber's control frames go out gathered, up to 64
 //   frames or 1 MiB per writev on plain TCP, written synchronously on the
 //   non-blocking socket once per loop turn (a posted flush), waiting for
-//   writability only when the kernel's buffer is full. TLS writes one frame
-//   at a time (asio's ssl::stream writes the first buffer of a sequence only,
-//   and each TLS record costs the same).
+//   writability only when the kernel's buffer is full. TLS copies small
+//   queued frames into one buffer of up to 16 KiB (one record, one syscall;
+//   asio's ssl::stream writes the first buffer of a sequence only) and
+//   writes a large frame as it is.
 // - reads: plain TCP waits for readability and reads into one buffer shared
 //   by every subscriber of the worker, feeding a client_frame_parser (a few
 //   dozen bytes of state); TLS reads into a small buffer of its own.
@@ -79,6 +80,8 @@ class basic_websocket_subscriber final
     };
     struct no_buffer {};
     using tls_read_buffer = std::conditional_t<is_tls, std::array<char, 512>, no_buffer>;
+    struct no_write_buffer {};
+    using tls_write_buffer = std::conditional_t<is_tls, std::string, no_write_buffer>;
     enum class state : std::uint8_t { handshaking, open, closing, closed };
     // A close asked for during the handshake, sent once it is done.
     struct close_request {
@@ -105,9 +108,10 @@ class basic_websocket_subscriber final
     void on_write(boost::beast::error_code ec, std::size_t bytes);  // TLS
     // Collects up to `max_buffers` of what is to be written next, in order:
     // the rest of a partly written front frame, the control frames, then the
-    // queued frames (none after a close frame).
+    // queued frames (none after a close frame), stopping once `max_bytes`
+    // are reached.
     template <typename Buffers>
-    void collect(Buffers& buffers, std::size_t max_buffers);
+    void collect(Buffers& buffers, std::size_t max_buffers, std::size_t max_bytes);
     // Accounts `bytes` written of what collect() gave: frames written are
     // counted and popped. False when the connection is over.
     bool account(std::size_t bytes);
@@ -142,6 +146,8 @@ class basic_websocket_subscriber final
     std::size_t controls_offset_ = 0;  // bytes of sending_controls_ written
     std::size_t front_offset_ = 0;     // bytes of the queue's front frame written
     [[no_unique_address]] tls_read_buffer tls_read_buffer_{};
+    // TLS: small frames coalesced for the write in flight; empty when idle.
+    [[no_unique_address]] tls_write_buffer tls_write_buffer_{};
 
     state state_ = state::handshaking;
     bool front_first_ = false;       // the write collected began with the front's rest
