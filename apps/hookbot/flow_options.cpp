@@ -1,22 +1,12 @@
 #include "flow_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <sstream>
 #include <stdexcept>
+
+#include "option_text.hpp"
 
 namespace hookbot::serve {
 namespace po = boost::program_options;
-
-namespace {
-
-template <typename T>
-std::string text(T value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
-}  // namespace
 
 po::options_description flow_options::describe() {
     po::options_description d("flow control from subscribers back to publishers");
@@ -51,9 +41,9 @@ void flow_options::check() const {
 
 void flow_options::add_to(std::vector<std::string>& acceptor_args,
                           std::vector<std::string>& fanout_args) const {
-    acceptor_args.insert(acceptor_args.end(), {"--max-publish-wait", text(max_publish_wait_s_),
-                                               "--publish-window", text(publish_window_)});
-    fanout_args.insert(fanout_args.end(), {"--slow-after", text(slow_after_s_)});
+    acceptor_args.insert(acceptor_args.end(), {"--max-publish-wait", option_text(max_publish_wait_s_),
+                                               "--publish-window", option_text(publish_window_)});
+    fanout_args.insert(fanout_args.end(), {"--slow-after", option_text(slow_after_s_)});
 }
 
 }  // namespace hookbot::serve

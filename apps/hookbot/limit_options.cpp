@@ -1,20 +1,14 @@
 #include "limit_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <sstream>
 #include <stdexcept>
+
+#include "option_text.hpp"
 
 namespace hookbot::serve {
 namespace po = boost::program_options;
 
 namespace {
-
-template <typename T>
-std::string text(T value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
 
 void add(std::vector<std::string>& args, const char* name, const std::string& value) {
     args.emplace_back(std::string("--") + name);
@@ -71,19 +65,19 @@ void limit_options::check() const {
 
 void limit_options::add_to(std::vector<std::string>& acceptor_args,
                            std::vector<std::string>& fanout_args) const {
-    add(acceptor_args, "max-header-bytes", text(max_header_bytes_));
-    add(acceptor_args, "max-header-fields", text(max_header_fields_));
-    add(acceptor_args, "max-url-bytes", text(max_url_bytes_));
-    add(acceptor_args, "header-timeout", text(header_timeout_s_));
-    add(acceptor_args, "body-timeout", text(body_timeout_s_));
-    add(acceptor_args, "idle-timeout", text(idle_timeout_s_));
-    add(acceptor_args, "max-connections", text(max_connections_));
+    add(acceptor_args, "max-header-bytes", option_text(max_header_bytes_));
+    add(acceptor_args, "max-header-fields", option_text(max_header_fields_));
+    add(acceptor_args, "max-url-bytes", option_text(max_url_bytes_));
+    add(acceptor_args, "header-timeout", option_text(header_timeout_s_));
+    add(acceptor_args, "body-timeout", option_text(body_timeout_s_));
+    add(acceptor_args, "idle-timeout", option_text(idle_timeout_s_));
+    add(acceptor_args, "max-connections", option_text(max_connections_));
     // The workers' HTTP is that of built-in TLS connections.
-    add(fanout_args, "max-header-bytes", text(max_header_bytes_));
-    add(fanout_args, "header-timeout", text(header_timeout_s_));
-    add(fanout_args, "body-timeout", text(body_timeout_s_));
-    add(fanout_args, "max-subscribers", text(max_subscribers_));
-    add(fanout_args, "max-client-message", text(max_client_message_));
+    add(fanout_args, "max-header-bytes", option_text(max_header_bytes_));
+    add(fanout_args, "header-timeout", option_text(header_timeout_s_));
+    add(fanout_args, "body-timeout", option_text(body_timeout_s_));
+    add(fanout_args, "max-subscribers", option_text(max_subscribers_));
+    add(fanout_args, "max-client-message", option_text(max_client_message_));
 }
 
 }  // namespace hookbot::serve
