@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "exact_allocator.hpp"
 #include "frame_header.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
@@ -167,13 +168,15 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::do_read() {
     if constexpr (is_tls) {
-        stream_->async_read_some(asio::buffer(tls_read_buffer_),
-                                 beast::bind_front_handler(&basic_websocket_subscriber::on_read,
-                                                           this->shared_from_this()));
+        // Pending for as long as the client is silent: see exact_allocator.
+        stream_->async_read_some(
+            asio::buffer(tls_read_buffer_),
+            with_exact_allocation(beast::bind_front_handler(&basic_websocket_subscriber::on_read,
+                                                            this->shared_from_this())));
     } else {
         stream_->async_wait(asio::ip::tcp::socket::wait_read,
-                            beast::bind_front_handler(&basic_websocket_subscriber::on_readable,
-                                                      this->shared_from_this()));
+                            with_exact_allocation(beast::bind_front_handler(
+                                &basic_websocket_subscriber::on_readable, this->shared_from_this())));
     }
 }
 
