@@ -65,6 +65,14 @@ std::string describe(const asio::ip::tcp::socket& socket, const std::string& top
     return name + " on \"" + topic + "\"";
 }
 
+// The io_context executor behind `executor`: a worker's connections run on
+// its io_context directly.
+asio::io_context::executor_type io_context_executor(const asio::any_io_executor& executor) {
+    const auto* target = executor.target<asio::io_context::executor_type>();
+    if (target == nullptr) throw std::logic_error("subscriber not on an io_context executor");
+    return *target;
+}
+
 }  // namespace
 
 void start_handed_subscriber(asio::io_context& ioc, posix::unique_fd connection,
@@ -110,7 +118,7 @@ basic_websocket_subscriber<NextLayer>::basic_websocket_subscriber(NextLayer stre
       limits_(limits),
       queue_(limits.queue),
       parser_(limits.max_client_message),
-      watchdog_(handshake_->ws.get_executor()) {
+      watchdog_(io_context_executor(handshake_->ws.get_executor())) {
     auto& ws = handshake_->ws;
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = limits_.write_timeout;  // the 101
@@ -174,9 +182,10 @@ void basic_websocket_subscriber<NextLayer>::do_read() {
             with_exact_allocation(beast::bind_front_handler(&basic_websocket_subscriber::on_read,
                                                             this->shared_from_this())));
     } else {
-        stream_->async_wait(asio::ip::tcp::socket::wait_read,
-                            with_exact_allocation(beast::bind_front_handler(
-                                &basic_websocket_subscriber::on_readable, this->shared_from_this())));
+        stream_->async_wait(
+            asio::ip::tcp::socket::wait_read,
+            with_exact_allocation(beast::bind_front_handler(
+                &basic_websocket_subscriber::on_readable, this->shared_from_this())));
     }
 }
 
