@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "exact_allocator.hpp"
 #include "frame_header.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
@@ -66,6 +67,14 @@ std::string describe(const asio::ip::tcp::socket& socket, const std::string& top
     return name + " on \"" + topic + "\"";
 }
 
+// The io_context executor behind `executor`: a worker's connections run on
+// its io_context directly.
+asio::io_context::executor_type io_context_executor(const asio::any_io_executor& executor) {
+    const auto* target = executor.target<asio::io_context::executor_type>();
+    if (target == nullptr) throw std::logic_error("subscriber not on an io_context executor");
+    return *target;
+}
+
 }  // namespace
 
 void start_handed_subscriber(asio::io_context& ioc, posix::unique_fd connection,
@@ -111,7 +120,7 @@ basic_websocket_subscriber<NextLayer>::basic_websocket_subscriber(NextLayer stre
       limits_(limits),
       queue_(limits.queue),
       parser_(limits.max_client_message),
-      watchdog_(handshake_->ws.get_executor()) {
+      watchdog_(io_context_executor(handshake_->ws.get_executor())) {
     auto& ws = handshake_->ws;
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = limits_.write_timeout;  // the 101
@@ -169,13 +178,16 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::do_read() {
     if constexpr (is_tls) {
-        stream_->async_read_some(asio::buffer(tls_read_buffer_),
-                                 beast::bind_front_handler(&basic_websocket_subscriber::on_read,
-                                                           this->shared_from_this()));
+        // Pending for as long as the client is silent: see exact_allocator.
+        stream_->async_read_some(
+            asio::buffer(tls_read_buffer_),
+            with_exact_allocation(beast::bind_front_handler(&basic_websocket_subscriber::on_read,
+                                                            this->shared_from_this())));
     } else {
-        stream_->async_wait(asio::ip::tcp::socket::wait_read,
-                            beast::bind_front_handler(&basic_websocket_subscriber::on_readable,
-                                                      this->shared_from_this()));
+        stream_->async_wait(
+            asio::ip::tcp::socket::wait_read,
+            with_exact_allocation(beast::bind_front_handler(
+                &basic_websocket_subscriber::on_readable, this->shared_from_this())));
     }
 }
 

@@ -55,7 +55,8 @@ class basic_websocket_subscriber final
     // (PROTOCOL D5.2). The caller must have drained the bus first, so that
     // older records are not delivered. The stream must have no deadline set
     // (the websocket stream keeps its own). Logs and closes the connection
-    // when the subscription is refused.
+    // when the subscription is refused. `registry` and `limits` must outlive
+    // the subscriber (the worker's own: they outlive its io_context's run).
     static void start(NextLayer stream, upgrade_request request, std::string topic, bool recursive,
                       subscriptions& registry, const subscriber_limits& limits);
 
@@ -134,11 +135,17 @@ class basic_websocket_subscriber final
     std::unique_ptr<handshake> handshake_;  // until the 101 is written
     std::optional<transport> stream_;       // from then on
     subscriptions& registry_;
-    subscriber_limits limits_;
+    // The worker's: a reference is 8 bytes per subscriber, a copy 56.
+    const subscriber_limits& limits_;
     std::string name_;  // "peer on topic", for log lines
     subscriber_queue queue_;
     client_frame_parser parser_;
-    boost::asio::steady_timer watchdog_;
+    // Typed on the io_context's executor rather than any_io_executor: the
+    // timer and its pending wait, alive for the connection's whole life, are
+    // the smaller for it.
+    boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>,
+                                      boost::asio::io_context::executor_type>
+        watchdog_;
     // Control frames (pong, ping, close) waiting for the writer, and those
     // being written: a write in flight may point into `sending_controls_`.
     std::string pending_controls_;

@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "exact_allocator.hpp"
 #include "frame_header.hpp"
 #include "websocket_subscriber.hpp"
 
@@ -21,8 +22,8 @@ void basic_websocket_subscriber<NextLayer>::arm_watchdog(clock::time_point at) {
     watchdog_armed_ = true;
     watchdog_at_ = at;
     watchdog_.expires_at(at);  // cancels an armed wait: its handler sees operation_aborted
-    watchdog_.async_wait(beast::bind_front_handler(&basic_websocket_subscriber::on_watchdog,
-                                                   this->shared_from_this()));
+    watchdog_.async_wait(with_exact_allocation(beast::bind_front_handler(
+        &basic_websocket_subscriber::on_watchdog, this->shared_from_this())));
 }
 
 template <typename NextLayer>
