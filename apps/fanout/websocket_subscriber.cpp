@@ -40,6 +40,11 @@ constexpr std::size_t max_tls_write_bytes = std::size_t{16} << 10;
 // Reads of plain TCP subscribers per readiness: the rest waits a loop turn.
 constexpr int max_reads_per_wake = 4;
 
+// Pongs (and pings) waiting for the writer. A client that pings without
+// reading the answers would grow them without bound; past this, pings go
+// unanswered, as RFC 6455 5.5.3 allows (a pong may answer only the latest).
+constexpr std::size_t max_pending_control_bytes = 4096;
+
 // Disconnects clients cause every day; logging them would drown the rest.
 bool routine(const beast::error_code& ec) {
     return !ec || ec == asio::error::operation_aborted || ec == websocket::error::closed ||
@@ -232,7 +237,7 @@ bool basic_websocket_subscriber<NextLayer>::consume(std::span<char> data) {
             case kind::pong:
                 break;
             case kind::ping:
-                if (!close_queued_) {
+                if (!close_queued_ && pending_controls_.size() < max_pending_control_bytes) {
                     ws_frame::append_control(pending_controls_, ws_frame::opcode::pong,
                                              event.payload);
                     request_write();

@@ -30,7 +30,7 @@ using tcp = asio::ip::tcp;
 using client_stream = websocket::stream<tcp::socket>;
 
 class loopback_client {
-public:
+  public:
     // Starts `body` on a thread once `ws` has connected and shaken hands.
     loopback_client(const tcp::endpoint& server, std::string target,
                     std::function<void(client_stream&, const websocket::response_type&)> body)
@@ -58,15 +58,18 @@ public:
     loopback_client(const loopback_client&) = delete;
     loopback_client& operator=(const loopback_client&) = delete;
 
-private:
+  private:
     std::exception_ptr error_;
     std::thread thread_;
 };
 
 // Accepts the next connection on `listener` and hands it over as the acceptor would.
+// A non-zero `send_buffer` sets the server side's SO_SNDBUF.
 inline void hand_over(asio::io_context& ioc, tcp::acceptor& listener, subscriptions& registry,
-                      const subscriber_limits& limits, std::string topic, bool recursive) {
+                      const subscriber_limits& limits, std::string topic, bool recursive,
+                      int send_buffer = 0) {
     tcp::socket socket = listener.accept();
+    if (send_buffer != 0) socket.set_option(asio::socket_base::send_buffer_size(send_buffer));
     std::string head;
     const std::size_t length = asio::read_until(socket, asio::dynamic_buffer(head), "\r\n\r\n");
     head.resize(length);

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <chrono>
@@ -19,7 +22,9 @@ using namespace hookbot::fanout;
 using namespace hookbot::fanout::testing;
 namespace http = beast::http;
 
-payload text(std::string s) { return make_payload(std::move(s)); }
+payload text(std::string s) {
+    return make_payload(std::move(s));
+}
 
 // Delivers to every subscriber of `topic` as the bus tailer would.
 void publish(subscriptions& registry, std::string_view topic, const payload& message) {
@@ -114,10 +119,9 @@ TEST_CASE_FIXTURE(fixture, "client frames are ignored and pings answered") {
 
 TEST_CASE_FIXTURE(fixture, "going away closes with 1001, even during the handshake") {
     received got;
-    loopback_client client(listener.local_endpoint(), "/sub/t/",
-                           [&](client_stream& ws, const websocket::response_type&) {
-                               got = read_all(ws);
-                           });
+    loopback_client client(
+        listener.local_endpoint(), "/sub/t/",
+        [&](client_stream& ws, const websocket::response_type&) { got = read_all(ws); });
     hand_over(ioc, listener, registry, limits, "t/", true);
     int emptied = 0;
     registry.on_empty([&] { ++emptied; });
@@ -130,13 +134,12 @@ TEST_CASE_FIXTURE(fixture, "going away closes with 1001, even during the handsha
 }
 
 TEST_CASE_FIXTURE(fixture, "an overflowing subscriber is closed with 1008 and its loss counted") {
-    limits.queue = queue_limits{.max_messages = 1, .max_bytes = 100,
-                                .overflow = overflow_policy::close};
+    limits.queue =
+        queue_limits{.max_messages = 1, .max_bytes = 100, .overflow = overflow_policy::close};
     received got;
-    loopback_client client(listener.local_endpoint(), "/sub/t",
-                           [&](client_stream& ws, const websocket::response_type&) {
-                               got = read_all(ws);
-                           });
+    loopback_client client(
+        listener.local_endpoint(), "/sub/t",
+        [&](client_stream& ws, const websocket::response_type&) { got = read_all(ws); });
     hand_over(ioc, listener, registry, limits, "t", false);
     std::vector<topic_index::match> matches;
     registry.find("t", matches);
@@ -158,8 +161,8 @@ TEST_CASE_FIXTURE(fixture, "a backlog beyond the socket buffers arrives whole an
     // Queued before the 101: the first flush fills the kernel's buffers and
     // the rest goes out as the client reads (partial writes, writability).
     constexpr int count = 3000;
-    limits.queue = queue_limits{.max_messages = count, .max_bytes = 64u << 20,
-                                .overflow = overflow_policy::drop};
+    limits.queue = queue_limits{
+        .max_messages = count, .max_bytes = 64u << 20, .overflow = overflow_policy::drop};
     std::vector<std::string> got;
     loopback_client client(listener.local_endpoint(), "/sub/t",
                            [&](client_stream& ws, const websocket::response_type&) {
@@ -176,7 +179,8 @@ TEST_CASE_FIXTURE(fixture, "a backlog beyond the socket buffers arrives whole an
     for (int i = 0; i < count; ++i) {
         // Sizes on both sides of the 126 and 65536 length encodings.
         const std::size_t size = i % 100 == 0 ? 70000 : i % 2 == 0 ? 4096 : 100;
-        std::string body = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+        std::string body =
+            std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
         publish(registry, "t", text(body));
         sent.push_back(std::move(body));
     }
@@ -194,20 +198,20 @@ TEST_CASE_FIXTURE(fixture, "a backlog beyond the socket buffers arrives whole an
 TEST_CASE_FIXTURE(fixture, "a ping's payload comes back in the pong") {
     std::string pong;
     std::vector<std::string> messages;
-    loopback_client client(listener.local_endpoint(), "/sub/t",
-                           [&](client_stream& ws, const websocket::response_type&) {
-                               ws.control_callback([&](websocket::frame_type kind,
-                                                       beast::string_view payload) {
-                                   if (kind == websocket::frame_type::pong) {
-                                       pong = std::string(payload);
-                                   }
-                               });
-                               ws.ping("are you there");
-                               beast::flat_buffer buffer;
-                               ws.read(buffer);  // the pong is handled inside read
-                               messages.push_back(beast::buffers_to_string(buffer.data()));
-                               ws.close(websocket::close_code::normal);
-                           });
+    loopback_client client(
+        listener.local_endpoint(), "/sub/t",
+        [&](client_stream& ws, const websocket::response_type&) {
+            ws.control_callback([&](websocket::frame_type kind, beast::string_view payload) {
+                if (kind == websocket::frame_type::pong) {
+                    pong = std::string(payload);
+                }
+            });
+            ws.ping("are you there");
+            beast::flat_buffer buffer;
+            ws.read(buffer);  // the pong is handled inside read
+            messages.push_back(beast::buffers_to_string(buffer.data()));
+            ws.close(websocket::close_code::normal);
+        });
     hand_over(ioc, listener, registry, limits, "t", false);
     asio::steady_timer later(ioc, std::chrono::milliseconds(200));
     later.async_wait([&](beast::error_code) { publish(registry, "t", text("after")); });
@@ -215,4 +219,53 @@ TEST_CASE_FIXTURE(fixture, "a ping's payload comes back in the pong") {
     client.finish();
     CHECK(pong == "are you there");
     CHECK(messages == std::vector<std::string>{"after"});
+}
+
+TEST_CASE_FIXTURE(fixture, "a client that pings without reading gets a bounded number of pongs") {
+    constexpr int pings = 5000;
+    constexpr std::size_t ping_payload = 120;
+    int pongs = 0;
+    bool closed = false;
+    loopback_client client(
+        listener.local_endpoint(), "/sub/t",
+        [&](client_stream& ws, const websocket::response_type&) {
+            // Raw frames: Beast's client would read (and answer) between pings.
+            tcp::socket& socket = ws.next_layer();
+            socket.set_option(asio::socket_base::receive_buffer_size(4096));
+            std::string ping = {'\x89', static_cast<char>(0x80 | ping_payload), 0, 0, 0, 0};
+            ping.append(ping_payload, 'p');  // masked with a zero key
+            std::string flood;
+            for (int i = 0; i < pings; ++i) flood += ping;
+            flood += std::string{'\x88', '\x82', 0, 0, 0, 0, '\x03', '\xe8'};  // close 1000
+            asio::write(socket, asio::buffer(flood));
+            // Every pong up to the server's close frame (all unmasked, < 126 bytes).
+            for (;;) {
+                std::array<unsigned char, 2> head{};
+                beast::error_code ec;
+                asio::read(socket, asio::buffer(head), ec);
+                if (ec) return;
+                std::string payload(head[1] & 0x7f, '\0');
+                asio::read(socket, asio::buffer(payload), ec);
+                if (ec) return;
+                if ((head[0] & 0x0f) == 0xa) ++pongs;
+                if ((head[0] & 0x0f) == 0x8) {
+                    closed = true;
+                    return;
+                }
+            }
+        });
+    hand_over(ioc, listener, registry, limits, "t", false, 4096);
+    run();
+    // A subscriber still there (the test failed) closes, so the client's
+    // blocking read ends.
+    registry.close_all_going_away();
+    ioc.restart();
+    run();
+    client.finish();
+    std::printf("ping flood: %d pings unread, %d pongs came back\n", pings, pongs);
+    CHECK(closed);
+    CHECK(pongs > 0);
+    // Without a bound every ping is answered; with it, what the kernel
+    // buffers and 4 KiB of pending pongs hold.
+    CHECK(pongs < pings / 2);
 }
