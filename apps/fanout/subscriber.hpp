@@ -16,6 +16,10 @@ public:
     // it is called while the bus tailer walks a list of matches.
     virtual push_result deliver(const payload& message) = 0;
 
+    // Writes what is queued, as far as the connection takes it now; called
+    // by the flush_queue the subscriber scheduled itself on.
+    virtual void flush() = 0;
+
     // The worker is stopping: close with 1001 (going away) within `grace`.
     virtual void close_going_away() = 0;
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
@@ -123,6 +122,8 @@ basic_websocket_subscriber<NextLayer>::basic_websocket_subscriber(NextLayer stre
           handshake{websocket::stream<NextLayer>(std::move(stream)), std::move(request)})),
       registry_(registry),
       limits_(limits),
+      flushes_(asio::use_service<flush_queue>(
+          io_context_executor(handshake_->ws.get_executor()).context())),
       queue_(limits.queue),
       parser_(limits.max_client_message),
       watchdog_(io_context_executor(handshake_->ws.get_executor())) {
@@ -278,19 +279,12 @@ push_result basic_websocket_subscriber<NextLayer>::deliver(const payload& messag
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::request_write() {
     if (state_ == state::handshaking || state_ == state::closed) return;
-    if constexpr (is_tls) {
-        // At once when idle; what is queued while a write is in flight goes
-        // in the next one, coalesced (write_next).
-        if (!in_flight_) write_next();
-    } else {
-        // Once per loop turn: what the bus tailer queues meanwhile goes in
-        // the same writev.
-        if (flush_posted_ || waiting_writable_) return;
-        flush_posted_ = true;
-        asio::post(stream_->get_executor(),
-                   beast::bind_front_handler(&basic_websocket_subscriber::flush,
-                                             this->shared_from_this()));
-    }
+    // What the bus tailer queues until the flush queue comes to this
+    // subscriber goes in the same write; a write waiting on the client takes
+    // the rest when it completes.
+    if (flush_scheduled_ || writing()) return;
+    flush_scheduled_ = true;
+    flushes_.schedule(this->shared_from_this());
 }
 
 template <typename NextLayer>
@@ -364,9 +358,11 @@ void basic_websocket_subscriber<NextLayer>::write_failed(beast::error_code ec) {
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::flush() {
-    if constexpr (!is_tls) {
-        flush_posted_ = false;
-        if (state_ == state::closed || waiting_writable_) return;
+    flush_scheduled_ = false;
+    if (state_ == state::closed || writing()) return;
+    if constexpr (is_tls) {
+        write_next();
+    } else {
         for (;;) {
             write_buffers buffers;
             collect(buffers, max_write_buffers, max_write_bytes);
@@ -444,7 +440,8 @@ void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::
         registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
         return;
     }
-    write_next();
+    // The next write waits its turn in the flush queue, as the first did.
+    request_write();
 }
 
 template <typename NextLayer>

@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "client_frame_parser.hpp"
+#include "flush_queue.hpp"
 #include "handed_connection.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "options.hpp"
@@ -35,8 +36,8 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 // - writes: queued frames (shared, built once per bus record by the bus
 //   tailer) and this subscriber's control frames go out gathered, up to 64
 //   frames or 1 MiB per writev on plain TCP, written synchronously on the
-//   non-blocking socket once per loop turn (a posted flush), waiting for
-//   writability only when the kernel's buffer is full. TLS copies small
+//   non-blocking socket when the worker's flush_queue comes to it, waiting
+//   for writability only when the kernel's buffer is full. TLS copies small
 //   queued frames into one buffer of up to 16 KiB (one record, one syscall;
 //   asio's ssl::stream writes the first buffer of a sequence only) and
 //   writes a large frame as it is.
@@ -67,6 +68,7 @@ class basic_websocket_subscriber final
     basic_websocket_subscriber& operator=(const basic_websocket_subscriber&) = delete;
 
     push_result deliver(const payload& message) override;
+    void flush() override;
     void close_going_away() override;
 
   private:
@@ -99,10 +101,8 @@ class basic_websocket_subscriber final
     // Parses what the client sent. False when the connection is over.
     bool consume(std::span<char> data);
 
-    // Sends what is queued: a flush posted once per loop turn (plain TCP), or
-    // the next frame (TLS).
+    // Schedules a flush, unless one is scheduled or a write waits already.
     void request_write();
-    void flush();                                                   // plain TCP
     void wait_writable();                                           // plain TCP
     void on_writable(boost::beast::error_code ec);                  // plain TCP
     void write_next();                                              // TLS
@@ -137,6 +137,7 @@ class basic_websocket_subscriber final
     subscriptions& registry_;
     // The worker's: a reference is 8 bytes per subscriber, a copy 56.
     const subscriber_limits& limits_;
+    flush_queue& flushes_;  // the io_context's
     std::string name_;  // "peer on topic", for log lines
     subscriber_queue queue_;
     client_frame_parser parser_;
@@ -159,7 +160,7 @@ class basic_websocket_subscriber final
     state state_ = state::handshaking;
     bool front_first_ = false;       // the write collected began with the front's rest
     bool in_flight_ = false;         // an async write holds buffers (TLS)
-    bool flush_posted_ = false;      // plain TCP
+    bool flush_scheduled_ = false;
     bool waiting_writable_ = false;  // plain TCP
     bool ping_in_flight_ = false;
     bool close_queued_ = false;  // no frame may follow

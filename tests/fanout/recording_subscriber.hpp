@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "subscriber.hpp"
@@ -11,10 +12,16 @@ struct recording_subscriber final : subscriber {
     std::vector<payload> received;
     push_result answer = push_result::queued;
     int going_away = 0;
+    int flushes = 0;
+    std::function<void()> on_flush;
 
     push_result deliver(const payload& message) override {
         received.push_back(message);
         return answer;
+    }
+    void flush() override {
+        ++flushes;
+        if (on_flush) on_flush();
     }
     void close_going_away() override { ++going_away; }
 };
