@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -29,6 +30,8 @@ public:
     void release(shared_frame* frame) {
         if (--frame->references == 0) free_.push_back(frame);
     }
+    // Messages some subscriber has still to be written.
+    [[nodiscard]] std::size_t in_use() const noexcept { return all_.size() - free_.size(); }
     // A frame acquired but queued to nobody.
     void give_back_unused(shared_frame* frame) {
         if (frame->references == 0) free_.push_back(frame);

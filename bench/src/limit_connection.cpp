@@ -111,7 +111,7 @@ std::size_t limit_connection::handle_request(std::string_view buffered) {
         const std::string_view topic = path.starts_with("/pub/") ? path.substr(5) : path.substr(1);
         server_.publish(topic, {bytes_of(buffered.substr(head_end + 4, body_size)), body_size});
     }
-    queue(nullptr, bytes_of(ok_response), ok_response.size());
+    server_.answer(*this);
     return total;
 }
 
@@ -125,6 +125,8 @@ void limit_connection::upgrade(std::string_view target, std::string_view key) {
     queue(nullptr, bytes_of(handshake_response_), handshake_response_.size());
     server_.subscribe(*this);
 }
+
+void limit_connection::queue_answer() { queue(nullptr, bytes_of(ok_response), ok_response.size()); }
 
 void limit_connection::queue(shared_frame* frame, const unsigned char* data, std::size_t size) {
     if (frame != nullptr) ++frame->references;

@@ -16,8 +16,8 @@ class limit_server;
 
 // One accepted connection of `hookbot-bench limit`: an HTTP/1.1 keep-alive
 // publisher until it asks for a websocket upgrade, then a subscriber. Writes
-// are queued as (frame, offset) and flushed by the server once per loop turn,
-// all of a socket's pending frames in one writev.
+// are queued as (frame, offset) and flushed by the server when it comes to
+// this connection, all of a socket's pending frames in one writev.
 class limit_connection final : public io_handler {
 public:
     limit_connection(limit_server& server, posix::unique_fd fd);
@@ -28,8 +28,11 @@ public:
     void on_io(std::uint32_t events) override;
     // Queues `frame` (referenced) or static bytes (frame null).
     void queue(shared_frame* frame, const unsigned char* data, std::size_t size);
+    // Queues the answer to a publish.
+    void queue_answer();
     // Writes what is pending; false when the connection broke.
     bool flush();
+    [[nodiscard]] bool is_subscriber() const noexcept { return websocket_; }
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     [[nodiscard]] bool flushing() const noexcept { return flush_queued_; }
     void set_flush_queued(bool queued) noexcept { flush_queued_ = queued; }

@@ -41,9 +41,11 @@ limit_server::limit_server(posix::unique_fd listener) : listener_(std::move(list
 }
 
 void limit_server::run() {
+    bool more = false;
     for (;;) {
-        loop_.run_once(-1);
-        flush_all();
+        // Held answers are looked at every millisecond (max_hold).
+        loop_.run_once(more ? 0 : held_answers_.empty() ? -1 : 1);
+        more = flush();
         closed_.clear();
     }
 }
@@ -106,19 +108,55 @@ void limit_server::publish(std::string_view topic, std::span<const unsigned char
     if (!matching.empty()) fan_out(matching, topic, body);
 }
 
+void limit_server::answer(limit_connection& publisher) {
+    if (held_answers_.empty() && pool_.in_use() < window) {
+        publisher.queue_answer();
+    } else {
+        held_answers_.push_back({&publisher, std::chrono::steady_clock::now()});
+    }
+}
+
+void limit_server::release_held_answers() {
+    const auto overdue = std::chrono::steady_clock::now() - max_hold;
+    while (!held_answers_.empty() &&
+           (pool_.in_use() < window || held_answers_.front().since <= overdue)) {
+        held_answers_.front().publisher->queue_answer();
+        held_answers_.pop_front();
+    }
+}
+
 void limit_server::needs_flush(limit_connection& connection) {
     if (connection.flushing()) return;
     connection.set_flush_queued(true);
-    to_flush_.push_back(&connection);
+    (connection.is_subscriber() ? to_flush_ : publishers_to_flush_).push_back(&connection);
 }
 
-void limit_server::flush_all() {
-    for (limit_connection* connection : to_flush_) {
-        if (!connections_.contains(connection)) continue;
+bool limit_server::flush() {
+    auto flush_one = [this](limit_connection* connection) {
+        if (!connections_.contains(connection)) return;
         connection->set_flush_queued(false);
         if (!connection->flush()) close(*connection);
+    };
+    // Answers first: the publishers' next requests are what the subscribers'
+    // next batches are made of.
+    for (std::size_t i = 0; i < publishers_to_flush_.size(); ++i) flush_one(publishers_to_flush_[i]);
+    publishers_to_flush_.clear();
+    using clock = std::chrono::steady_clock;
+    const auto end = clock::now() + flush_slice;
+    for (std::size_t flushed = 1;; ++flushed) {
+        if (next_flush_ == flushing_.size()) {
+            flushing_.clear();
+            next_flush_ = 0;
+            if (to_flush_.empty()) break;
+            flushing_.swap(to_flush_);
+        }
+        flush_one(flushing_[next_flush_++]);
+        if (flushed % 8 == 0 && clock::now() >= end) break;
     }
-    to_flush_.clear();
+    release_held_answers();
+    for (std::size_t i = 0; i < publishers_to_flush_.size(); ++i) flush_one(publishers_to_flush_[i]);
+    publishers_to_flush_.clear();
+    return next_flush_ < flushing_.size() || !to_flush_.empty();
 }
 
 void limit_server::close(limit_connection& connection) {
@@ -131,6 +169,8 @@ void limit_server::close(limit_connection& connection) {
         auto& list = it->second;
         list.erase(std::remove(list.begin(), list.end(), &connection), list.end());
     }
+    std::erase_if(held_answers_,
+                  [&](const held_answer& held) { return held.publisher == &connection; });
     closed_.push_back(std::move(owned->second));
     connections_.erase(owned);
 }

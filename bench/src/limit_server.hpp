@@ -6,7 +6,9 @@
 
 #include <hookbot/posix/unique_fd.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,6 +21,14 @@ namespace hookbot::bench {
 // `hookbot-bench limit`: the least a hookbot-shaped server has to do, in one
 // thread. No tokens, no bus, no processes: a publish builds its frame once
 // and queues it to every subscriber of the topic (and of each prefix of it).
+//
+// It pipelines as hookbot does, or it would be no ceiling: a publish is
+// answered at once (within the window below), and subscribers are flushed a
+// slice at a time with a poll of the sockets between slices, so a publisher
+// runs ahead of the writes and a subscriber's frames go out many per writev.
+// Like hookbot's --publish-window, an answer is held while `window` messages
+// are still to be written to some subscriber, so memory stays bounded and
+// nothing is dropped under a fast publisher.
 class limit_server final : public io_handler {
 public:
     explicit limit_server(posix::unique_fd listener);
@@ -29,12 +39,22 @@ public:
 
     void subscribe(limit_connection& connection);
     void publish(std::string_view topic, std::span<const unsigned char> body);
+    // Answers a publish of `publisher` with 200, now or once the window allows.
+    void answer(limit_connection& publisher);
     void needs_flush(limit_connection& connection);
     void close(limit_connection& connection);
     void release(shared_frame* frame) { pool_.release(frame); }
     std::span<char> scratch() noexcept { return scratch_; }
     // Most bytes a subscriber may have queued before it is dropped.
     static constexpr std::size_t max_pending_bytes = 64U << 20;
+    // Messages that may wait for a subscriber before answers are held
+    // (hookbot's --publish-window default).
+    static constexpr std::size_t window = 64;
+    // How long subscribers are flushed before the sockets are polled again
+    // (hookbot's flush queue slice).
+    static constexpr std::chrono::microseconds flush_slice{250};
+    // How long an answer is held at most (hookbot's --max-publish-wait).
+    static constexpr std::chrono::seconds max_hold{1};
 
 private:
     struct string_hash {
@@ -48,7 +68,10 @@ private:
 
     void fan_out(const std::vector<limit_connection*>& subscribers, std::string_view prefix,
                  std::span<const unsigned char> body);
-    void flush_all();
+    // Writes the answers, then subscribers for up to flush_slice; true when
+    // some subscriber is still to be flushed.
+    bool flush();
+    void release_held_answers();
 
     event_loop loop_;
     posix::unique_fd listener_;
@@ -56,7 +79,17 @@ private:
     topic_map prefixes_;
     frame_pool pool_;
     std::unordered_map<limit_connection*, std::unique_ptr<limit_connection>> connections_;
+    std::vector<limit_connection*> publishers_to_flush_;
+    // Subscribers to flush: flushing_ from next_flush_ on, then what was
+    // queued meanwhile in to_flush_.
+    std::vector<limit_connection*> flushing_;
+    std::size_t next_flush_ = 0;
     std::vector<limit_connection*> to_flush_;
+    struct held_answer {
+        limit_connection* publisher;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::deque<held_answer> held_answers_;  // one entry per answer, in order
     std::vector<limit_connection*> prefix_matches_;  // reused per publish
     std::vector<char> scratch_ = std::vector<char>(64 * 1024);
     std::vector<std::unique_ptr<limit_connection>> closed_;
