@@ -28,6 +28,7 @@ void collect_worker(metrics_snapshot& s, std::uint32_t index, const shm_ring::wo
     s.lapped_events += counters.lapped_events.load(relaxed);
     add_all(s.latency_buckets, counters.publish_to_write.buckets);
     s.latency_sum_us += counters.publish_to_write.sum_us.load(relaxed);
+    s.socket_writes += counters.socket_writes.load(relaxed);
     if (slot.pid.load(relaxed) == 0) return;  // counters stay; load and topics go
     const std::uint64_t subscribers = slot.subscribers.load(relaxed);
     s.workers.push_back({index, subscribers});
@@ -191,6 +192,11 @@ std::string render_metrics(const metrics_snapshot& s) {
                       "frame to a subscriber's socket.",
                       metrics_snapshot::histogram::upper_bounds_us, s.latency_buckets,
                       s.latency_sum_us);
+    page.counter("hookbot_subscriber_writes_total",
+                 "Writes to subscribers' sockets (one writev, or one TLS record, of any number "
+                 "of frames); hookbot_publish_to_write_seconds_count divided by it is the "
+                 "frames per write.",
+                 s.socket_writes);
     return page.take();
 }
 

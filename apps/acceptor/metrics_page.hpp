@@ -43,6 +43,7 @@ struct metrics_snapshot {
     std::uint64_t lapped_events = 0;
     std::array<std::uint64_t, histogram::bucket_count> latency_buckets{};
     std::uint64_t latency_sum_us = 0;
+    std::uint64_t socket_writes = 0;
     // Live workers: slot and subscribers
     struct worker {
         std::uint32_t slot = 0;

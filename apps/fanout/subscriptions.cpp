@@ -56,6 +56,10 @@ void subscriptions::count_slow_close() noexcept {
     slot_->counters.slow_closes.fetch_add(1, std::memory_order_relaxed);
 }
 
+void subscriptions::count_socket_write() noexcept {
+    slot_->counters.socket_writes.fetch_add(1, std::memory_order_relaxed);
+}
+
 void subscriptions::count_written(std::uint32_t commit_us) noexcept {
     slot_->counters.frames_written.fetch_add(1, std::memory_order_relaxed);
     slot_->counters.publish_to_write.record(

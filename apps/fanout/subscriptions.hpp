@@ -51,6 +51,8 @@ public:
     void count_slow_close() noexcept;
     // A frame's write completed: one more for the publish-to-write histogram.
     void count_written(std::uint32_t commit_us) noexcept;
+    // One write to a subscriber's socket, of any number of frames.
+    void count_socket_write() noexcept;
     // Refreshes the slot's subscribers-per-topic-prefix table if it changed.
     void publish_topic_prefixes() { prefixes_.publish(slot_->counters.topics); }
     [[nodiscard]] shm_ring::worker_slot& slot() const noexcept { return *slot_; }

@@ -370,6 +370,7 @@ void basic_websocket_subscriber<NextLayer>::flush() {
             beast::error_code ec;
             // Non-blocking: what the kernel takes now, the rest when writable.
             const std::size_t written = stream_->write_some(buffers, ec);
+            registry_.count_socket_write();
             if (ec == asio::error::would_block || ec == asio::error::try_again) {
                 return wait_writable();
             }
@@ -423,6 +424,7 @@ void basic_websocket_subscriber<NextLayer>::write_next() {
             out = asio::buffer(tls_write_buffer_);
         }
         in_flight_ = true;
+        registry_.count_socket_write();
         write_deadline_ = clock::now() + limits_.write_timeout;
         arm_watchdog(write_deadline_);
         stream_->async_write_some(out,

@@ -121,6 +121,7 @@ TEST_CASE_FIXTURE(bus_fixture,
         slot.delivered.store(5);
         slot.counters.dropped_by_cause[1].store(2);
         slot.counters.publish_to_write.record(70);
+        slot.counters.socket_writes.store(3);
         shm_ring::write_topic_prefixes(slot.counters.topics,
                                        {{{"github.com", i + 1}, {"a\"b", 1}}, 0});
     }
@@ -145,6 +146,7 @@ TEST_CASE_FIXTURE(bus_fixture,
     CHECK(has_line(page, "hookbot_publish_to_write_seconds_bucket{le=\"0.0001\"} 2"));
     CHECK(has_line(page, "hookbot_publish_to_write_seconds_count 2"));
     CHECK(has_line(page, "hookbot_publish_to_write_seconds_sum 0.00014"));
+    CHECK(has_line(page, "hookbot_subscriber_writes_total 6"));
     CHECK(has_line(page, "hookbot_ring_fill_bytes{shard=\"1\"} 0"));
     CHECK(has_line(page, "hookbot_ring_bytes 131072"));
 

@@ -119,6 +119,11 @@ class Metrics(unittest.TestCase):
             self.assertEqual(
                 value(samples, "hookbot_publish_to_write_seconds_bucket", le="+Inf"), deliveries)
             self.assertGreater(value(samples, "hookbot_publish_to_write_seconds_sum"), 0)
+            # Every frame went out in some write, and a write carries one frame or more.
+            writes = value(samples, "hookbot_subscriber_writes_total")
+            print("subscriber writes", writes, f"({deliveries / max(writes, 1):.2f} frames per write)")
+            self.assertGreaterEqual(writes, 1)
+            self.assertLessEqual(writes, deliveries)
             per_worker = labelled(samples, "hookbot_subscribers", "worker")
             self.assertEqual(len(per_worker), 2, per_worker)
             self.assertEqual(sum(per_worker.values()), SUBSCRIBERS)

@@ -121,6 +121,9 @@ struct worker_counters {
     counter slow_closes{0};     // subscribers closed for overflowing their queue
     counter lapped_events{0};   // times the bus reader found itself lapped
     counter frames_written{0};  // messages whose write to a socket completed
+    // Writes to subscribers' sockets (one writev, or one TLS record): frames
+    // written per write is how well the worker batches.
+    counter socket_writes{0};
     latency_histogram publish_to_write;
     topic_prefix_table topics;
 };

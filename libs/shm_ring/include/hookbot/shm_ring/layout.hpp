@@ -104,7 +104,7 @@ namespace hookbot::shm_ring::layout {
 
 inline constexpr std::uint64_t rings_magic = 0x317375626b6f6f68ULL;    // "hookbus1" LE
 inline constexpr std::uint64_t control_magic = 0x316c74636b6f6f68ULL;  // "hookctl1" LE
-inline constexpr std::uint32_t layout_version = 3;
+inline constexpr std::uint32_t layout_version = 4;
 
 inline constexpr std::size_t cache_line = 64;
 // Fields written by different parties sit this far apart: two cache lines, so
