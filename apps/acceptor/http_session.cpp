@@ -82,22 +82,37 @@ void http_session::run() {
     do_read_head();
 }
 
-// A keep-alive connection waits up to the idle timeout for the first byte of
-// its next request; the head then has the header timeout from that moment.
+// A keep-alive connection waits up to the idle timeout for its next
+// request, and the head then has the header timeout from its first byte. The
+// wait is the head's first read: one recv usually brings the whole head (and
+// a typical publish body), with no readiness wait before it.
 void http_session::do_wait_request() {
     if (buffer_.size() != 0) return do_read_head();  // pipelined: it has begun
+    start_head();
     arm_deadline(state_->limits.idle_timeout);
-    stream_.socket().async_wait(
-        tcp::socket::wait_read,
+    // The socket itself, not the stream: this read has our deadline, not
+    // the stream's per-operation timer.
+    stream_.socket().async_read_some(
+        buffer_.prepare(buffer_.capacity()),
         beast::bind_front_handler(&http_session::on_request_start, shared_from_this()));
 }
 
-void http_session::on_request_start(beast::error_code ec) {
-    if (ec) return do_close();  // idle too long: nothing to answer
-    do_read_head();
+void http_session::on_request_start(beast::error_code ec, std::size_t bytes) {
+    if (ec) return do_close();  // idle too long, or closed: nothing to answer
+    buffer_.commit(bytes);
+    // What Beast's read does with a read's bytes: the parser takes what it
+    // can; the rest of a head comes by the usual read, under the header
+    // timeout from this first byte.
+    const std::size_t used = head_parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) {
+        arm_deadline(state_->limits.header_timeout);
+        return continue_read_head();
+    }
+    on_read_head(ec, used);
 }
 
-void http_session::do_read_head() {
+void http_session::start_head() {
     body_parser_.reset();
     head_parser_.emplace();
     counting_publish_ = false;
@@ -109,8 +124,16 @@ void http_session::do_read_head() {
     // room for a whole typical publish lets one recv take head and body,
     // instead of three reads and as many trips through the event loop.
     if (buffer_.capacity() < read_buffer_bytes) buffer_.reserve(read_buffer_bytes);
-    stream_.expires_never();
+}
+
+void http_session::do_read_head() {
+    start_head();
     arm_deadline(state_->limits.header_timeout);
+    continue_read_head();
+}
+
+void http_session::continue_read_head() {
+    stream_.expires_never();
     http::async_read_header(
         stream_, buffer_, *head_parser_,
         beast::bind_front_handler(&http_session::on_read_head, shared_from_this()));

@@ -41,8 +41,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   private:
     void do_wait_request();
-    void on_request_start(beast::error_code ec);
+    void on_request_start(beast::error_code ec, std::size_t bytes);
+    void start_head();
     void do_read_head();
+    void continue_read_head();
     void on_read_head(beast::error_code ec, std::size_t bytes);
     void on_head();
 
