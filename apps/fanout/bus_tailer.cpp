@@ -57,6 +57,7 @@ void bus_tailer::stop() {
 }
 
 void bus_tailer::drain_committed() {
+    registry_.announce_joining();
     while (deliver_next()) {
     }
 }
@@ -162,8 +163,15 @@ void bus_tailer::count_lapped() noexcept {
     // Records lost: lapped, or their blob gone before this worker read it.
     const std::uint64_t lapped = reader_.lapped_records() + reader_.lost_blobs();
     if (lapped == lapped_seen_) return;
+    // A worker without subscribers is not woken (shm_ring::ring_if_serving)
+    // and is lapped as a matter of course: what it lost had nobody to go to.
+    if (registry_.size() == 0) {
+        lapped_unowned_ += lapped - lapped_seen_;
+        lapped_seen_ = lapped;
+        return;
+    }
     lapped_seen_ = lapped;
-    slot_.lapped.store(lapped_before_ + lapped, std::memory_order_relaxed);
+    slot_.lapped.store(lapped_before_ + lapped - lapped_unowned_, std::memory_order_relaxed);
     slot_.counters.lapped_events.fetch_add(1, std::memory_order_relaxed);
 }
 

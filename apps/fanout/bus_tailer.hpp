@@ -41,7 +41,9 @@ public:
     void stop();
 
     // Delivers every record committed so far, now. Called before a new
-    // subscriber joins, so that it receives nothing committed before it.
+    // subscriber joins, so that it receives nothing committed before it;
+    // announces it first (subscriptions::announce_joining), so that what is
+    // committed after this catch-up wakes the worker.
     void drain_committed();
 
 private:
@@ -66,6 +68,8 @@ private:
     std::vector<topic_index::match> matches_;  // reused: no allocation per record
     std::uint64_t lapped_before_;  // the slot's count when this reader started
     std::uint64_t lapped_seen_ = 0;
+    // Of those, lost while the worker had no subscriber: nobody's loss.
+    std::uint64_t lapped_unowned_ = 0;
     bool scheduled_ = false;  // a turn is posted, a doorbell wait or a hold is armed
     bool held_ = false;       // waiting for a behind subscriber (hold)
     bool stopped_ = false;

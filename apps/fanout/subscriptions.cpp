@@ -16,6 +16,12 @@ void subscriptions::add(subscriber& target, std::string topic, bool recursive) {
     slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
 }
 
+void subscriptions::announce_joining() noexcept {
+    // seq_cst: ordered before the catch-up's reads against the acceptor's
+    // commit-then-load (ring_if_serving, blob_store::read_by_all).
+    slot_->subscribers.store(live_.size() + 1, std::memory_order_seq_cst);
+}
+
 void subscriptions::unsubscribe(subscriber& target) {
     const auto it = live_.find(&target);
     if (it == live_.end() || !it->second.indexed) return;

@@ -88,6 +88,35 @@ TEST_CASE_FIXTURE(bus_fixture, "a new subscriber gets only what is committed aft
     CHECK(str(late.received[1]) == "3");
 }
 
+TEST_CASE_FIXTURE(bus_fixture, "the catch-up before a first subscriber announces it in the slot") {
+    publish("t", "before");
+    CHECK(slot.subscribers.load() == 0);
+    tailer.drain_committed();
+    // The acceptor rings this worker and keeps blobs for it from now on.
+    CHECK(slot.subscribers.load() == 1);
+    recording_subscriber joined;
+    registry.add(joined, "t", false);
+    CHECK(slot.subscribers.load() == 1);
+    registry.remove(joined);
+    CHECK(slot.subscribers.load() == 0);
+}
+
+TEST_CASE_FIXTURE(bus_fixture, "laps while the worker has no subscriber are nobody's loss") {
+    const std::string body(1000, 'b');
+    for (int i = 0; i < 200; ++i) publish("t", body);  // ~200 KB into a 128 KiB ring
+    tailer.drain_committed();  // the catch-up for a first subscriber
+    CHECK(slot.lapped.load() == 0);
+    CHECK(slot.counters.lapped_events.load() == 0);
+    recording_subscriber s;
+    registry.add(s, "t", false);
+    for (int i = 0; i < 200; ++i) publish("t", body);
+    tailer.drain_committed();
+    MESSAGE("with a subscriber: " << s.received.size() << " of 200 delivered, "
+                                  << slot.lapped.load() << " counted lapped");
+    CHECK(slot.lapped.load() > 0);
+    CHECK(s.received.size() + slot.lapped.load() == 200);
+}
+
 TEST_CASE_FIXTURE(bus_fixture, "refused deliveries are counted as dropped") {
     recording_subscriber full;
     full.answer = push_result::dropped;
