@@ -256,14 +256,15 @@ void http_session::send_ok() {
         body_unread()) {
         return send(responses::ok());
     }
-    disarm_deadline();
     if (counting_publish_) {
         counting_publish_ = false;
         state_->counters.count_publish(200);
     }
     const std::string_view bytes = responses::ok_keep_alive_bytes();
-    stream_.expires_after(state_->limits.header_timeout);
-    net::async_write(stream_, net::buffer(bytes.data(), bytes.size()),
+    // Written to the socket under the session's deadline: the stream's own
+    // timeout would arm and cancel a timer for every answer.
+    arm_deadline(state_->limits.header_timeout);
+    net::async_write(stream_.socket(), net::buffer(bytes.data(), bytes.size()),
                      beast::bind_front_handler(&http_session::on_write, shared_from_this(), true));
 }
 
@@ -402,20 +403,34 @@ namespace hookbot::acceptor {
 
 void http_session::arm_deadline(std::chrono::milliseconds after) {
     deadline_passed_ = false;
-    deadline_.expires_after(after);
-    // A weak reference: the pending read keeps the session alive, not this.
-    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-        if (ec) return;  // disarmed, or re-armed
-        if (auto self = weak.lock()) {
-            self->deadline_passed_ = true;
-            beast::error_code ignored;
-            self->stream_.socket().cancel(ignored);
-        }
-    });
+    deadline_at_ = std::chrono::steady_clock::now() + after;
+    // A pending wait that ends no later re-checks then (on_deadline_timer).
+    if (deadline_waiting_ && deadline_.expiry() <= deadline_at_) return;
+    wait_for_deadline();
 }
 
 void http_session::disarm_deadline() {
-    deadline_.cancel();
+    deadline_at_ = std::chrono::steady_clock::time_point::max();
+}
+
+void http_session::wait_for_deadline() {
+    deadline_waiting_ = true;
+    deadline_.expires_at(deadline_at_);  // cancels a later wait
+    // A weak reference: the pending operation keeps the session alive, not this.
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // replaced by an earlier wait, or the session is gone
+        if (auto self = weak.lock()) self->on_deadline_timer();
+    });
+}
+
+void http_session::on_deadline_timer() {
+    deadline_waiting_ = false;
+    if (deadline_at_ == std::chrono::steady_clock::time_point::max()) return;  // disarmed
+    if (std::chrono::steady_clock::now() < deadline_at_) return wait_for_deadline();  // moved on
+    disarm_deadline();
+    deadline_passed_ = true;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
 }
 
 bool http_session::timed_out(const beast::error_code& ec) const {
