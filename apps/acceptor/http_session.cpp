@@ -238,12 +238,12 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     bus_room::admit(state_->room, publishing_.topic.size(), body_parser_->get().body().size(),
                     [self = shared_from_this()] {
                         auto& request = self->body_parser_->get();
-                        auto answer = self->state_->publisher.publish(
+                        auto refused = self->state_->publisher.publish(
                             self->publishing_, request.base(), request.body());
                         // Up to 25 MiB: not kept for the life of a keep-alive connection.
                         std::string().swap(request.body());
-                        if (answer.result() == http::status::ok) return self->send_ok();
-                        self->send(std::move(answer));
+                        if (!refused) return self->send_ok();
+                        self->send(std::move(*refused));
                     });
 }
 
