@@ -214,8 +214,18 @@ void http_session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/)
     do_read_body();
 }
 
-// One read at a time, under the body's deadline (start_publish).
+// One read at a time, under the body's deadline (start_publish). What the
+// buffer already holds (a typical publish comes in one recv with its head)
+// is parsed here first, as Beast's read would, without a trip through the
+// event loop.
 void http_session::do_read_body() {
+    while (buffer_.size() != 0) {
+        beast::error_code ec;
+        const std::size_t used = body_parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more || (!ec && used == 0)) break;
+        if (ec || body_parser_->is_done()) return on_read_body(ec, used);
+    }
     http::async_read_some(
         stream_, buffer_, *body_parser_,
         beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
