@@ -43,7 +43,10 @@ public:
     // Delivers every record committed so far, now. Called before a new
     // subscriber joins, so that it receives nothing committed before it;
     // announces it first (subscriptions::announce_joining), so that what is
-    // committed after this catch-up wakes the worker.
+    // committed after this catch-up wakes the worker. Without subscribers,
+    // skips to the live end of the bus instead: nobody here could receive
+    // what is there, and a worker without subscribers is not woken to read,
+    // so that may be a whole ring.
     void drain_committed();
 
 private:
@@ -55,10 +58,12 @@ private:
     void end_hold();
     // Delivers one record; false when the bus had none ready.
     bool deliver_next();
+    void skip_to_live_end();
     // Mirrors the reader's lapped records in the slot; a jump is one event.
     void count_lapped() noexcept;
 
     boost::asio::io_context& ioc_;
+    const shm_ring::bus& source_;
     shm_ring::bus_reader reader_;
     shm_ring::doorbell doorbell_;
     boost::asio::posix::stream_descriptor bell_;  // a dup of the doorbell's eventfd

@@ -1,5 +1,6 @@
 #include "subscriptions.hpp"
 
+#include <atomic>
 #include <utility>
 
 #include "subscriber.hpp"
@@ -20,6 +21,8 @@ void subscriptions::announce_joining() noexcept {
     // seq_cst: ordered before the catch-up's reads against the acceptor's
     // commit-then-load (ring_if_serving, blob_store::read_by_all).
     slot_->subscribers.store(live_.size() + 1, std::memory_order_seq_cst);
+    // The catch-up's loads of the bus come after the announcement.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
 void subscriptions::unsubscribe(subscriber& target) {

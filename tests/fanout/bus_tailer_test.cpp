@@ -104,9 +104,15 @@ TEST_CASE_FIXTURE(bus_fixture, "the catch-up before a first subscriber announces
 TEST_CASE_FIXTURE(bus_fixture, "laps while the worker has no subscriber are nobody's loss") {
     const std::string body(1000, 'b');
     for (int i = 0; i < 200; ++i) publish("t", body);  // ~200 KB into a 128 KiB ring
-    tailer.drain_committed();  // the catch-up for a first subscriber
+    tailer.start();  // reads with nobody to deliver to (the last one left, say)
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (slot.sleeping.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+        ioc.run_one_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(slot.sleeping.load() == 1);  // read it all, then went to sleep
     CHECK(slot.lapped.load() == 0);
     CHECK(slot.counters.lapped_events.load() == 0);
+    tailer.stop();
     recording_subscriber s;
     registry.add(s, "t", false);
     for (int i = 0; i < 200; ++i) publish("t", body);
@@ -115,6 +121,22 @@ TEST_CASE_FIXTURE(bus_fixture, "laps while the worker has no subscriber are nobo
                                   << slot.lapped.load() << " counted lapped");
     CHECK(slot.lapped.load() > 0);
     CHECK(s.received.size() + slot.lapped.load() == 200);
+}
+
+TEST_CASE_FIXTURE(bus_fixture, "a first subscriber's catch-up starts at the live end of the bus") {
+    const std::string body(1000, 'b');
+    for (int i = 0; i < 200; ++i) publish("t", body);  // lapped: the worker was never woken
+    tailer.drain_committed();
+    CHECK(slot.blob_read_bus_seq.load() == 200);
+    CHECK(slot.lapped.load() == 0);
+    recording_subscriber s;
+    registry.add(s, "t", false);
+    publish("t", "after");
+    tailer.drain_committed();
+    REQUIRE(s.received.size() == 1);
+    CHECK(str(s.received[0]) == "after");
+    CHECK(slot.lapped.load() == 0);
+    CHECK(slot.blob_read_bus_seq.load() == 201);
 }
 
 TEST_CASE_FIXTURE(bus_fixture, "refused deliveries are counted as dropped") {
