@@ -104,8 +104,10 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
             state_.room, plan.topic.size(), body_bytes, [self = shared_from_this(), plan] {
                 const std::string_view body =
                     self->from_memfd_ ? self->from_memfd_->bytes() : self->request_.body;
-                self->send_answer(self->respond(
-                    self->state_.publisher.publish(plan, self->parser_.get().base(), body), false));
+                auto refused =
+                    self->state_.publisher.publish(plan, self->parser_.get().base(), body);
+                self->send_answer(
+                    self->respond(refused ? std::move(*refused) : responses::ok(), false));
             });
     }
 

@@ -82,22 +82,37 @@ void http_session::run() {
     do_read_head();
 }
 
-// A keep-alive connection waits up to the idle timeout for the first byte of
-// its next request; the head then has the header timeout from that moment.
+// A keep-alive connection waits up to the idle timeout for its next
+// request, and the head then has the header timeout from its first byte. The
+// wait is the head's first read: one recv usually brings the whole head (and
+// a typical publish body), with no readiness wait before it.
 void http_session::do_wait_request() {
     if (buffer_.size() != 0) return do_read_head();  // pipelined: it has begun
+    start_head();
     arm_deadline(state_->limits.idle_timeout);
-    stream_.socket().async_wait(
-        tcp::socket::wait_read,
+    // The socket itself, not the stream: this read has our deadline, not
+    // the stream's per-operation timer.
+    stream_.socket().async_read_some(
+        buffer_.prepare(buffer_.capacity()),
         beast::bind_front_handler(&http_session::on_request_start, shared_from_this()));
 }
 
-void http_session::on_request_start(beast::error_code ec) {
-    if (ec) return do_close();  // idle too long: nothing to answer
-    do_read_head();
+void http_session::on_request_start(beast::error_code ec, std::size_t bytes) {
+    if (ec) return do_close();  // idle too long, or closed: nothing to answer
+    buffer_.commit(bytes);
+    // What Beast's read does with a read's bytes: the parser takes what it
+    // can; the rest of a head comes by the usual read, under the header
+    // timeout from this first byte.
+    const std::size_t used = head_parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) {
+        arm_deadline(state_->limits.header_timeout);
+        return continue_read_head();
+    }
+    on_read_head(ec, used);
 }
 
-void http_session::do_read_head() {
+void http_session::start_head() {
     body_parser_.reset();
     head_parser_.emplace();
     counting_publish_ = false;
@@ -109,8 +124,16 @@ void http_session::do_read_head() {
     // room for a whole typical publish lets one recv take head and body,
     // instead of three reads and as many trips through the event loop.
     if (buffer_.capacity() < read_buffer_bytes) buffer_.reserve(read_buffer_bytes);
-    stream_.expires_never();
+}
+
+void http_session::do_read_head() {
+    start_head();
     arm_deadline(state_->limits.header_timeout);
+    continue_read_head();
+}
+
+void http_session::continue_read_head() {
+    stream_.expires_never();
     http::async_read_header(
         stream_, buffer_, *head_parser_,
         beast::bind_front_handler(&http_session::on_read_head, shared_from_this()));
@@ -191,8 +214,18 @@ void http_session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/)
     do_read_body();
 }
 
-// One read at a time, under the body's deadline (start_publish).
+// One read at a time, under the body's deadline (start_publish). What the
+// buffer already holds (a typical publish comes in one recv with its head)
+// is parsed here first, as Beast's read would, without a trip through the
+// event loop.
 void http_session::do_read_body() {
+    while (buffer_.size() != 0) {
+        beast::error_code ec;
+        const std::size_t used = body_parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more || (!ec && used == 0)) break;
+        if (ec || body_parser_->is_done()) return on_read_body(ec, used);
+    }
     http::async_read_some(
         stream_, buffer_, *body_parser_,
         beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
@@ -215,12 +248,12 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     bus_room::admit(state_->room, publishing_.topic.size(), body_parser_->get().body().size(),
                     [self = shared_from_this()] {
                         auto& request = self->body_parser_->get();
-                        auto answer = self->state_->publisher.publish(
+                        auto refused = self->state_->publisher.publish(
                             self->publishing_, request.base(), request.body());
                         // Up to 25 MiB: not kept for the life of a keep-alive connection.
                         std::string().swap(request.body());
-                        if (answer.result() == http::status::ok) return self->send_ok();
-                        self->send(std::move(answer));
+                        if (!refused) return self->send_ok();
+                        self->send(std::move(*refused));
                     });
 }
 
@@ -233,14 +266,15 @@ void http_session::send_ok() {
         body_unread()) {
         return send(responses::ok());
     }
-    disarm_deadline();
     if (counting_publish_) {
         counting_publish_ = false;
         state_->counters.count_publish(200);
     }
     const std::string_view bytes = responses::ok_keep_alive_bytes();
-    stream_.expires_after(state_->limits.header_timeout);
-    net::async_write(stream_, net::buffer(bytes.data(), bytes.size()),
+    // Written to the socket under the session's deadline: the stream's own
+    // timeout would arm and cancel a timer for every answer.
+    arm_deadline(state_->limits.header_timeout);
+    net::async_write(stream_.socket(), net::buffer(bytes.data(), bytes.size()),
                      beast::bind_front_handler(&http_session::on_write, shared_from_this(), true));
 }
 
@@ -379,20 +413,34 @@ namespace hookbot::acceptor {
 
 void http_session::arm_deadline(std::chrono::milliseconds after) {
     deadline_passed_ = false;
-    deadline_.expires_after(after);
-    // A weak reference: the pending read keeps the session alive, not this.
-    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-        if (ec) return;  // disarmed, or re-armed
-        if (auto self = weak.lock()) {
-            self->deadline_passed_ = true;
-            beast::error_code ignored;
-            self->stream_.socket().cancel(ignored);
-        }
-    });
+    deadline_at_ = std::chrono::steady_clock::now() + after;
+    // A pending wait that ends no later re-checks then (on_deadline_timer).
+    if (deadline_waiting_ && deadline_.expiry() <= deadline_at_) return;
+    wait_for_deadline();
 }
 
 void http_session::disarm_deadline() {
-    deadline_.cancel();
+    deadline_at_ = std::chrono::steady_clock::time_point::max();
+}
+
+void http_session::wait_for_deadline() {
+    deadline_waiting_ = true;
+    deadline_.expires_at(deadline_at_);  // cancels a later wait
+    // A weak reference: the pending operation keeps the session alive, not this.
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // replaced by an earlier wait, or the session is gone
+        if (auto self = weak.lock()) self->on_deadline_timer();
+    });
+}
+
+void http_session::on_deadline_timer() {
+    deadline_waiting_ = false;
+    if (deadline_at_ == std::chrono::steady_clock::time_point::max()) return;  // disarmed
+    if (std::chrono::steady_clock::now() < deadline_at_) return wait_for_deadline();  // moved on
+    disarm_deadline();
+    deadline_passed_ = true;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
 }
 
 bool http_session::timed_out(const beast::error_code& ec) const {

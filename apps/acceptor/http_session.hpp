@@ -41,8 +41,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   private:
     void do_wait_request();
-    void on_request_start(beast::error_code ec);
+    void on_request_start(beast::error_code ec, std::size_t bytes);
+    void start_head();
     void do_read_head();
+    void continue_read_head();
     void on_read_head(beast::error_code ec, std::size_t bytes);
     void on_head();
 
@@ -70,11 +72,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void end_request();
     void fail(beast::error_code ec, std::string_view what) const;
 
-    // The deadline of the head or body being read: when it passes, the read
-    // is cancelled and its handler sees operation_aborted with
-    // deadline_passed_ set.
+    // The deadline of the wait, head, body or answer under way: when it
+    // passes, the socket's operations are cancelled and their handlers see
+    // operation_aborted with deadline_passed_ set.
     void arm_deadline(std::chrono::milliseconds after);
     void disarm_deadline();
+    void wait_for_deadline();
+    void on_deadline_timer();
     [[nodiscard]] bool timed_out(const beast::error_code& ec) const;
     void answer_timeout(std::string_view what);
     void refuse(responses::response res, std::string_view why);
@@ -84,7 +88,14 @@ class http_session : public std::enable_shared_from_this<http_session> {
     beast::flat_buffer buffer_;
     std::shared_ptr<shared_state> state_;
     connection_count::place connection_;
+    // Arming or disarming only sets deadline_at_ (max: none); the timer
+    // waits for the earliest deadline set since it last fired and from there
+    // waits again for a later one. So a keep-alive request costs no timer
+    // operation (each costs a lock, a heap update, and when cancelled a
+    // handler run through the event loop).
     boost::asio::steady_timer deadline_;
+    std::chrono::steady_clock::time_point deadline_at_ = std::chrono::steady_clock::time_point::max();
+    bool deadline_waiting_ = false;  // a wait of deadline_ is pending
     bool deadline_passed_ = false;
     // The head is read with an empty body; a publish (or a body to discard)
     // continues into a string body parser made from it.

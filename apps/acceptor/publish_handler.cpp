@@ -12,9 +12,8 @@ publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers,
                                  github_routing* github)
     : writer_(bus), workers_(workers), github_(github), counters_(bus.acceptor()) {}
 
-responses::response publish_handler::publish(const publish_plan& plan,
-                                             const boost::beast::http::fields& headers,
-                                             std::string_view body) {
+std::optional<responses::response> publish_handler::publish(
+    const publish_plan& plan, const boost::beast::http::fields& headers, std::string_view body) {
     std::string envelope;
     if (plan.github_envelope) {
         envelope = github_envelope(headers, body);
@@ -30,7 +29,7 @@ responses::response publish_handler::publish(const publish_plan& plan,
     }
     if (github_ != nullptr) route_github(plan.topic, body);
     workers_.ring_doorbells();
-    return responses::ok();
+    return std::nullopt;
 }
 
 void publish_handler::route_github(std::string_view topic, std::string_view body) {

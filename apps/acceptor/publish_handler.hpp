@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/beast/http/fields.hpp>
+#include <optional>
 #include <string_view>
 
 #include "github_routing.hpp"
@@ -20,11 +21,13 @@ class publish_handler {
   public:
     publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github = nullptr);
 
-    // Publishes `body` (or its github envelope) as `plan` says and returns
-    // the answer: 200 once committed, 413 when the record cannot fit the bus,
-    // 503 when it cannot be committed at all.
-    responses::response publish(const publish_plan& plan, const boost::beast::http::fields& headers,
-                                std::string_view body);
+    // Publishes `body` (or its github envelope) as `plan` says. Returns
+    // nothing once committed (the answer is 200: responses::ok(), or the
+    // session's pre-built bytes), else the refusal: 413 when the record
+    // cannot fit the bus, 503 when it cannot be committed at all.
+    std::optional<responses::response> publish(const publish_plan& plan,
+                                               const boost::beast::http::fields& headers,
+                                               std::string_view body);
 
     // Unlinks the large-body blobs every worker has read (bus_writer).
     void release_read_blobs() noexcept { writer_.release_read_blobs(); }

@@ -101,7 +101,7 @@ bool worker_connection::offer(const handoff::subscriber& subscriber, int client)
 }
 
 void worker_connection::ring_doorbell() noexcept {
-    if (ready()) shm_ring::ring_if_sleeping(bus_.slot(slot_), doorbell_.get());
+    if (ready()) shm_ring::ring_if_serving(bus_.slot(slot_), doorbell_.get());
 }
 
 void worker_connection::do_wait_read() {

@@ -36,8 +36,9 @@ class worker_pool {
     bool hand_off(const handoff::subscriber& subscriber, int client);
 
     // After every append (the acceptor is the bus's single writer): wakes
-    // every sleeping worker once the current event-loop turn has run, so a
-    // burst of appends costs one eventfd write per worker, not one each.
+    // every sleeping worker with subscribers (shm_ring::ring_if_serving) once
+    // the current event-loop turn has run, so a burst of appends costs one
+    // eventfd write per worker, not one each.
     void ring_doorbells() noexcept;
 
     // What a worker that attaches (hookbot-fanout --attach) is told.

@@ -22,6 +22,7 @@ int dup_for_asio(int fd) { return posix::check(::dup(fd), "dup doorbell eventfd"
 bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
                        shm_ring::worker_slot& slot, subscriptions& registry)
     : ioc_(ioc),
+      source_(source),
       reader_(source),
       doorbell_(slot),
       // Asio closes what it owns; the doorbell keeps its own descriptor.
@@ -57,8 +58,19 @@ void bus_tailer::stop() {
 }
 
 void bus_tailer::drain_committed() {
+    registry_.announce_joining();
+    if (registry_.size() == 0) return skip_to_live_end();
     while (deliver_next()) {
     }
+}
+
+void bus_tailer::skip_to_live_end() {
+    reader_ = shm_ring::bus_reader(source_);
+    // The new reader counts from zero; the slot's count goes on.
+    lapped_before_ = slot_.lapped.load(std::memory_order_relaxed);
+    lapped_seen_ = 0;
+    lapped_unowned_ = 0;
+    slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
 }
 
 void bus_tailer::schedule() {
@@ -162,8 +174,15 @@ void bus_tailer::count_lapped() noexcept {
     // Records lost: lapped, or their blob gone before this worker read it.
     const std::uint64_t lapped = reader_.lapped_records() + reader_.lost_blobs();
     if (lapped == lapped_seen_) return;
+    // A worker without subscribers is not woken (shm_ring::ring_if_serving)
+    // and is lapped as a matter of course: what it lost had nobody to go to.
+    if (registry_.size() == 0) {
+        lapped_unowned_ += lapped - lapped_seen_;
+        lapped_seen_ = lapped;
+        return;
+    }
     lapped_seen_ = lapped;
-    slot_.lapped.store(lapped_before_ + lapped, std::memory_order_relaxed);
+    slot_.lapped.store(lapped_before_ + lapped - lapped_unowned_, std::memory_order_relaxed);
     slot_.counters.lapped_events.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -41,7 +41,12 @@ public:
     void stop();
 
     // Delivers every record committed so far, now. Called before a new
-    // subscriber joins, so that it receives nothing committed before it.
+    // subscriber joins, so that it receives nothing committed before it;
+    // announces it first (subscriptions::announce_joining), so that what is
+    // committed after this catch-up wakes the worker. Without subscribers,
+    // skips to the live end of the bus instead: nobody here could receive
+    // what is there, and a worker without subscribers is not woken to read,
+    // so that may be a whole ring.
     void drain_committed();
 
 private:
@@ -53,10 +58,12 @@ private:
     void end_hold();
     // Delivers one record; false when the bus had none ready.
     bool deliver_next();
+    void skip_to_live_end();
     // Mirrors the reader's lapped records in the slot; a jump is one event.
     void count_lapped() noexcept;
 
     boost::asio::io_context& ioc_;
+    const shm_ring::bus& source_;
     shm_ring::bus_reader reader_;
     shm_ring::doorbell doorbell_;
     boost::asio::posix::stream_descriptor bell_;  // a dup of the doorbell's eventfd
@@ -66,6 +73,8 @@ private:
     std::vector<topic_index::match> matches_;  // reused: no allocation per record
     std::uint64_t lapped_before_;  // the slot's count when this reader started
     std::uint64_t lapped_seen_ = 0;
+    // Of those, lost while the worker had no subscriber: nobody's loss.
+    std::uint64_t lapped_unowned_ = 0;
     bool scheduled_ = false;  // a turn is posted, a doorbell wait or a hold is armed
     bool held_ = false;       // waiting for a behind subscriber (hold)
     bool stopped_ = false;

@@ -1,5 +1,6 @@
 #include "subscriptions.hpp"
 
+#include <atomic>
 #include <utility>
 
 #include "subscriber.hpp"
@@ -14,6 +15,14 @@ void subscriptions::add(subscriber& target, std::string topic, bool recursive) {
     prefixes_.add(topic);
     live_.insert_or_assign(&target, subscription{std::move(topic), recursive, true});
     slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
+}
+
+void subscriptions::announce_joining() noexcept {
+    // seq_cst: ordered before the catch-up's reads against the acceptor's
+    // commit-then-load (ring_if_serving, blob_store::read_by_all).
+    slot_->subscribers.store(live_.size() + 1, std::memory_order_seq_cst);
+    // The catch-up's loads of the bus come after the announcement.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
 void subscriptions::unsubscribe(subscriber& target) {

@@ -38,6 +38,11 @@ public:
     void find(std::string_view topic, std::vector<topic_index::match>& out) const {
         index_.find(topic, out);
     }
+    // Before a subscriber is added (after the worker catches up with the bus
+    // for it): counts it in the slot already, so that the acceptor rings this
+    // worker and keeps blobs for it (shm_ring::ring_if_serving). add() or the
+    // next remove() sets the true count again.
+    void announce_joining() noexcept;
     // Live connections, closing ones included (the slot's `subscribers`).
     [[nodiscard]] std::size_t size() const noexcept { return live_.size(); }
 

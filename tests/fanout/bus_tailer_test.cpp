@@ -88,6 +88,57 @@ TEST_CASE_FIXTURE(bus_fixture, "a new subscriber gets only what is committed aft
     CHECK(str(late.received[1]) == "3");
 }
 
+TEST_CASE_FIXTURE(bus_fixture, "the catch-up before a first subscriber announces it in the slot") {
+    publish("t", "before");
+    CHECK(slot.subscribers.load() == 0);
+    tailer.drain_committed();
+    // The acceptor rings this worker and keeps blobs for it from now on.
+    CHECK(slot.subscribers.load() == 1);
+    recording_subscriber joined;
+    registry.add(joined, "t", false);
+    CHECK(slot.subscribers.load() == 1);
+    registry.remove(joined);
+    CHECK(slot.subscribers.load() == 0);
+}
+
+TEST_CASE_FIXTURE(bus_fixture, "laps while the worker has no subscriber are nobody's loss") {
+    const std::string body(1000, 'b');
+    for (int i = 0; i < 200; ++i) publish("t", body);  // ~200 KB into a 128 KiB ring
+    tailer.start();  // reads with nobody to deliver to (the last one left, say)
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (slot.sleeping.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+        ioc.run_one_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(slot.sleeping.load() == 1);  // read it all, then went to sleep
+    CHECK(slot.lapped.load() == 0);
+    CHECK(slot.counters.lapped_events.load() == 0);
+    tailer.stop();
+    recording_subscriber s;
+    registry.add(s, "t", false);
+    for (int i = 0; i < 200; ++i) publish("t", body);
+    tailer.drain_committed();
+    MESSAGE("with a subscriber: " << s.received.size() << " of 200 delivered, "
+                                  << slot.lapped.load() << " counted lapped");
+    CHECK(slot.lapped.load() > 0);
+    CHECK(s.received.size() + slot.lapped.load() == 200);
+}
+
+TEST_CASE_FIXTURE(bus_fixture, "a first subscriber's catch-up starts at the live end of the bus") {
+    const std::string body(1000, 'b');
+    for (int i = 0; i < 200; ++i) publish("t", body);  // lapped: the worker was never woken
+    tailer.drain_committed();
+    CHECK(slot.blob_read_bus_seq.load() == 200);
+    CHECK(slot.lapped.load() == 0);
+    recording_subscriber s;
+    registry.add(s, "t", false);
+    publish("t", "after");
+    tailer.drain_committed();
+    REQUIRE(s.received.size() == 1);
+    CHECK(str(s.received[0]) == "after");
+    CHECK(slot.lapped.load() == 0);
+    CHECK(slot.blob_read_bus_seq.load() == 201);
+}
+
 TEST_CASE_FIXTURE(bus_fixture, "refused deliveries are counted as dropped") {
     recording_subscriber full;
     full.answer = push_result::dropped;

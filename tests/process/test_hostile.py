@@ -234,6 +234,44 @@ class HostileInput(SharedCases, unittest.TestCase):
             print(f"a connection that sends nothing: closed silently after "
                   f"{time.monotonic() - started:.2f}s")
 
+    def test_keep_alive_connections_time_out_between_and_within_requests(self):
+        # The wait for a keep-alive connection's next request is the first
+        # read of its head: idle, it closes silently after --idle-timeout (3 s,
+        # not the 2 s --header-timeout that bounded the first request); begun,
+        # the head has --header-timeout from its first byte.
+        publish = b"POST /unsafe/pub/keep HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nk"
+        with self.connect() as sock:
+            sock.sendall(publish)
+            self.expect("keep-alive publish", read_reply(sock, wait_close=False),
+                        "HTTP/1.1 200 OK", closed=False)
+            started = time.monotonic()
+            sock.settimeout(10)
+            self.assertEqual(sock.recv(100), b"")
+            idle = time.monotonic() - started
+            print(f"an idle keep-alive connection: closed silently after {idle:.2f}s")
+            self.assertGreater(idle, 2.5)
+            self.assertLess(idle, 9)
+        with self.connect() as sock:
+            sock.sendall(publish)
+            self.expect("keep-alive publish", read_reply(sock, wait_close=False),
+                        "HTTP/1.1 200 OK", closed=False)
+            sock.sendall(b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\nX-Slow: ")
+            started = time.monotonic()
+            sock.settimeout(0.25)
+            while time.monotonic() - started < 10:
+                try:
+                    if sock.recv(1, socket.MSG_PEEK):
+                        break
+                except socket.timeout:
+                    sock.sendall(b"s")
+            reply = read_reply(sock, started=started)
+            print(f"a second head trickled: {reply.status_line} after {reply.seconds:.2f}s")
+            self.expect("second head trickled a byte every 0.25s", reply,
+                        "HTTP/1.1 408 Request Timeout", b"408 Request Timeout\n")
+            # From its first byte: the 2 s header timeout, not the 3 s idle one.
+            self.assertGreater(reply.seconds, TIMEOUT_S - 0.5)
+            self.assertLess(reply.seconds, TIMEOUT_S + 0.9)
+
     # -- what is not HTTP, or not well-formed HTTP --------------------------------
 
     def test_malformed_requests_get_400(self):

@@ -62,9 +62,11 @@ blobs_on_disk blobs_of(const std::string& instance) {
     return found;
 }
 
-// A worker that has read nothing yet: the writer must not release for it.
+// A worker with a subscriber that has read nothing yet: the writer must not
+// release for it.
 void occupy_slot(bus& b, std::uint32_t index) {
     b.slot(index).pid = 4242;
+    b.slot(index).subscribers = 1;
     b.slot(index).blob_read_bus_seq = 0;
 }
 
@@ -137,6 +139,21 @@ TEST_CASE("a free slot holds nothing back") {
     REQUIRE(writer.append("t", test::pattern_body(1, 1000)));
     writer.release_read_blobs();
     CHECK(blobs_of(guard.instance()).names.empty());
+}
+
+TEST_CASE("a worker without subscribers holds no blob back; one with a subscriber does") {
+    test::bus_guard guard(test::unique_instance("blob-no-subscribers"));
+    bus b = bus::create(guard.instance(), blob_options());
+    occupy_slot(b, 0);
+    b.slot(0).subscribers = 0;  // alive, never rung, reads nothing
+    bus_writer writer(b);
+    REQUIRE(writer.append("t", test::pattern_body(1, 1000)));
+    writer.release_read_blobs();
+    CHECK(blobs_of(guard.instance()).names.empty());
+    b.slot(0).subscribers = 1;  // announced a joining subscriber, still at 0
+    REQUIRE(writer.append("t", test::pattern_body(2, 1000)));
+    writer.release_read_blobs();
+    CHECK(blobs_of(guard.instance()).names.size() == 1);
 }
 
 TEST_CASE("the budget unlinks the oldest blobs; a reader that comes too late counts them lost") {

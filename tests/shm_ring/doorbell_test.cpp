@@ -76,6 +76,24 @@ TEST_CASE("no ring for a reader that did not announce sleep") {
     CHECK_FALSE(readable(bell.fd()));
 }
 
+TEST_CASE("the acceptor's ring wakes a sleeping reader only while it has subscribers") {
+    test::bus_guard guard(test::unique_instance("bell"));
+    bus b = bus::create(guard.instance(), bell_options());
+    bus_writer writer(b);
+    bus_reader reader(b);
+    doorbell bell(b.slot(0));
+    REQUIRE(bell.prepare_to_sleep(reader));
+    writer.append("t", "for nobody");
+    ring_if_serving(b.slot(0), bell.fd());
+    CHECK_FALSE(readable(bell.fd()));
+    CHECK(b.slot(0).sleeping == 1);  // still asleep: rung once it serves someone
+    b.slot(0).subscribers = 1;
+    writer.append("t", "for one");
+    ring_if_serving(b.slot(0), bell.fd());
+    CHECK(readable(bell.fd()));
+    CHECK(b.slot(0).sleeping == 0);
+}
+
 TEST_CASE("a reader thread that sleeps between records misses no wake-up") {
     test::bus_guard guard(test::unique_instance("bell"));
     bus b = bus::create(guard.instance(), bell_options());

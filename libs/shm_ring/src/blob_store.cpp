@@ -69,9 +69,14 @@ std::uint64_t blob_store::read_by_all() const noexcept {
     std::uint64_t read = std::numeric_limits<std::uint64_t>::max();
     for (std::uint32_t index = 0; index < target_.worker_slot_count(); ++index) {
         const worker_slot& slot = target_.mapped().slot(index);
-        // A worker that has not said where it is holds everything back.
-        if (slot.pid.load(std::memory_order_acquire) != 0)
-            read = std::min(read, slot.blob_read_bus_seq.load(std::memory_order_acquire));
+        // A worker that has not said where it is holds everything back; one
+        // without subscribers holds nothing back: it is not woken to read
+        // (ring_if_serving), and what it reads goes to nobody. It announces a
+        // joining subscriber before it catches up, so the blobs of whatever
+        // it reads for one stay until it has read them.
+        if (slot.pid.load(std::memory_order_acquire) == 0) continue;
+        if (slot.subscribers.load(std::memory_order_seq_cst) == 0) continue;
+        read = std::min(read, slot.blob_read_bus_seq.load(std::memory_order_acquire));
     }
     return read;
 }

@@ -62,6 +62,7 @@ bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
 }
 
 bus_reader::bus_reader(bus_reader&&) noexcept = default;
+bus_reader& bus_reader::operator=(bus_reader&&) noexcept = default;
 bus_reader::~bus_reader() = default;
 
 std::optional<record_view> bus_reader::next() {

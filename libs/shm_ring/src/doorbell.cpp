@@ -43,4 +43,9 @@ void ring_if_sleeping(worker_slot& slot, int eventfd) noexcept {
     }
 }
 
+void ring_if_serving(worker_slot& slot, int eventfd) noexcept {
+    if (slot.subscribers.load(std::memory_order_seq_cst) == 0) return;
+    ring_if_sleeping(slot, eventfd);
+}
+
 }  // namespace hookbot::shm_ring

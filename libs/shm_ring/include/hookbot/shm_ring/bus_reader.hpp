@@ -30,6 +30,7 @@ public:
     // construction come out.
     explicit bus_reader(const bus& source);
     bus_reader(bus_reader&&) noexcept;
+    bus_reader& operator=(bus_reader&&) noexcept;
     ~bus_reader();
 
     // The next committed record, or nullopt when none is ready. The views stay

@@ -37,4 +37,13 @@ private:
 // sleep (clearing the announcement). Cheap when nobody sleeps: one load.
 void ring_if_sleeping(worker_slot& slot, int eventfd) noexcept;
 
+// The acceptor's ring: as ring_if_sleeping, but only for a reader with
+// subscribers. One without has nothing to deliver, so it is left asleep and
+// lapped; it announces a joining subscriber (slot `subscribers`, seq_cst)
+// before it catches up with the bus, so a commit either precedes that
+// catch-up or finds the announcement and rings. Its laps are no loss (the
+// fanout tailer does not count them) and it holds no blob back
+// (blob_store::read_by_all).
+void ring_if_serving(worker_slot& slot, int eventfd) noexcept;
+
 }  // namespace hookbot::shm_ring
