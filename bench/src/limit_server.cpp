@@ -131,16 +131,25 @@ void limit_server::needs_flush(limit_connection& connection) {
     (connection.is_subscriber() ? to_flush_ : publishers_to_flush_).push_back(&connection);
 }
 
+void limit_server::flush_connection(limit_connection* connection) {
+    // One closed since it was queued is gone from connections_ (the pointer
+    // is only compared, never followed).
+    if (!connections_.contains(connection)) return;
+    connection->set_flush_queued(false);
+    if (!connection->flush()) close(*connection);
+}
+
+void limit_server::flush_answers() {
+    for (std::size_t i = 0; i < publishers_to_flush_.size(); ++i) {
+        flush_connection(publishers_to_flush_[i]);
+    }
+    publishers_to_flush_.clear();
+}
+
 bool limit_server::flush() {
-    auto flush_one = [this](limit_connection* connection) {
-        if (!connections_.contains(connection)) return;
-        connection->set_flush_queued(false);
-        if (!connection->flush()) close(*connection);
-    };
     // Answers first: the publishers' next requests are what the subscribers'
     // next batches are made of.
-    for (std::size_t i = 0; i < publishers_to_flush_.size(); ++i) flush_one(publishers_to_flush_[i]);
-    publishers_to_flush_.clear();
+    flush_answers();
     using clock = std::chrono::steady_clock;
     const auto end = clock::now() + flush_slice;
     for (std::size_t flushed = 1;; ++flushed) {
@@ -150,12 +159,11 @@ bool limit_server::flush() {
             if (to_flush_.empty()) break;
             flushing_.swap(to_flush_);
         }
-        flush_one(flushing_[next_flush_++]);
+        flush_connection(flushing_[next_flush_++]);
         if (flushed % 8 == 0 && clock::now() >= end) break;
     }
     release_held_answers();
-    for (std::size_t i = 0; i < publishers_to_flush_.size(); ++i) flush_one(publishers_to_flush_[i]);
-    publishers_to_flush_.clear();
+    flush_answers();
     return next_flush_ < flushing_.size() || !to_flush_.empty();
 }
 

@@ -71,6 +71,8 @@ private:
     // Writes the answers, then subscribers for up to flush_slice; true when
     // some subscriber is still to be flushed.
     bool flush();
+    void flush_answers();
+    void flush_connection(limit_connection* connection);
     void release_held_answers();
 
     event_loop loop_;
