@@ -23,7 +23,7 @@ namespace hookbot::fanout {
 // scheduled subscriber alive until flushed, and lets go of them when the
 // io_context shuts down.
 class flush_queue final : public boost::asio::io_context::service {
-public:
+  public:
     static boost::asio::io_context::id id;
     static constexpr std::chrono::microseconds default_slice{250};
 
@@ -38,7 +38,7 @@ public:
     // For tests: how long one slice may last.
     void set_slice(std::chrono::microseconds slice) noexcept { slice_ = slice; }
 
-private:
+  private:
     void shutdown() override;
     void post_slice();
     void run_slice();
