@@ -41,9 +41,9 @@ void flow_options::check() const {
 
 void flow_options::add_to(std::vector<std::string>& acceptor_args,
                           std::vector<std::string>& fanout_args) const {
-    acceptor_args.insert(acceptor_args.end(), {"--max-publish-wait", option_text(max_publish_wait_s_),
-                                               "--publish-window", option_text(publish_window_)});
-    fanout_args.insert(fanout_args.end(), {"--slow-after", option_text(slow_after_s_)});
+    add_option(acceptor_args, "max-publish-wait", max_publish_wait_s_);
+    add_option(acceptor_args, "publish-window", publish_window_);
+    add_option(fanout_args, "slow-after", slow_after_s_);
 }
 
 }  // namespace hookbot::serve

@@ -8,15 +8,6 @@
 namespace hookbot::serve {
 namespace po = boost::program_options;
 
-namespace {
-
-void add(std::vector<std::string>& args, const char* name, const std::string& value) {
-    args.emplace_back(std::string("--") + name);
-    args.push_back(value);
-}
-
-}  // namespace
-
 po::options_description limit_options::describe() {
     po::options_description d("limits against hostile or broken clients");
     // clang-format off
@@ -65,19 +56,19 @@ void limit_options::check() const {
 
 void limit_options::add_to(std::vector<std::string>& acceptor_args,
                            std::vector<std::string>& fanout_args) const {
-    add(acceptor_args, "max-header-bytes", option_text(max_header_bytes_));
-    add(acceptor_args, "max-header-fields", option_text(max_header_fields_));
-    add(acceptor_args, "max-url-bytes", option_text(max_url_bytes_));
-    add(acceptor_args, "header-timeout", option_text(header_timeout_s_));
-    add(acceptor_args, "body-timeout", option_text(body_timeout_s_));
-    add(acceptor_args, "idle-timeout", option_text(idle_timeout_s_));
-    add(acceptor_args, "max-connections", option_text(max_connections_));
+    add_option(acceptor_args, "max-header-bytes", max_header_bytes_);
+    add_option(acceptor_args, "max-header-fields", max_header_fields_);
+    add_option(acceptor_args, "max-url-bytes", max_url_bytes_);
+    add_option(acceptor_args, "header-timeout", header_timeout_s_);
+    add_option(acceptor_args, "body-timeout", body_timeout_s_);
+    add_option(acceptor_args, "idle-timeout", idle_timeout_s_);
+    add_option(acceptor_args, "max-connections", max_connections_);
     // The workers' HTTP is that of built-in TLS connections.
-    add(fanout_args, "max-header-bytes", option_text(max_header_bytes_));
-    add(fanout_args, "header-timeout", option_text(header_timeout_s_));
-    add(fanout_args, "body-timeout", option_text(body_timeout_s_));
-    add(fanout_args, "max-subscribers", option_text(max_subscribers_));
-    add(fanout_args, "max-client-message", option_text(max_client_message_));
+    add_option(fanout_args, "max-header-bytes", max_header_bytes_);
+    add_option(fanout_args, "header-timeout", header_timeout_s_);
+    add_option(fanout_args, "body-timeout", body_timeout_s_);
+    add_option(fanout_args, "max-subscribers", max_subscribers_);
+    add_option(fanout_args, "max-client-message", max_client_message_);
 }
 
 }  // namespace hookbot::serve

@@ -2,6 +2,8 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace hookbot::serve {
 
@@ -12,6 +14,13 @@ std::string option_text(const T& value) {
     std::ostringstream out;
     out << value;
     return out.str();
+}
+
+// Appends `--name value` to a child's command line.
+template <typename T>
+void add_option(std::vector<std::string>& args, std::string_view name, const T& value) {
+    args.push_back(std::string("--").append(name));
+    args.push_back(option_text(value));
 }
 
 }  // namespace hookbot::serve
