@@ -34,12 +34,14 @@ push_result subscriber_queue::push(payload message) {
     if (count_ == capacity_) reallocate(std::max(min_capacity, std::size_t{capacity_} * 2));
     slots_[index(count_)] = std::move(message);
     ++count_;
+    peak_ = std::max(peak_, count_);
     bytes_ += size;
     note_level();
     return push_result::queued;
 }
 
 void subscriber_queue::pop(std::size_t n) {
+    if (n == 0) return;
     for (; n != 0; --n) {
         payload& first = slots_[head_];
         bytes_ -= first->bytes.size();
@@ -74,10 +76,17 @@ void subscriber_queue::reallocate(std::size_t capacity) {
 }
 
 void subscriber_queue::after_removal() {
-    // Halving at a quarter full leaves room to grow again before the next
-    // doubling: a queue oscillating around one size does not reallocate.
+    // A busy subscriber's queue fills between two writes and each write
+    // empties it: sized by the peak since it last emptied, with a quarter as
+    // hysteresis, it keeps its buffer from one write to the next. A queue
+    // draining a backlog without emptying halves at an eighth full.
     std::size_t fitting = capacity_;
-    while (fitting > min_capacity && count_ <= fitting / 4) fitting /= 2;
+    if (count_ == 0) {
+        while (fitting > min_capacity && peak_ <= fitting / 4) fitting /= 2;
+        peak_ = 0;
+    } else {
+        while (fitting > min_capacity && count_ <= fitting / 8) fitting /= 2;
+    }
     if (fitting != capacity_) reallocate(fitting);
     note_level();
 }

@@ -39,9 +39,11 @@ enum class push_result {
 // accepted into an empty queue: otherwise it could never be delivered.
 //
 // The entries live in a ring buffer of a power-of-two capacity that doubles
-// when full and halves when three quarters empty: an empty queue that never
-// held more than a few messages costs no allocation (most subscribers are
-// idle most of the time), a busy one costs 16 bytes per slot.
+// when full. When it empties it halves while its peak since it last emptied
+// would fill a quarter at most, and while it drains a backlog it halves at an
+// eighth full: an empty queue that never held more than a few messages costs
+// no allocation (most subscribers are idle most of the time), a busy one
+// costs 16 bytes per slot and keeps them from one write to the next.
 class subscriber_queue {
   public:
     explicit subscriber_queue(const queue_limits& limits) : limits_(limits) {}
@@ -83,6 +85,7 @@ class subscriber_queue {
     std::uint32_t capacity_ = 0;  // 0 or a power of two
     std::uint32_t head_ = 0;
     std::uint32_t count_ = 0;
+    std::uint32_t peak_ = 0;  // the largest count_ since the queue last emptied
     std::size_t bytes_ = 0;
     std::optional<backlog_tracker::entry> behind_;
 };

@@ -66,13 +66,12 @@ void subscriptions::count_slow_close() noexcept {
 }
 
 void subscriptions::count_socket_write() noexcept {
-    slot_->counters.socket_writes.fetch_add(1, std::memory_order_relaxed);
+    shm_ring::add_own(slot_->counters.socket_writes, 1);
 }
 
-void subscriptions::count_written(std::uint32_t commit_us) noexcept {
-    slot_->counters.frames_written.fetch_add(1, std::memory_order_relaxed);
-    slot_->counters.publish_to_write.record(
-        shm_ring::elapsed_us32(commit_us, shm_ring::monotonic_us32()));
+void subscriptions::count_written(std::uint32_t commit_us, std::uint32_t written_us) noexcept {
+    shm_ring::add_own(slot_->counters.frames_written, 1);
+    slot_->counters.publish_to_write.record(shm_ring::elapsed_us32(commit_us, written_us));
 }
 
 }  // namespace hookbot::fanout

@@ -21,7 +21,7 @@ namespace hookbot::fanout {
 // Outlives the io_context, so that subscribers destroyed with it can still
 // remove themselves.
 class subscriptions {
-public:
+  public:
     explicit subscriptions(shm_ring::worker_slot& slot) : slot_(&slot) {}
     subscriptions(const subscriptions&) = delete;
     subscriptions& operator=(const subscriptions&) = delete;
@@ -54,8 +54,9 @@ public:
     void count_delivered(std::uint64_t n) noexcept;
     void count_dropped(std::uint64_t n, shm_ring::drop_cause cause) noexcept;
     void count_slow_close() noexcept;
-    // A frame's write completed: one more for the publish-to-write histogram.
-    void count_written(std::uint32_t commit_us) noexcept;
+    // A frame's write completed at `written_us` (shm_ring::monotonic_us32(),
+    // read once per write): one more for the publish-to-write histogram.
+    void count_written(std::uint32_t commit_us, std::uint32_t written_us) noexcept;
     // One write to a subscriber's socket, of any number of frames.
     void count_socket_write() noexcept;
     // Refreshes the slot's subscribers-per-topic-prefix table if it changed.
@@ -64,7 +65,7 @@ public:
     // The subscribers' queues that are behind (they report it themselves).
     [[nodiscard]] backlog_tracker& backlog() noexcept { return backlog_; }
 
-private:
+  private:
     struct subscription {
         std::string topic;
         bool recursive;

@@ -316,14 +316,17 @@ void basic_websocket_subscriber<NextLayer>::collect(Buffers& buffers, std::size_
 
 template <typename NextLayer>
 bool basic_websocket_subscriber<NextLayer>::account(std::size_t bytes) {
+    // Frames written in full leave the queue together, after the loop.
+    std::size_t written = 0;
+    const std::uint32_t now_us = shm_ring::monotonic_us32();
     auto take_front = [&] {
-        const std::size_t size = queue_.front()->frame.size();
-        const std::size_t taken = std::min(bytes, size - front_offset_);
+        const outgoing_message& message = *queue_.at(written);
+        const std::size_t taken = std::min(bytes, message.frame.size() - front_offset_);
         front_offset_ += taken;
         bytes -= taken;
-        if (front_offset_ < size) return;
-        registry_.count_written(queue_.front()->commit_us);
-        queue_.pop();
+        if (front_offset_ < message.frame.size()) return;
+        registry_.count_written(message.commit_us, now_us);
+        ++written;
         front_offset_ = 0;
     };
     if (front_first_) take_front();
@@ -337,6 +340,7 @@ bool basic_websocket_subscriber<NextLayer>::account(std::size_t bytes) {
         }
     }
     while (bytes > 0) take_front();
+    queue_.pop(written);
     if (sending_controls_.empty() && pending_controls_.empty()) {
         ping_in_flight_ = false;
         if (close_queued_ && !close_sent_) {

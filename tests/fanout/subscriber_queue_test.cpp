@@ -9,7 +9,9 @@ namespace {
 
 using namespace hookbot::fanout;
 
-payload message(std::size_t bytes) { return make_payload(std::string(bytes, 'x')); }
+payload message(std::size_t bytes) {
+    return make_payload(std::string(bytes, 'x'));
+}
 
 }  // namespace
 
@@ -30,8 +32,8 @@ TEST_CASE("the queue keeps order and accounts bytes") {
 }
 
 TEST_CASE("a full queue drops under the drop policy, by count") {
-    subscriber_queue q(queue_limits{.max_messages = 2, .max_bytes = 1000,
-                                    .overflow = overflow_policy::drop});
+    subscriber_queue q(
+        queue_limits{.max_messages = 2, .max_bytes = 1000, .overflow = overflow_policy::drop});
     CHECK(q.push(message(1)) == push_result::queued);
     CHECK(q.push(message(1)) == push_result::queued);
     CHECK(q.push(message(1)) == push_result::dropped);
@@ -41,8 +43,8 @@ TEST_CASE("a full queue drops under the drop policy, by count") {
 }
 
 TEST_CASE("a full queue overflows under the close policy, by bytes") {
-    subscriber_queue q(queue_limits{.max_messages = 100, .max_bytes = 10,
-                                    .overflow = overflow_policy::close});
+    subscriber_queue q(
+        queue_limits{.max_messages = 100, .max_bytes = 10, .overflow = overflow_policy::close});
     CHECK(q.push(message(6)) == push_result::queued);
     CHECK(q.push(message(4)) == push_result::queued);  // exactly at the bound
     CHECK(q.push(message(1)) == push_result::overflow);
@@ -91,8 +93,8 @@ TEST_CASE("an unused queue allocates nothing; a drained one keeps a few slots") 
     q.pop();
     CHECK(q.empty());
     CHECK(q.capacity() == 4);
-    MESSAGE("queue object: ", sizeof(subscriber_queue), " bytes, drained buffer: ",
-            q.capacity() * sizeof(payload), " bytes");
+    MESSAGE("queue object: ", sizeof(subscriber_queue),
+            " bytes, drained buffer: ", q.capacity() * sizeof(payload), " bytes");
     CHECK(sizeof(subscriber_queue) + q.capacity() * sizeof(payload) < 256);
 }
 
@@ -188,4 +190,24 @@ TEST_CASE("a large queue's high watermark is capped at 64 messages") {
     CHECK(q.behind());
     q.pop(33);  // 32 left: half the high watermark
     CHECK_FALSE(q.behind());
+}
+
+TEST_CASE("a queue that each write empties keeps its buffer; a quieter one gives it back") {
+    subscriber_queue q(queue_limits{});
+    const auto fill_and_empty = [&q](std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) REQUIRE(q.push(message(1)) == push_result::queued);
+        q.pop(n);
+    };
+    fill_and_empty(32);
+    const std::size_t busy = q.capacity();
+    CHECK(busy >= 32);
+    for (int round = 0; round < 10; ++round) {
+        fill_and_empty(20 + static_cast<std::size_t>(round));  // 20 to 29 a write
+        CHECK(q.capacity() == busy);
+    }
+    fill_and_empty(1);
+    CHECK(q.capacity() < busy);
+    fill_and_empty(1);
+    fill_and_empty(1);
+    CHECK(q.capacity() == 4);
 }

@@ -87,8 +87,9 @@ TEST_CASE("delivered and dropped counters add up in the slot") {
 TEST_CASE("written frames land in the publish-to-write histogram") {
     worker_slot slot;
     subscriptions registry(slot);
-    registry.count_written(monotonic_us32());
-    registry.count_written(monotonic_us32() - 3'000'000);  // committed 3 s ago
+    const std::uint32_t now = monotonic_us32();
+    registry.count_written(now, now);
+    registry.count_written(now - 3'000'000, now);  // committed 3 s ago
     const auto& histogram = slot.counters.publish_to_write;
     CHECK(slot.counters.frames_written.load() == 2);
     CHECK(histogram.buckets.back().load() == 1);  // over 2.5 s

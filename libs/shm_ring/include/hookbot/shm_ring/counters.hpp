@@ -20,6 +20,13 @@ namespace hookbot::shm_ring {
 
 using counter = std::atomic<std::uint64_t>;
 
+// Adds to a counter of the calling process's own struct. With one writer a
+// relaxed load and store are enough, and unlike fetch_add they cost no
+// locked instruction: the workers count every frame they write.
+inline void add_own(counter& value, std::uint64_t n) noexcept {
+    value.store(value.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 // CLOCK_MONOTONIC in microseconds, modulo 2^32 (wraps every 71 minutes). It is
 // the same clock in every process on a host, so a record's commit stamp
 // (taken by the acceptor) and the time its frame is written (in a worker)
@@ -52,8 +59,8 @@ struct latency_histogram {
     void record(std::uint32_t us) noexcept {
         std::size_t bucket = 0;
         while (bucket < upper_bounds_us.size() && us > upper_bounds_us[bucket]) ++bucket;
-        buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-        sum_us.fetch_add(us, std::memory_order_relaxed);
+        add_own(buckets[bucket], 1);
+        add_own(sum_us, us);
     }
 };
 
