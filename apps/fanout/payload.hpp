@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -11,7 +13,12 @@ namespace hookbot::fanout {
 // One outgoing websocket message as it goes on the wire: a complete server
 // frame (FIN, binary opcode, unmasked, RFC 6455 5.2), built once per bus record
 // and format and written as it is to every subscriber it is queued to.
-struct outgoing_message {
+//
+// Its reference count is a plain integer: a worker is one thread, and a
+// message is referenced and released once per subscriber, where an atomic
+// count would cost two locked instructions.
+struct outgoing_message
+    : boost::intrusive_ref_counter<outgoing_message, boost::thread_unsafe_counter> {
     // Builds the frame whose payload is `parts`, one after the other.
     outgoing_message(std::initializer_list<std::string_view> parts, std::uint32_t commit_us);
     outgoing_message(const outgoing_message&) = delete;
@@ -27,18 +34,23 @@ struct outgoing_message {
 
 // Shared read-only by every subscriber it is queued to: memory per message,
 // not per subscriber.
-using payload = std::shared_ptr<const outgoing_message>;
+using payload = boost::intrusive_ptr<const outgoing_message>;
+
+// A payload owning a new message: the pointer takes the first reference, and
+// the last one deletes it.
+inline payload make_message(std::initializer_list<std::string_view> parts,
+                            std::uint32_t commit_us) {
+    return payload(std::make_unique<const outgoing_message>(parts, commit_us).release());
+}
 
 inline payload make_payload(std::string_view body, std::uint32_t commit_us = 0) {
-    return std::make_shared<const outgoing_message>(std::initializer_list<std::string_view>{body},
-                                                    commit_us);
+    return make_message({body}, commit_us);
 }
 
 // A recursive subscription's message (PROTOCOL.md D5.2): topic, NUL, body.
 inline payload make_recursive_payload(std::string_view topic, std::string_view body,
                                       std::uint32_t commit_us = 0) {
-    return std::make_shared<const outgoing_message>(
-        std::initializer_list<std::string_view>{topic, std::string_view("\0", 1), body}, commit_us);
+    return make_message({topic, std::string_view("\0", 1), body}, commit_us);
 }
 
 }  // namespace hookbot::fanout

@@ -77,18 +77,20 @@ void subscriber_queue::reallocate(std::size_t capacity) {
 
 void subscriber_queue::after_removal() {
     // A busy subscriber's queue fills between two writes and each write
-    // empties it: sized by the peak since it last emptied, with a quarter as
-    // hysteresis, it keeps its buffer from one write to the next. A queue
-    // draining a backlog without emptying halves at an eighth full.
-    std::size_t fitting = capacity_;
+    // empties it. Sized when it empties, by the most it held since it last
+    // emptied, with a quarter as hysteresis, it keeps its buffer from one
+    // write to the next even when a write is partial.
     if (count_ == 0) {
+        std::size_t fitting = capacity_;
         while (fitting > min_capacity && peak_ <= fitting / 4) fitting /= 2;
+        if (fitting != capacity_) reallocate(fitting);
         peak_ = 0;
-    } else {
-        while (fitting > min_capacity && count_ <= fitting / 8) fitting /= 2;
     }
-    if (fitting != capacity_) reallocate(fitting);
     note_level();
+}
+
+void subscriber_queue::trim() {
+    if (count_ == 0 && capacity_ > min_capacity) reallocate(min_capacity);
 }
 
 void subscriber_queue::note_level() {

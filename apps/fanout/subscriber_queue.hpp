@@ -39,11 +39,11 @@ enum class push_result {
 // accepted into an empty queue: otherwise it could never be delivered.
 //
 // The entries live in a ring buffer of a power-of-two capacity that doubles
-// when full. When it empties it halves while its peak since it last emptied
-// would fill a quarter at most, and while it drains a backlog it halves at an
-// eighth full: an empty queue that never held more than a few messages costs
+// when full. When it empties it halves while the most it held since it last
+// emptied would fill a quarter at most, and trim() gives an empty queue's
+// buffer back: an empty queue that never held more than a few messages costs
 // no allocation (most subscribers are idle most of the time), a busy one
-// costs 16 bytes per slot and keeps them from one write to the next.
+// costs 8 bytes per slot and keeps them from one write to the next.
 class subscriber_queue {
   public:
     explicit subscriber_queue(const queue_limits& limits) : limits_(limits) {}
@@ -71,6 +71,9 @@ class subscriber_queue {
     // Discards every message but the front one when `keep_front` (it is being
     // written). Returns how many were discarded.
     std::size_t discard(bool keep_front);
+    // An empty queue keeps only the smallest buffer: for a subscriber gone
+    // quiet after a burst.
+    void trim();
 
   private:
     [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
