@@ -1,5 +1,6 @@
 #include "serve_command.hpp"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -29,9 +30,21 @@ namespace {
 
 namespace po = boost::program_options;
 
+// One worker per core this process may run on, less one: the acceptor and
+// the kernel's network work need a core as well. On 2 cores one worker
+// delivers a third more than two (bench/RESULTS.md).
+unsigned default_workers() {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    const int cores = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0
+                          ? CPU_COUNT(&allowed)
+                          : static_cast<int>(std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::max(1, cores - 1));
+}
+
 struct serve_options {
     std::string bind = ":8080";
-    unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+    unsigned workers = default_workers();
     std::string instance;
     std::string control_socket;
     shm_ring::bus_options bus;
@@ -57,7 +70,7 @@ po::options_description describe(serve_options& o) {
             "address to listen on, [HOST]:PORT; ignored when systemd passes the socket "
             "(LISTEN_FDS, hookbot.socket)")
         ("workers", po::value(&o.workers)->default_value(o.workers),
-            "fanout worker processes (default: the number of cores)")
+            "fanout worker processes (default: one per core, less one for the acceptor)")
         ("token-hash", po::value(&o.token_hash)->default_value(o.token_hash),
             "tokens accepted: any, sha256, or sha1 (the original before v0.19)")
         ("metrics-allow", po::value(&o.metrics_allow)->default_value(o.metrics_allow),
