@@ -34,7 +34,7 @@ void basic_websocket_subscriber<NextLayer>::on_watchdog(beast::error_code ec) {
     const auto now = clock::now();
     if (close_deadline_ && now >= *close_deadline_) return finish(beast::error::timeout, "close");
     if (writing() && now >= write_deadline_) return finish(beast::error::timeout, "write");
-    if (!writing()) queue_.trim();  // quiet since the last ping interval at least
+    queue_.trim();  // an empty queue after a burst: the subscriber has gone quiet
     if (state_ == state::open) {
         const auto silence = now - last_heard_;
         if (silence >= limits_.ping_timeout) return finish(beast::error::timeout, "keep-alive");
