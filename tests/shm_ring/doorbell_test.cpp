@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 
 #include <atomic>
 #include <thread>
@@ -129,6 +130,28 @@ TEST_CASE("a reader thread that sleeps between records misses no wake-up") {
     CHECK(timeouts == 0);
     CHECK(received > 0);
     MESSAGE("doorbell: " << received << " received, " << sleeps << " sleeps");
+}
+
+TEST_CASE("consume reads the eventfd only after an announcement") {
+    test::bus_guard guard(test::unique_instance("bell"));
+    bus b = bus::create(guard.instance(), bell_options());
+    bus_reader reader(b);
+    doorbell bell(b.slot(0));
+    // A new reader's first consume reads: a predecessor's announcement left
+    // in the slot may have been rung.
+    REQUIRE(::eventfd_write(bell.fd(), 1) == 0);
+    bell.consume();
+    CHECK_FALSE(readable(bell.fd()));
+    // No announcement since: no writer can ring, and consume leaves the
+    // eventfd alone (this write stands for what consume would not see).
+    REQUIRE(::eventfd_write(bell.fd(), 1) == 0);
+    bell.consume();
+    CHECK(readable(bell.fd()));
+    // Announced, rung, woken: consume reads again.
+    REQUIRE(bell.prepare_to_sleep(reader));
+    bell.consume();
+    CHECK_FALSE(readable(bell.fd()));
+    CHECK(b.slot(0).sleeping == 0);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ bool doorbell::prepare_to_sleep(const bus_reader& reader) noexcept {
     // Dekker with the writer: it stores tail (seq_cst) then loads `sleeping`;
     // we store `sleeping` (seq_cst) then load the tails (seq_cst). One of the
     // two sees the other, so a commit never slips past a sleeping reader.
+    announced_ = true;
     slot_->sleeping.store(1, std::memory_order_seq_cst);
     if (reader.has_pending()) {
         slot_->sleeping.store(0, std::memory_order_relaxed);
@@ -28,6 +29,10 @@ bool doorbell::prepare_to_sleep(const bus_reader& reader) noexcept {
 }
 
 void doorbell::consume() noexcept {
+    // A woken reader consumes, catches up and consumes again before it next
+    // sleeps: the second read would find nothing.
+    if (!announced_) return;
+    announced_ = false;
     std::uint64_t count = 0;
     while (::read(eventfd_.get(), &count, sizeof count) == -1 && errno == EINTR) {
     }

@@ -12,7 +12,7 @@
 namespace hookbot::shm_ring {
 
 class doorbell {
-public:
+  public:
     // Creates a non-blocking eventfd for the reader of `slot`.
     explicit doorbell(worker_slot& slot);
 
@@ -25,12 +25,16 @@ public:
 
     // After waking, fd() readable or the wait timed out: resets the eventfd
     // counter and withdraws the announcement (a reader that woke by timeout
-    // is not rung for nothing later).
+    // is not rung for nothing later). Reads the eventfd only if the reader
+    // announced sleep since it last did: only then can a writer have rung.
     void consume() noexcept;
 
-private:
+  private:
     worker_slot* slot_;
     posix::unique_fd eventfd_;
+    // An announcement since the last read of the eventfd. True at first: the
+    // slot may carry an announcement of the reader it had before.
+    bool announced_ = true;
 };
 
 // Writer side, after a commit: rings `eventfd` if the slot's reader announced
