@@ -302,7 +302,8 @@ int run_serve_command(const std::vector<std::string>& args, const auth::key_flag
                   github_router ? ", GitHub router" : "",
                   ", bus \"",
                   options.instance, "\" with ", options.bus.shards, " rings of ",
-                  options.bus.ring_bytes, " bytes, ", options.workers, " workers");
+                  options.bus.ring_bytes, " bytes, ", options.workers,
+                  options.workers == 1 ? " worker" : " workers");
         service_notifier notifier([&bus] { return "serving: " + describe(take_census(bus)); },
                                   std::chrono::seconds(2));
         supervisor master(std::move(config), std::move(listener), std::move(control), bus,
