@@ -109,6 +109,9 @@ int run(fanout_options options) {
 
 int main(int argc, char** argv) {
     log::set_program("hookbot-fanout");
+    // A TLS subscriber's records go out through OpenSSL's socket BIO, with
+    // write(2): a client gone must be EPIPE, not the end of the worker.
+    std::signal(SIGPIPE, SIG_IGN);
     const command_line cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
     if (cl.result == command_line::outcome::help) {
         std::cout << cl.text;

@@ -54,8 +54,8 @@ void subscriber_queue::pop(std::size_t n) {
     after_removal();
 }
 
-std::size_t subscriber_queue::discard(bool keep_front) {
-    const std::size_t keep = keep_front && count_ != 0 ? 1 : 0;
+std::size_t subscriber_queue::discard(std::size_t keep) {
+    keep = std::min<std::size_t>(keep, count_);
     const std::size_t discarded = count_ - keep;
     while (count_ > keep) {
         payload& last = slots_[index(count_ - 1)];

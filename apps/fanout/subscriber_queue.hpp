@@ -68,9 +68,9 @@ class subscriber_queue {
     void pop() { pop(1); }
     // Removes the first n messages (n <= size()).
     void pop(std::size_t n);
-    // Discards every message but the front one when `keep_front` (it is being
-    // written). Returns how many were discarded.
-    std::size_t discard(bool keep_front);
+    // Discards every message but the first `keep` (they are being written).
+    // Returns how many were discarded.
+    std::size_t discard(std::size_t keep);
     // An empty queue keeps only the smallest buffer: for a subscriber gone
     // quiet after a burst.
     void trim();

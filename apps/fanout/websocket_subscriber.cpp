@@ -8,6 +8,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/container/static_vector.hpp>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -15,6 +16,7 @@
 #include "frame_header.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
+#include "tls_socket_io.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -33,10 +35,11 @@ constexpr std::chrono::seconds going_away_grace{1};
 constexpr std::size_t max_write_buffers = 64;
 constexpr std::size_t max_write_bytes = std::size_t{1} << 20;
 using write_buffers = boost::container::static_vector<asio::const_buffer, max_write_buffers>;
+static_assert(max_write_buffers <= UINT8_MAX, "retry_frames_ counts them in 8 bits");
 // One TLS record's worth of plaintext: what a coalesced TLS write holds.
 constexpr std::size_t max_tls_write_bytes = std::size_t{16} << 10;
 
-// Reads of plain TCP subscribers per readiness: the rest waits a loop turn.
+// Reads per readiness: the rest waits a loop turn.
 constexpr int max_reads_per_wake = 4;
 
 // Pongs (and pings) waiting for the writer. A client that pings without
@@ -55,11 +58,18 @@ bool routine(const beast::error_code& ec) {
 // One per process: the worker is single-threaded.
 log::throttle subscriber_warnings(20, "subscriber warnings");
 
-// What plain TCP subscribers read into: one per thread (a worker has one),
-// so an idle subscriber holds no read buffer. Its content is parsed before
-// the next read, by whichever subscriber.
+// What subscribers read into: one per thread (a worker has one), so an idle
+// subscriber holds no read buffer. Its content is parsed before the next
+// read, by whichever subscriber.
 std::span<char> read_scratch() {
     thread_local std::array<char, 16 * 1024> scratch{};
+    return scratch;
+}
+
+// Where TLS writes coalesce small frames, likewise shared: a write the
+// socket does not take copies its bytes out before anything else is written.
+std::span<char> tls_write_scratch() {
+    thread_local std::array<char, max_tls_write_bytes> scratch{};
     return scratch;
 }
 
@@ -166,13 +176,16 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
         stream_.emplace(std::move(handshake_->ws.next_layer()));
     } else {
         stream_.emplace(handshake_->ws.next_layer().release_socket());
-        stream_->non_blocking(true, ec);
-        if (ec) return finish(ec, "non-blocking mode");
     }
     handshake_.reset();
+    socket().non_blocking(true, ec);
+    if (ec) return finish(ec, "non-blocking mode");
+    if (!attach_tls()) return;
     state_ = state::open;
     last_heard_ = clock::now();
-    do_read();
+    // A first read now, not on readiness: OpenSSL may hold a record already.
+    on_readable({});
+    if (state_ == state::closed) return;
     if (pending_close_) {
         state_ = state::closing;
         return queue_close(pending_close_->code, pending_close_->reason);
@@ -182,46 +195,74 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::do_read() {
+asio::ip::tcp::socket& basic_websocket_subscriber<NextLayer>::socket() noexcept {
     if constexpr (is_tls) {
-        // Pending for as long as the client is silent: see exact_allocator.
-        stream_->async_read_some(
-            asio::buffer(tls_read_buffer_),
-            with_exact_allocation(beast::bind_front_handler(&basic_websocket_subscriber::on_read,
-                                                            this->shared_from_this())));
+        return beast::get_lowest_layer(*stream_).socket();
     } else {
-        stream_->async_wait(
-            asio::ip::tcp::socket::wait_read,
-            with_exact_allocation(beast::bind_front_handler(
-                &basic_websocket_subscriber::on_readable, this->shared_from_this())));
+        return *stream_;
     }
+}
+
+template <typename NextLayer>
+bool basic_websocket_subscriber<NextLayer>::attach_tls() {
+    if constexpr (is_tls) {
+        if (const auto ec =
+                tls_socket_io::attach(stream_->native_handle(), socket().native_handle())) {
+            finish(ec, "TLS on the socket (did the client send before the 101?)");
+            return false;
+        }
+    }
+    return true;
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::do_read(asio::socket_base::wait_type wait) {
+    // Pending for as long as the client is silent: see exact_allocation.
+    socket().async_wait(wait,
+                        with_exact_allocation(beast::bind_front_handler(
+                            &basic_websocket_subscriber::on_readable, this->shared_from_this())));
 }
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::on_readable(beast::error_code ec) {
-    if constexpr (!is_tls) {
-        if (state_ == state::closed) return;
+    if (state_ == state::closed) return;
+    if (ec) return finish(ec, "read");
+    const std::span<char> scratch = read_scratch();
+    // What OpenSSL holds of a record raises no readiness: it is read now.
+    for (int reads = 0; reads < max_reads_per_wake || buffered(); ++reads) {
+        bool write_first = false;
+        const std::size_t bytes = read_some(scratch, write_first, ec);
         if (ec) return finish(ec, "read");
-        const std::span<char> scratch = read_scratch();
-        for (int i = 0; i < max_reads_per_wake; ++i) {
-            const std::size_t bytes =
-                stream_->read_some(asio::buffer(scratch.data(), scratch.size()), ec);
-            if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-            if (ec) return finish(ec, "read");
-            if (!consume(scratch.first(bytes))) return;
-            if (bytes < scratch.size()) break;  // drained
-        }
-        do_read();
+        if (write_first) return do_read(asio::socket_base::wait_write);
+        if (bytes == 0) break;  // nothing more now
+        if (!consume(scratch.first(bytes))) return;
+        if (bytes < scratch.size() && !buffered()) break;  // drained
+    }
+    do_read();
+}
+
+template <typename NextLayer>
+std::size_t basic_websocket_subscriber<NextLayer>::read_some(std::span<char> into,
+                                                             bool& write_first,
+                                                             beast::error_code& ec) {
+    if constexpr (is_tls) {
+        const auto read = tls_socket_io::read(stream_->native_handle(), into);
+        write_first = read.wait_for == tls_socket_io::wait::writable;
+        ec = read.error;
+        return read.bytes;
+    } else {
+        const std::size_t bytes = stream_->read_some(asio::buffer(into.data(), into.size()), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+        return bytes;
     }
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_read(beast::error_code ec, std::size_t bytes) {
+bool basic_websocket_subscriber<NextLayer>::buffered() noexcept {
     if constexpr (is_tls) {
-        if (state_ == state::closed) return;
-        if (ec) return finish(ec, "read");
-        if (!consume(std::span<char>(tls_read_buffer_).first(bytes))) return;
-        do_read();
+        return SSL_has_pending(stream_->native_handle()) == 1;
+    } else {
+        return false;
     }
 }
 
@@ -356,7 +397,7 @@ bool basic_websocket_subscriber<NextLayer>::account(std::size_t bytes) {
 
 template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::write_failed(beast::error_code ec) {
-    registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
+    registry_.count_dropped(queue_.discard(0), shm_ring::drop_cause::disconnected);
     finish(ec, "write");
 }
 
@@ -364,37 +405,111 @@ template <typename NextLayer>
 void basic_websocket_subscriber<NextLayer>::flush() {
     flush_scheduled_ = false;
     if (state_ == state::closed || writing()) return;
-    if constexpr (is_tls) {
-        write_next();
-    } else {
-        for (;;) {
-            write_buffers buffers;
-            collect(buffers, max_write_buffers, max_write_bytes);
-            if (buffers.empty()) return;
-            beast::error_code ec;
-            // Non-blocking: what the kernel takes now, the rest when writable.
-            const std::size_t written = stream_->write_some(buffers, ec);
-            registry_.count_socket_write();
-            if (ec == asio::error::would_block || ec == asio::error::try_again) {
-                return wait_writable();
-            }
-            if (ec) return write_failed(ec);
-            if (!account(written)) return;
-            if (written < asio::buffer_size(buffers)) return wait_writable();
-        }
+    for (;;) {
+        bool blocked = false;
+        beast::error_code ec;
+        const std::size_t written = is_tls ? write_tls(blocked, ec) : write_plain(blocked, ec);
+        if (ec) return write_failed(ec);
+        if (written > 0 && !account(written)) return;
+        if (blocked) return wait_writable();
+        if (written == 0) return;  // nothing left to write
     }
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::wait_writable() {
+std::size_t basic_websocket_subscriber<NextLayer>::write_plain(bool& blocked,
+                                                               beast::error_code& ec) {
     if constexpr (!is_tls) {
-        waiting_writable_ = true;
-        write_deadline_ = clock::now() + limits_.write_timeout;
-        arm_watchdog(write_deadline_);
-        stream_->async_wait(asio::ip::tcp::socket::wait_write,
-                            beast::bind_front_handler(&basic_websocket_subscriber::on_writable,
-                                                      this->shared_from_this()));
+        write_buffers buffers;
+        collect(buffers, max_write_buffers, max_write_bytes);
+        if (buffers.empty()) return 0;
+        // Non-blocking: what the kernel takes now, the rest when writable.
+        const std::size_t written = stream_->write_some(buffers, ec);
+        registry_.count_socket_write();
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec = {};
+            blocked = true;
+            return 0;
+        }
+        // A short write: the kernel's buffer is full.
+        blocked = !ec && written < asio::buffer_size(buffers);
+        return written;
     }
+    return 0;
+}
+
+template <typename NextLayer>
+std::size_t basic_websocket_subscriber<NextLayer>::write_tls(bool& blocked, beast::error_code& ec) {
+    if constexpr (is_tls) {
+        std::span<const char> out = tls_retry_;
+        std::size_t parts_out = 0;  // of those collected, how many `out` holds
+        write_buffers parts;
+        if (!retrying_) {
+            collect(parts, max_write_buffers, max_tls_write_bytes);
+            if (parts.empty()) return 0;
+            out = {static_cast<const char*>(parts.front().data()), parts.front().size()};
+            parts_out = 1;
+            if (parts.size() > 1 && out.size() < max_tls_write_bytes) {
+                // Small frames go out coalesced: one record and one syscall for
+                // many. What does not fit waits for the next record.
+                const std::span<char> scratch = tls_write_scratch();
+                std::size_t size = 0;
+                for (parts_out = 0; parts_out < parts.size() && size < scratch.size();
+                     ++parts_out) {
+                    const asio::const_buffer& part = parts[parts_out];
+                    const std::size_t taken = std::min(part.size(), scratch.size() - size);
+                    std::memcpy(scratch.data() + size, part.data(), taken);
+                    size += taken;
+                }
+                out = scratch.first(size);
+            }
+        }
+        const auto result = tls_socket_io::write(stream_->native_handle(), out);
+        registry_.count_socket_write();
+        if (result.wait_for == tls_socket_io::wait::writable) {
+            // OpenSSL may hold a record of these bytes: the retry offers
+            // them again, from a copy if they lie in the shared scratch.
+            if (!retrying_) {
+                if (out.data() == tls_write_scratch().data()) {
+                    tls_retry_buffer_.assign(out.data(), out.size());
+                    out = tls_retry_buffer_;
+                }
+                // The queued frames among them stay queued if the
+                // subscriber closes meanwhile (collect's order: the front's
+                // rest, the control frames, then frames).
+                const std::size_t controls_at = front_first_ ? 1 : 0;
+                const bool has_controls = !sending_controls_.empty() && controls_at < parts_out;
+                retry_frames_ = static_cast<std::uint8_t>(parts_out - (has_controls ? 1 : 0));
+            }
+            tls_retry_ = out;
+            retrying_ = true;
+            blocked = true;
+            return 0;
+        }
+        if (result.wait_for == tls_socket_io::wait::readable) {
+            // Renegotiation is off: no write of ours waits on the client.
+            ec = asio::ssl::error::unexpected_result;
+            return 0;
+        }
+        ec = result.error;
+        if (retrying_ && !ec) {
+            retrying_ = false;
+            tls_retry_ = {};
+            std::string().swap(tls_retry_buffer_);
+        }
+        return result.bytes;
+    }
+    return 0;
+}
+
+template <typename NextLayer>
+void basic_websocket_subscriber<NextLayer>::wait_writable() {
+    waiting_writable_ = true;
+    write_deadline_ = clock::now() + limits_.write_timeout;
+    arm_watchdog(write_deadline_);
+    socket().async_wait(asio::ip::tcp::socket::wait_write,
+                        beast::bind_front_handler(&basic_websocket_subscriber::on_writable,
+                                                  this->shared_from_this()));
 }
 
 template <typename NextLayer>
@@ -403,51 +518,6 @@ void basic_websocket_subscriber<NextLayer>::on_writable(beast::error_code ec) {
     if (state_ == state::closed) return;
     if (ec) return write_failed(ec);
     flush();
-}
-
-template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::write_next() {
-    if constexpr (is_tls) {
-        write_buffers parts;
-        collect(parts, max_write_buffers, max_tls_write_bytes);
-        if (parts.empty()) {
-            // Idle: an idle subscriber keeps no write buffer.
-            std::string().swap(tls_write_buffer_);
-            return;
-        }
-        asio::const_buffer out = parts.front();
-        if (parts.size() > 1) {
-            // Small frames go out coalesced, one TLS record and one syscall
-            // for many (asio's ssl::stream writes the first buffer only). The
-            // copy stays unchanged until the write completes, as OpenSSL
-            // requires of a retried SSL_write.
-            tls_write_buffer_.clear();
-            for (const asio::const_buffer& part : parts) {
-                tls_write_buffer_.append(static_cast<const char*>(part.data()), part.size());
-            }
-            out = asio::buffer(tls_write_buffer_);
-        }
-        in_flight_ = true;
-        registry_.count_socket_write();
-        write_deadline_ = clock::now() + limits_.write_timeout;
-        arm_watchdog(write_deadline_);
-        stream_->async_write_some(out,
-                                  beast::bind_front_handler(&basic_websocket_subscriber::on_write,
-                                                            this->shared_from_this()));
-    }
-}
-
-template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::on_write(beast::error_code ec, std::size_t bytes) {
-    in_flight_ = false;
-    if (ec) return write_failed(ec);
-    if (!account(bytes)) {
-        // Finished meanwhile: what was written is counted, the rest is lost.
-        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
-        return;
-    }
-    // The next write waits its turn in the flush queue, as the first did.
-    request_write();
 }
 
 template <typename NextLayer>
@@ -464,9 +534,11 @@ void basic_websocket_subscriber<NextLayer>::close(std::uint16_t code, const char
     if (!close_deadline_ || deadline < *close_deadline_) close_deadline_ = deadline;
     arm_watchdog(*close_deadline_);
     // Nothing is sent after a close frame: unsubscribe now and count the
-    // loss. A frame partly written (or in an async write) is finished first.
+    // loss. A frame partly written (or held by a TLS write that waits to be
+    // retried) is finished first.
     registry_.unsubscribe(*this);
-    registry_.count_dropped(queue_.discard(in_flight_ || front_offset_ > 0), cause);
+    const std::size_t writing_frames = retrying_ ? retry_frames_ : front_offset_ > 0 ? 1 : 0;
+    registry_.count_dropped(queue_.discard(writing_frames), cause);
     if (state_ == state::handshaking) {
         if (!pending_close_) pending_close_ = close_request{code, reason};
         return;
@@ -490,27 +562,28 @@ void basic_websocket_subscriber<NextLayer>::finish(beast::error_code ec, const c
         subscriber_warnings.warning("subscriber ", name_, ": ", what, ": ", ec.message());
     }
     registry_.remove(*this);
-    // An async write in flight still points into the queue: its handler
-    // counts the rest.
-    if (!in_flight_) {
-        registry_.count_dropped(queue_.discard(false), shm_ring::drop_cause::disconnected);
-    }
+    registry_.count_dropped(queue_.discard(0), shm_ring::drop_cause::disconnected);
     watchdog_.cancel();
-    close_socket();
+    close_socket(!ec);
 }
 
 template <typename NextLayer>
-void basic_websocket_subscriber<NextLayer>::close_socket() {
+void basic_websocket_subscriber<NextLayer>::close_socket(bool clean) {
     beast::error_code ignored;
     if (handshake_) {
         beast::get_lowest_layer(handshake_->ws).socket().close(ignored);
-    } else if constexpr (is_tls) {
-        beast::get_lowest_layer(*stream_).socket().close(ignored);
-    } else {
-        // The client's close was read (or it is gone): end our side cleanly.
-        stream_->shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-        stream_->close(ignored);
+        return;
     }
+    if constexpr (is_tls) {
+        // After the close handshake the TLS stream ends properly too, if the
+        // socket takes the alert now; a half-written record cannot be ended.
+        if (clean && !retrying_) {
+            tls_socket_io::send_close_notify(stream_->native_handle());
+        }
+    }
+    // The client's close was read (or it is gone): end our side cleanly.
+    socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket().close(ignored);
 }
 
 template class basic_websocket_subscriber<beast::tcp_stream>;

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,13 +36,14 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 //   tailer) and this subscriber's control frames go out gathered, up to 64
 //   frames or 1 MiB per writev on plain TCP, written synchronously on the
 //   non-blocking socket when the worker's flush_queue comes to it, waiting
-//   for writability only when the kernel's buffer is full. TLS copies small
-//   queued frames into one buffer of up to 16 KiB (one record, one syscall;
-//   asio's ssl::stream writes the first buffer of a sequence only) and
-//   writes a large frame as it is.
-// - reads: plain TCP waits for readability and reads into one buffer shared
-//   by every subscriber of the worker, feeding a client_frame_parser (a few
-//   dozen bytes of state); TLS reads into a small buffer of its own.
+//   for writability only when the kernel's buffer is full. TLS (OpenSSL on
+//   the socket itself from the 101 on: see tls_socket_io) copies small
+//   queued frames into one buffer of 16 KiB shared by the worker's
+//   subscribers (one record, one syscall) and writes a large frame as it is;
+//   only a write the socket did not take keeps its bytes, for the retry.
+// - reads: wait for readability and read into one buffer shared by every
+//   subscriber of the worker, feeding a client_frame_parser (a few dozen
+//   bytes of state).
 // Kept alive by its pending read (shared_from_this); a single watchdog timer
 // enforces the write timeout, the close grace and the keep-alive pings.
 template <typename NextLayer>
@@ -82,9 +82,8 @@ class basic_websocket_subscriber final
         upgrade_request request;  // read by async_accept
     };
     struct no_buffer {};
-    using tls_read_buffer = std::conditional_t<is_tls, std::array<char, 512>, no_buffer>;
-    struct no_write_buffer {};
-    using tls_write_buffer = std::conditional_t<is_tls, std::string, no_write_buffer>;
+    using tls_retry_buffer = std::conditional_t<is_tls, std::string, no_buffer>;
+    using tls_retry_bytes = std::conditional_t<is_tls, std::span<const char>, no_buffer>;
     enum class state : std::uint8_t { handshaking, open, closing, closed };
     // A close asked for during the handshake, sent once it is done.
     struct close_request {
@@ -95,18 +94,29 @@ class basic_websocket_subscriber final
     void run(std::string topic, bool recursive);
     void on_accept(boost::beast::error_code ec);
 
-    void do_read();
-    void on_readable(boost::beast::error_code ec);                 // plain TCP
-    void on_read(boost::beast::error_code ec, std::size_t bytes);  // TLS
+    boost::asio::ip::tcp::socket& socket() noexcept;
+    // TLS: switches OpenSSL to the socket. False when the connection is over.
+    bool attach_tls();
+    // Waits for readability (or, for a TLS read that must write first,
+    // writability), then reads.
+    void do_read(boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_read);
+    void on_readable(boost::beast::error_code ec);
+    // One read: the bytes read, 0 when there is nothing to read now;
+    // `write_first` when a TLS read must wait for writability.
+    std::size_t read_some(std::span<char> into, bool& write_first, boost::beast::error_code& ec);
+    // OpenSSL holds plaintext or a record's rest.
+    [[nodiscard]] bool buffered() noexcept;
     // Parses what the client sent. False when the connection is over.
     bool consume(std::span<char> data);
 
     // Schedules a flush, unless one is scheduled or a write waits already.
     void request_write();
-    void wait_writable();                                           // plain TCP
-    void on_writable(boost::beast::error_code ec);                  // plain TCP
-    void write_next();                                              // TLS
-    void on_write(boost::beast::error_code ec, std::size_t bytes);  // TLS
+    void wait_writable();
+    void on_writable(boost::beast::error_code ec);
+    // Writes as much as the socket takes now. Returns the plaintext bytes
+    // written, 0 with `blocked` set when the socket is full.
+    std::size_t write_plain(bool& blocked, boost::beast::error_code& ec);
+    std::size_t write_tls(bool& blocked, boost::beast::error_code& ec);
     // Collects up to `max_buffers` of what is to be written next, in order:
     // the rest of a partly written front frame, the control frames, then the
     // queued frames (none after a close frame), stopping once `max_bytes`
@@ -118,7 +128,7 @@ class basic_websocket_subscriber final
     bool account(std::size_t bytes);
     void write_failed(boost::beast::error_code ec);
     // A write waits on the client: the write timeout runs.
-    [[nodiscard]] bool writing() const noexcept { return in_flight_ || waiting_writable_; }
+    [[nodiscard]] bool writing() const noexcept { return waiting_writable_; }
 
     // Queues a close frame; what is still queued is dropped for `cause`.
     void close(std::uint16_t code, const char* reason, clock::duration grace,
@@ -130,7 +140,8 @@ class basic_websocket_subscriber final
     // The connection is over: unsubscribe, count what was never written, and
     // close the socket so every pending operation ends.
     void finish(boost::beast::error_code ec, const char* what);
-    void close_socket();
+    // `clean`: the close handshake is done (TLS then sends close_notify).
+    void close_socket(bool clean);
 
     std::unique_ptr<handshake> handshake_;  // until the 101 is written
     std::optional<transport> stream_;       // from then on
@@ -138,7 +149,7 @@ class basic_websocket_subscriber final
     // The worker's: a reference is 8 bytes per subscriber, a copy 56.
     const subscriber_limits& limits_;
     flush_queue& flushes_;  // the io_context's
-    std::string name_;  // "peer on topic", for log lines
+    std::string name_;      // "peer on topic", for log lines
     subscriber_queue queue_;
     client_frame_parser parser_;
     // Typed on the io_context's executor rather than any_io_executor: the
@@ -153,15 +164,17 @@ class basic_websocket_subscriber final
     std::string sending_controls_;
     std::size_t controls_offset_ = 0;  // bytes of sending_controls_ written
     std::size_t front_offset_ = 0;     // bytes of the queue's front frame written
-    [[no_unique_address]] tls_read_buffer tls_read_buffer_{};
-    // TLS: small frames coalesced for the write in flight; empty when idle.
-    [[no_unique_address]] tls_write_buffer tls_write_buffer_{};
+    // TLS: the bytes a write the socket did not take must offer again, and
+    // their copy when they were coalesced in the worker's shared buffer.
+    [[no_unique_address]] tls_retry_bytes tls_retry_{};
+    [[no_unique_address]] tls_retry_buffer tls_retry_buffer_{};
 
     state state_ = state::handshaking;
     bool front_first_ = false;       // the write collected began with the front's rest
-    bool in_flight_ = false;         // an async write holds buffers (TLS)
+    bool retrying_ = false;          // TLS: OpenSSL holds part of tls_retry_
+    std::uint8_t retry_frames_ = 0;  // TLS: queued frames tls_retry_ holds bytes of
     bool flush_scheduled_ = false;
-    bool waiting_writable_ = false;  // plain TCP
+    bool waiting_writable_ = false;
     bool ping_in_flight_ = false;
     bool close_queued_ = false;  // no frame may follow
     bool close_sent_ = false;

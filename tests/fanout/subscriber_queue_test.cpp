@@ -72,14 +72,24 @@ TEST_CASE("discard keeps the message being written when asked") {
     q.push(in_flight);
     q.push(message(3));
     q.push(message(4));
-    CHECK(q.discard(true) == 2);
+    CHECK(q.discard(1) == 2);
     CHECK(q.size() == 1);
     CHECK(q.front() == in_flight);
     CHECK(q.bytes() == 2);
-    CHECK(q.discard(false) == 1);
+    CHECK(q.discard(0) == 1);
     CHECK(q.empty());
     CHECK(q.bytes() == 0);
-    CHECK(q.discard(true) == 0);
+    CHECK(q.discard(1) == 0);
+}
+
+TEST_CASE("discard keeps the messages a blocked write holds") {
+    subscriber_queue q(queue_limits{});
+    for (int i = 0; i < 5; ++i) q.push(message(static_cast<std::size_t>(i + 1)));
+    CHECK(q.discard(3) == 2);
+    CHECK(q.size() == 3);
+    CHECK(q.bytes() == 1 + 2 + 3);
+    CHECK(q.discard(9) == 0);
+    CHECK(q.size() == 3);
 }
 
 TEST_CASE("an unused queue allocates nothing; a drained one, trimmed, keeps a few slots") {
@@ -132,11 +142,11 @@ TEST_CASE("discard keeps the front being written") {
     const payload first = message(2);
     CHECK(q.push(first) == push_result::queued);
     for (int i = 0; i < 20; ++i) CHECK(q.push(message(3)) == push_result::queued);
-    CHECK(q.discard(true) == 20);
+    CHECK(q.discard(1) == 20);
     CHECK(q.size() == 1);
     CHECK(q.front() == first);
     CHECK(q.bytes() == 2);
-    CHECK(q.discard(false) == 1);
+    CHECK(q.discard(0) == 1);
     CHECK(q.empty());
 }
 
@@ -177,7 +187,7 @@ TEST_CASE("discarding a behind queue catches it up") {
     subscriber_queue q(queue_limits{.max_messages = 4, .max_bytes = 1000, .tracker = &tracker});
     for (int i = 0; i < 4; ++i) CHECK(q.push(message(1)) == push_result::queued);
     CHECK(tracker.behind() == 1);
-    CHECK(q.discard(true) == 3);
+    CHECK(q.discard(1) == 3);
     CHECK(tracker.behind() == 0);
 }
 

@@ -17,7 +17,7 @@ import unittest
 import websockets
 
 from harness import (BIN_DIR, KEY, Server, bearer, publish_while_receiving, receive_n,
-                     subscribe, wait_for)
+                     recv_head, subscribe, wait_for)
 from tls_pki import TestPKI, serve_args
 
 
@@ -205,6 +205,82 @@ class TLS(unittest.TestCase):
                 timeout=20)
             self.assertNotEqual(result.returncode, 0, args)
             self.assertRegex(result.stderr, expected, args)
+
+    def test_a_subscriber_that_stopped_reading_gets_whole_frames_and_a_clean_tls_close(self):
+        """Far more than the socket buffers hold, to a subscriber that reads
+        nothing, then closes: the worker's writes wait on the socket, its queue
+        overflows and drops, the close comes while a record waits to go out,
+        and the frames that arrive are whole and in order. After the close
+        handshake the TLS stream ends with close_notify, not a bare TCP close."""
+        size, count = 16 * 1024, 600  # ~9.4 MiB
+        args = serve_args(self.cert, self.key) + ["--queue-messages", "64", "--slow-after", "0.1"]
+        with Server(workers=1, extra_args=args, ssl_context=self.pki.client_context()) as server:
+            workers = server.worker_pids()
+            raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            raw.settimeout(20)
+            raw.connect(("127.0.0.1", server.port))
+            # Without close_notify, recv then raises SSLEOFError.
+            strict = self.pki.client_context()
+            strict.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
+            with strict.wrap_socket(raw, server_hostname="127.0.0.1",
+                                    suppress_ragged_eofs=False) as tls:
+                request = (f"GET /sub/tls/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                           "Sec-WebSocket-Version: 13\r\n" + "".join(
+                               f"{k}: {v}\r\n" for k, v in bearer("/sub/tls/slow").items())
+                           + "\r\n")
+                tls.sendall(request.encode())
+                head, frames = recv_head(tls).split(b"\r\n\r\n", 1)
+                self.assertIn(b" 101 ", head)
+
+                publisher = server.publisher()
+                try:
+                    for i in range(count):
+                        body = i.to_bytes(4, "big") + bytes([i % 251]) * (size - 4)
+                        self.assertEqual(publisher.publish("tls/slow", body), (200, b"OK\n"))
+                finally:
+                    publisher.close()
+
+                def next_frame():
+                    nonlocal frames
+                    while True:
+                        if len(frames) >= 4:
+                            length, header = frames[1] & 0x7F, 2
+                            if length == 126:
+                                length, header = int.from_bytes(frames[2:4], "big"), 4
+                            elif length == 127 and len(frames) >= 10:
+                                length, header = int.from_bytes(frames[2:10], "big"), 10
+                            if length != 127 and len(frames) >= header + length:
+                                opcode = frames[0] & 0x0F
+                                payload = frames[header:header + length]
+                                frames = frames[header + length:]
+                                return opcode, payload
+                        chunk = tls.recv(1 << 16)
+                        self.assertTrue(chunk, "the connection ended before a close frame")
+                        frames += chunk
+
+                # Our close goes out while the worker's write still waits on
+                # the socket: what it had begun is finished, the rest dropped.
+                mask = b"\x01\x02\x03\x04"
+                code = (1000).to_bytes(2, "big")
+                tls.sendall(b"\x88\x82" + mask + bytes(b ^ mask[i] for i, b in enumerate(code)))
+                received = []
+                opcode, payload = next_frame()
+                while opcode == 2:
+                    self.assertEqual(len(payload), size)
+                    i = int.from_bytes(payload[:4], "big")
+                    self.assertEqual(payload[4:], bytes([i % 251]) * (size - 4), i)
+                    received.append(i)
+                    opcode, payload = next_frame()
+                self.assertTrue(received)
+                self.assertEqual(received, sorted(set(received)))
+                self.assertLess(len(received), count, "nothing was dropped: the test proves little")
+                self.assertEqual((opcode, payload), (8, code))
+                self.assertEqual(tls.recv(1), b"")  # close_notify
+            self.assertEqual(server.worker_pids(), workers)
+
 
 
 if __name__ == "__main__":
