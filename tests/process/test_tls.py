@@ -127,6 +127,9 @@ class TLS(unittest.TestCase):
                 with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
                     with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
                         self.assertEqual(tls.version(), version.name.replace("v1_", "v1."))
+                        if version == ssl.TLSVersion.TLSv1_3:
+                            # The server's preference (Mozilla's, Go's), not OpenSSL's default.
+                            self.assertEqual(tls.cipher()[0], "TLS_AES_128_GCM_SHA256")
 
             old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             old.load_verify_locations(self.pki.ca_cert)

@@ -20,6 +20,11 @@ constexpr const char* tls12_ciphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+// TLS 1.3 suites in Mozilla's order, as Go's crypto/tls (the original
+// hookbot's) prefers them too: AES-128-GCM first, about a third cheaper per
+// byte than AES-256-GCM on both ends (OpenSSL's default order puts 256 first).
+constexpr const char* tls13_ciphersuites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 
 // OpenSSL's reason for the last failure, and the error queue emptied, so
 // that it cannot be blamed on a later call.
@@ -64,6 +69,9 @@ ssl::context make_server_context(const server_files& files) {
     ::SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
     if (::SSL_CTX_set_cipher_list(native, tls12_ciphers) != 1) {
         fail("cannot set the TLS 1.2 ciphers for", files.certificate);
+    }
+    if (::SSL_CTX_set_ciphersuites(native, tls13_ciphersuites) != 1) {
+        fail("cannot set the TLS 1.3 cipher suites for", files.certificate);
     }
     // DHE suites need parameters; OpenSSL picks ones matching the key size.
     ::SSL_CTX_set_dh_auto(native, 1);
