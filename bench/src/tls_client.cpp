@@ -16,6 +16,7 @@ tls_client_context::tls_client_context() : context_(SSL_CTX_new(TLS_client_metho
     // A whole record, or several, per read(2): the stream then drains what
     // OpenSSL buffered before it waits on epoll again.
     SSL_CTX_set_read_ahead(context, 1);
+    SSL_CTX_set_default_read_buffer_len(context, 64 * 1024);
     // No session cache: every connection is a full handshake, as for a
     // fleet of distinct subscribers.
     SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
