@@ -51,8 +51,11 @@ public:
     // (hookbot's --publish-window default).
     static constexpr std::size_t window = 64;
     // How long subscribers are flushed before the sockets are polled again
-    // (hookbot's flush queue slice).
-    static constexpr std::chrono::microseconds flush_slice{250};
+    // (hookbot's flush queue slice). Shorter serves the publisher sooner and
+    // so batches more: in the fanout preset this limit delivered 2.6-2.9M
+    // msgs/s with 250 us, 2.9-3.2M with 20 us; 5 and 1 us were no better
+    // than 20 (2.8-3.4M, the machine's spread).
+    static constexpr std::chrono::microseconds flush_slice{20};
     // How long an answer is held at most (hookbot's --max-publish-wait).
     static constexpr std::chrono::seconds max_hold{1};
 
