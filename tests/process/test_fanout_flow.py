@@ -32,7 +32,12 @@ from raw_ws import RawSubscriber, SubscriberPump
 
 TOPIC = "flow/fanout"
 SUBSCRIBERS, MESSAGES, BODY_BYTES = 200, 3000, 1024
-QUEUE, RCVBUF = 32, 16 << 10
+# RCVBUF no smaller than loopback's 64 KiB segment: with 16 KiB, under load
+# (the TSan build with other tests alongside) connections stalled with the
+# server's bytes in its socket's send queue and the client's empty for over
+# 30 s (a window below one segment is advertised only once the buffer is
+# empty, and the sender's zero-window probes back off).
+QUEUE, RCVBUF = 32, 64 << 10
 BASE_ARGS = ["--queue-messages", str(QUEUE)]
 NO_FLOW_CONTROL = ["--max-publish-wait", "0", "--slow-after", "0"]
 
