@@ -44,7 +44,7 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
         ("overflow", po::value(&raw.overflow)->default_value(raw.overflow),
             "when a subscriber's queue is full: drop (the message, counted) or close (1008)")
         ("slow-after", po::value(&raw.slow_after)->default_value(raw.slow_after),
-            "seconds a subscriber's queue may stay over its high watermark (half full, at most 64 "
+            "seconds a subscriber's queue may stay over its high watermark (half full, at most 256 "
             "messages or 1 MiB) and hold this worker back "
             "(and through it the publishers); behind longer, it is slow and loses what "
             "overflows its queue (0: never hold back)")

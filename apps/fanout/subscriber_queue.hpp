@@ -21,7 +21,7 @@ struct queue_limits {
     std::size_t max_bytes = 16u << 20;
     overflow_policy overflow = overflow_policy::drop;
     // Told when the queue goes over its high watermark (half of either bound,
-    // at most 64 messages or 1 MiB) and when it drains back to its low one
+    // at most 256 messages or 1 MiB) and when it drains back to its low one
     // (half the high one, in both). None: the queue only keeps its bounds.
     backlog_tracker* tracker = nullptr;
 };

@@ -13,7 +13,7 @@ po::options_description flow_options::describe() {
     // clang-format off
     d.add_options()
         ("slow-after", po::value(&slow_after_s_)->default_value(slow_after_s_),
-            "seconds a subscriber's queue may stay over its high watermark (half full, at most 64 "
+            "seconds a subscriber's queue may stay over its high watermark (half full, at most 256 "
             "messages or 1 MiB) and hold its worker (and "
             "so the publishers) back; behind longer, it is slow and loses what overflows its "
             "queue (0: never hold back)")

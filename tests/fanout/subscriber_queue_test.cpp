@@ -191,14 +191,16 @@ TEST_CASE("discarding a behind queue catches it up") {
     CHECK(tracker.behind() == 0);
 }
 
-TEST_CASE("a large queue's high watermark is capped at 64 messages") {
+TEST_CASE("a large queue's high watermark is capped at 256 messages") {
     backlog_tracker tracker;
-    subscriber_queue q(queue_limits{.tracker = &tracker});  // 1024 messages
-    for (int i = 0; i < 64; ++i) CHECK(q.push(message(1)) == push_result::queued);
+    subscriber_queue q(queue_limits{.max_messages = 4096, .tracker = &tracker});
+    for (int i = 0; i < 256; ++i) CHECK(q.push(message(1)) == push_result::queued);
     CHECK_FALSE(q.behind());
     CHECK(q.push(message(1)) == push_result::queued);
     CHECK(q.behind());
-    q.pop(33);  // 32 left: half the high watermark
+    q.pop(128);  // 129 left: still over half the high watermark
+    CHECK(q.behind());
+    q.pop(1);  // 128 left: half
     CHECK_FALSE(q.behind());
 }
 
