@@ -27,17 +27,37 @@ void topic_index::find(std::string_view topic, std::vector<match>& out) const {
     }
 }
 
+bool topic_index::bucket::insert(subscriber* target) {
+    if (!at.try_emplace(target, members.size()).second) return false;
+    members.push_back(target);
+    return true;
+}
+
+bool topic_index::bucket::erase(subscriber* target) {
+    const auto it = at.find(target);
+    if (it == at.end()) return false;
+    // The last member takes the removed one's place: O(1), order aside.
+    const std::size_t index = it->second;
+    at.erase(it);
+    if (index + 1 != members.size()) {
+        members[index] = members.back();
+        at[members[index]] = index;
+    }
+    members.pop_back();
+    return true;
+}
+
 bool topic_index::insert(map& m, std::string_view topic, subscriber& target) {
     auto it = m.find(topic);
     if (it == m.end()) it = m.emplace(std::string(topic), bucket{}).first;
-    return it->second.insert(&target).second;
+    return it->second.insert(&target);
 }
 
 bool topic_index::erase(map& m, std::string_view topic, subscriber& target) {
     const auto it = m.find(topic);
-    if (it == m.end() || it->second.erase(&target) == 0) return false;
+    if (it == m.end() || !it->second.erase(&target)) return false;
     // Drop empty buckets so that topics nobody watches any more cost nothing.
-    if (it->second.empty()) m.erase(it);
+    if (it->second.members.empty()) m.erase(it);
     return true;
 }
 
@@ -45,7 +65,7 @@ void topic_index::collect(const map& m, std::string_view topic, bool recursive,
                           std::vector<match>& out) {
     const auto it = m.find(topic);
     if (it == m.end()) return;
-    for (subscriber* target : it->second) out.push_back(match{target, recursive});
+    for (subscriber* target : it->second.members) out.push_back(match{target, recursive});
 }
 
 }  // namespace hookbot::fanout

@@ -125,7 +125,7 @@ TEST_CASE("removal stops matching and leaves the others") {
     CHECK(index.size() == 2);
     CHECK_FALSE(matches(index, "t", a));
     CHECK(matches(index, "t", b));
-    index.remove(a, "t", false);  // not there: a no-op
+    index.remove(a, "t", false);   // not there: a no-op
     index.remove(r, "t/", false);  // wrong kind: a no-op
     CHECK(index.size() == 2);
     index.remove(r, "t/", true);
@@ -133,6 +133,28 @@ TEST_CASE("removal stops matching and leaves the others") {
     index.remove(b, "t", false);
     CHECK(index.size() == 0);
     CHECK(find(index, "t").empty());
+}
+
+TEST_CASE("removals from anywhere in a topic leave each other subscriber matched once") {
+    topic_index index;
+    std::vector<recording_subscriber> subscribers(10);
+    for (auto& s : subscribers) index.add(s, "t", false);
+    std::vector<bool> present(subscribers.size(), true);
+    for (const std::size_t gone : {0, 5, 9, 3, 4}) {  // first, middle, last, ...
+        index.remove(subscribers[gone], "t", false);
+        present[gone] = false;
+        const std::vector<topic_index::match> out = find(index, "t");
+        CHECK(out.size() ==
+              static_cast<std::size_t>(std::count(present.begin(), present.end(), true)));
+        for (std::size_t i = 0; i < subscribers.size(); ++i) {
+            CHECK(std::count_if(out.begin(), out.end(), [&](const topic_index::match& m) {
+                      return m.target == &subscribers[i];
+                  }) == (present[i] ? 1 : 0));
+        }
+    }
+    index.add(subscribers[5], "t", false);  // back again
+    CHECK(matches(index, "t", subscribers[5]));
+    CHECK(index.size() == 6);
 }
 
 TEST_CASE("find reuses the caller's vector") {
