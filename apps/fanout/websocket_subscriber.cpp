@@ -444,7 +444,7 @@ std::size_t basic_websocket_subscriber<NextLayer>::write_tls(bool& blocked, beas
         std::span<const char> out = tls_retry_;
         std::size_t parts_out = 0;  // of those collected, how many `out` holds
         write_buffers parts;
-        if (!retrying_) {
+        if (!retrying()) {
             collect(parts, max_write_buffers, max_tls_write_bytes);
             if (parts.empty()) return 0;
             out = {static_cast<const char*>(parts.front().data()), parts.front().size()};
@@ -469,7 +469,7 @@ std::size_t basic_websocket_subscriber<NextLayer>::write_tls(bool& blocked, beas
         if (result.wait_for == tls_socket_io::wait::writable) {
             // OpenSSL may hold a record of these bytes: the retry offers
             // them again, from a copy if they lie in the shared scratch.
-            if (!retrying_) {
+            if (!retrying()) {
                 if (out.data() == tls_write_scratch().data()) {
                     tls_retry_buffer_.assign(out.data(), out.size());
                     out = tls_retry_buffer_;
@@ -482,7 +482,6 @@ std::size_t basic_websocket_subscriber<NextLayer>::write_tls(bool& blocked, beas
                 retry_frames_ = static_cast<std::uint8_t>(parts_out - (has_controls ? 1 : 0));
             }
             tls_retry_ = out;
-            retrying_ = true;
             blocked = true;
             return 0;
         }
@@ -492,8 +491,7 @@ std::size_t basic_websocket_subscriber<NextLayer>::write_tls(bool& blocked, beas
             return 0;
         }
         ec = result.error;
-        if (retrying_ && !ec) {
-            retrying_ = false;
+        if (retrying() && !ec) {
             tls_retry_ = {};
             std::string().swap(tls_retry_buffer_);
         }
@@ -537,7 +535,7 @@ void basic_websocket_subscriber<NextLayer>::close(std::uint16_t code, const char
     // loss. A frame partly written (or held by a TLS write that waits to be
     // retried) is finished first.
     registry_.unsubscribe(*this);
-    const std::size_t writing_frames = retrying_ ? retry_frames_ : front_offset_ > 0 ? 1 : 0;
+    const std::size_t writing_frames = retrying() ? retry_frames_ : front_offset_ > 0 ? 1 : 0;
     registry_.count_dropped(queue_.discard(writing_frames), cause);
     if (state_ == state::handshaking) {
         if (!pending_close_) pending_close_ = close_request{code, reason};
@@ -577,7 +575,7 @@ void basic_websocket_subscriber<NextLayer>::close_socket(bool clean) {
     if constexpr (is_tls) {
         // After the close handshake the TLS stream ends properly too, if the
         // socket takes the alert now; a half-written record cannot be ended.
-        if (clean && !retrying_) {
+        if (clean && !retrying()) {
             tls_socket_io::send_close_notify(stream_->native_handle());
         }
     }

@@ -129,6 +129,12 @@ class basic_websocket_subscriber final
     void write_failed(boost::beast::error_code ec);
     // A write waits on the client: the write timeout runs.
     [[nodiscard]] bool writing() const noexcept { return waiting_writable_; }
+    // TLS: OpenSSL holds part of tls_retry_, and the next write must offer
+    // those bytes again.
+    [[nodiscard]] bool retrying() const noexcept {
+        if constexpr (is_tls) return !tls_retry_.empty();
+        return false;
+    }
 
     // Queues a close frame; what is still queued is dropped for `cause`.
     void close(std::uint16_t code, const char* reason, clock::duration grace,
@@ -171,7 +177,6 @@ class basic_websocket_subscriber final
 
     state state_ = state::handshaking;
     bool front_first_ = false;       // the write collected began with the front's rest
-    bool retrying_ = false;          // TLS: OpenSSL holds part of tls_retry_
     std::uint8_t retry_frames_ = 0;  // TLS: queued frames tls_retry_ holds bytes of
     bool flush_scheduled_ = false;
     bool waiting_writable_ = false;
