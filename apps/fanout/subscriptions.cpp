@@ -8,7 +8,12 @@
 namespace hookbot::fanout {
 
 void subscriptions::add(subscriber& target, std::string topic, bool recursive) {
-    index_.add(target, topic, recursive);
+    try {
+        index_.add(target, topic, recursive);
+    } catch (...) {
+        withdraw_joining();
+        throw;
+    }
     if (const auto old = live_.find(&target); old != live_.end()) {
         prefixes_.remove(old->second.topic);
     }
@@ -23,6 +28,10 @@ void subscriptions::announce_joining() noexcept {
     slot_->subscribers.store(live_.size() + 1, std::memory_order_seq_cst);
     // The catch-up's loads of the bus come after the announcement.
     std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+void subscriptions::withdraw_joining() noexcept {
+    slot_->subscribers.store(live_.size(), std::memory_order_relaxed);
 }
 
 void subscriptions::unsubscribe(subscriber& target) {

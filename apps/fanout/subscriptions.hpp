@@ -26,7 +26,8 @@ class subscriptions {
     subscriptions(const subscriptions&) = delete;
     subscriptions& operator=(const subscriptions&) = delete;
 
-    // Throws std::invalid_argument as topic_index::add does.
+    // Throws std::invalid_argument as topic_index::add does, and then
+    // withdraws an announcement.
     void add(subscriber& target, std::string topic, bool recursive);
     // Stops deliveries to a subscriber that is closing; it stays counted (and
     // is waited for on shutdown) until remove. Idempotent.
@@ -43,6 +44,9 @@ class subscriptions {
     // worker and keeps blobs for it (shm_ring::ring_if_serving). add() or the
     // next remove() sets the true count again.
     void announce_joining() noexcept;
+    // The announced subscriber was refused before add(): the slot counts the
+    // live ones again (a refused add() does this itself).
+    void withdraw_joining() noexcept;
     // Live connections, closing ones included (the slot's `subscribers`).
     [[nodiscard]] std::size_t size() const noexcept { return live_.size(); }
 

@@ -99,14 +99,14 @@ void start_handed_subscriber(asio::io_context& ioc, posix::unique_fd connection,
     if (!head) {
         subscriber_warnings.warning("subscriber on \"", request.topic,
                                     "\": unreadable request head (", ec.message(), "); closing it");
-        return;
+        return registry.withdraw_joining();
     }
     auto socket = adopt_tcp_socket(ioc, std::move(connection), ec);
     if (!socket) {
         subscriber_warnings.warning("subscriber on \"", request.topic,
                                     "\": cannot adopt its connection (", ec.message(),
                                     "); closing it");
-        return;
+        return registry.withdraw_joining();
     }
     websocket_subscriber::start(beast::tcp_stream(std::move(*socket)), std::move(*head),
                                 std::move(request.topic), request.recursive, registry, limits);

@@ -53,6 +53,21 @@ TEST_CASE("a refused topic leaves nothing behind") {
     CHECK(slot.subscribers.load() == 0);
 }
 
+TEST_CASE("an announced subscriber refused before or by add() is counted no more") {
+    worker_slot slot;
+    subscriptions registry(slot);
+    recording_subscriber a;
+    registry.add(a, "t", false);
+    registry.announce_joining();
+    CHECK(slot.subscribers.load() == 2);
+    registry.withdraw_joining();  // e.g. its connection could not be adopted
+    CHECK(slot.subscribers.load() == 1);
+    registry.announce_joining();
+    recording_subscriber b;
+    CHECK_THROWS_AS(registry.add(b, "no-slash", true), std::invalid_argument);
+    CHECK(slot.subscribers.load() == 1);
+}
+
 TEST_CASE("close_all asks every subscriber to go away; on_empty fires when the last leaves") {
     worker_slot slot;
     subscriptions registry(slot);
