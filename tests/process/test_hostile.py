@@ -10,10 +10,12 @@ import asyncio
 import base64
 import contextlib
 import os
+import re
 import select
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import unittest
 
@@ -274,6 +276,51 @@ class HostileInput(SharedCases, unittest.TestCase):
             # From its first byte: the header timeout, not the idle one.
             self.assertGreater(reply.seconds, TIMEOUT_S - 0.5)
             self.assertLess(reply.seconds, (TIMEOUT_S + IDLE_TIMEOUT_S) / 2)
+
+    def answered_200(self):
+        status, body, _ = self.server.request("GET", "/metrics")
+        self.assertEqual(status, 200, body)
+        return int(re.search(rb'^hookbot_publishes_total\{code="200"\} (\d+)$', body, re.M)[1])
+
+    def test_a_pipelining_publisher_that_reads_late_gets_every_answer_in_order(self):
+        # It sends every request before it reads an answer. The answers
+        # outgrow what the kernel queues on the server's side (tcp_wmem's
+        # largest): the acceptor waits for room and stops reading. Once this
+        # side reads, every answer arrives whole and in order.
+        publish = b"POST /unsafe/pub/pipelined HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\np"
+        with self.connect() as sock:
+            sock.sendall(publish)
+            answer = recv_head(sock)  # one write: the body comes with the head
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer)
+        self.assertTrue(answer.endswith(b"\r\n\r\nOK\n"), answer)
+        with open("/proc/sys/net/ipv4/tcp_wmem") as limits:
+            most_queued = int(limits.read().split()[2])
+        count = most_queued * 3 // 2 // len(answer)
+        before = self.answered_200()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", self.server.port))
+            sender = threading.Thread(target=sock.sendall, args=(publish * count,))
+            sender.start()
+            # Until the server holds back: its count of answers stops moving.
+            deadline = time.monotonic() + 60
+            answered, unchanged = None, 0
+            while unchanged < 5:
+                self.assertLess(time.monotonic(), deadline, f"{answered} answered")
+                time.sleep(0.05)
+                now = self.answered_200() - before
+                unchanged = unchanged + 1 if now == answered else 0
+                answered = now
+            print(f"pipelined: {answered} of {count} answered before this side read")
+            self.assertLess(answered, count, "the server's socket never filled")
+            sock.settimeout(30)
+            received = bytearray()
+            while len(received) < count * len(answer):
+                chunk = sock.recv(1 << 20)
+                self.assertTrue(chunk, f"closed after {len(received)} bytes of answers")
+                received += chunk
+            sender.join(timeout=30)
+            self.assertEqual(bytes(received), answer * count)
 
     # -- what is not HTTP, or not well-formed HTTP --------------------------------
 
