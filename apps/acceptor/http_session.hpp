@@ -41,6 +41,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   private:
     void do_wait_request();
+    void on_request_ready(beast::error_code ec);
     void on_request_start(beast::error_code ec, std::size_t bytes);
     void start_head();
     void do_read_head();

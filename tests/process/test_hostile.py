@@ -11,6 +11,7 @@ import base64
 import contextlib
 import os
 import re
+import resource
 import select
 import socket
 import ssl
@@ -21,8 +22,8 @@ import unittest
 
 import websockets
 
-from harness import (Server, bearer, publish_all, receive_n, recv_head, subscribe, token,
-                     wait_for)
+from harness import (MEMORY_BOUNDS_CHECKED, Server, bearer, publish_all, receive_n, recv_head,
+                     subscribe, token, wait_for)
 from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
@@ -569,6 +570,55 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
                 await ws.close()
         asyncio.run(asyncio.wait_for(scenario(), 30))
         self.assertEqual(self.server.worker_pids(), self.workers)
+
+
+def vm_rss(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+class IdleKeepAliveConnections(unittest.TestCase):
+    """Publishers idle between requests, or a flood of idle connections, cost
+    the acceptor little memory each: a connection waiting for its next request
+    holds no read buffer (8 KiB each before)."""
+
+    CONNECTIONS = 1000
+    MOST_BYTES_EACH = 5 * 1024  # of the acceptor's VmRSS
+
+    @unittest.skipUnless(MEMORY_BOUNDS_CHECKED, "memory bounds hold for the plain build only")
+    def test_an_idle_keep_alive_connection_costs_the_acceptor_under_5_KiB(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < self.CONNECTIONS + 100:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(self.CONNECTIONS + 100, hard), hard))
+        publish = b"POST /unsafe/pub/idle HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\ni"
+        with Server(workers=1) as server, contextlib.ExitStack() as connections:
+            acceptor = server.children("hookbot-acceptor")[0]
+
+            def connect_and_publish():
+                sock = connections.enter_context(
+                    socket.create_connection(("127.0.0.1", server.port), timeout=10))
+                sock.sendall(publish)
+                return sock
+
+            # What every connection shares (the bus's first pages, the
+            # allocator's arenas) comes before the baseline.
+            first = connect_and_publish()
+            self.assertTrue(recv_head(first).endswith(b"\r\n\r\nOK\n"))
+            before = vm_rss(acceptor)
+            idle = [connect_and_publish() for _ in range(self.CONNECTIONS)]
+            for sock in idle:
+                self.assertTrue(recv_head(sock).endswith(b"\r\n\r\nOK\n"))
+            # Its answer comes after the event loop has run what the others'
+            # answers left it (handlers run in order).
+            first.sendall(publish)
+            self.assertTrue(recv_head(first).endswith(b"\r\n\r\nOK\n"))
+            each = (vm_rss(acceptor) - before) / self.CONNECTIONS
+            print(f"{self.CONNECTIONS} idle keep-alive connections: {each:.0f} B of the "
+                  "acceptor's VmRSS each")
+            self.assertLess(each, self.MOST_BYTES_EACH)
 
 
 def read_reply_rest(sock, partial):
