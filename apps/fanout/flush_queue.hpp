@@ -25,12 +25,31 @@ namespace hookbot::fanout {
 class flush_queue final : public boost::asio::io_context::service {
   public:
     static boost::asio::io_context::id id;
-    // Short: a publish over built-in TLS crosses this loop three times (its
-    // request, the acceptor's answer, the response written), waiting for a
-    // slice each time. In the tls-fanout bench, 250 us held the publisher to
-    // ~420 publishes/s (417k msgs/s), 20 us to ~650; plain fanout measured
-    // the same either way.
-    static constexpr std::chrono::microseconds default_slice{20};
+    // How long a slice may last while this loop also reads and answers
+    // clients' requests (HTTP over built-in TLS: a publisher's request, the
+    // acceptor's answer and the response each wait for the slice under way).
+    // In the tls-fanout bench (one publisher, 1000 subscribers), slices that
+    // ended only every 8 flushes of ~12 us gave ~600 publishes/s (600k msgs/s);
+    // 20 us slices 830-1060k.
+    static constexpr std::chrono::microseconds answering_slice{20};
+    // Otherwise: each slice ends in a turn of the event loop (a poll of
+    // epoll); slices of 20 us cost plain fanout about 5 % of its msgs/s.
+    static constexpr std::chrono::microseconds default_slice{100};
+
+    // Held by each connection whose requests this loop reads and answers:
+    // while one is, slices last answering_slice.
+    class answering_client {
+      public:
+        explicit answering_client(flush_queue& queue) noexcept : queue_(queue) {
+            ++queue_.answering_;
+        }
+        ~answering_client() { --queue_.answering_; }
+        answering_client(const answering_client&) = delete;
+        answering_client& operator=(const answering_client&) = delete;
+
+      private:
+        flush_queue& queue_;
+    };
 
     explicit flush_queue(boost::asio::io_context& ioc);
     flush_queue(const flush_queue&) = delete;
@@ -40,7 +59,7 @@ class flush_queue final : public boost::asio::io_context::service {
     // it. The caller schedules a subscriber once until it is flushed.
     void schedule(std::shared_ptr<subscriber> target);
 
-    // For tests: how long one slice may last.
+    // For tests: how long one slice may last without answering clients.
     void set_slice(std::chrono::microseconds slice) noexcept { slice_ = slice; }
 
   private:
@@ -54,6 +73,7 @@ class flush_queue final : public boost::asio::io_context::service {
     std::size_t next_ = 0;
     std::vector<std::shared_ptr<subscriber>> scheduled_;
     std::chrono::microseconds slice_ = default_slice;
+    std::size_t answering_ = 0;   // answering_client instances
     bool slice_pending_ = false;  // posted or running
 };
 

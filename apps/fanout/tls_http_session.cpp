@@ -43,11 +43,12 @@ bool is_parse_error(const beast::error_code& ec) {
 
 tls_http_session::tls_http_session(asio::ip::tcp::socket socket,
                                    std::shared_ptr<asio::ssl::context> context,
-                                   tls_session_shared& shared)
+                                   tls_session_shared& shared, flush_queue& flushes)
     : context_(std::move(context)),
       stream_(std::move(socket), *context_),
       shared_(shared),
-      deadline_(stream_.get_executor()) {
+      deadline_(stream_.get_executor()),
+      answering_(flushes) {
     shared_.sessions.insert(this);
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "flush_queue.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "options.hpp"
 #include "request_forwarder.hpp"
@@ -46,9 +47,10 @@ struct tls_session_shared {
 // completed here, over this TLS stream, as a tls_websocket_subscriber.
 class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
   public:
+    // `flushes`: the loop's, whose slices are short while this session lives.
     tls_http_session(boost::asio::ip::tcp::socket socket,
                      std::shared_ptr<boost::asio::ssl::context> context,
-                     tls_session_shared& shared);
+                     tls_session_shared& shared, flush_queue& flushes);
     ~tls_http_session();
     tls_http_session(const tls_http_session&) = delete;
     tls_http_session& operator=(const tls_http_session&) = delete;
@@ -91,6 +93,7 @@ class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
     bool deadline_passed_ = false;
     std::size_t lingered_bytes_ = 0;
     bool registered_ = true;
+    flush_queue::answering_client answering_;
 };
 
 }  // namespace hookbot::fanout
