@@ -50,6 +50,29 @@ def wait_for(predicate, timeout, what):
 # TSan's shadow memory multiply what is resident (CMake sets HOOKBOT_SANITIZE).
 MEMORY_BOUNDS_CHECKED = not os.environ.get("HOOKBOT_SANITIZE")
 
+
+# /metrics, the Prometheus text format: a sample line and one of its labels.
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(page):
+    """{(name, frozenset(labels)): value} of a text-format page."""
+    samples = {}
+    for line in page.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = SAMPLE.match(line)
+        assert match, f"not a sample line: {line!r}"
+        labels = frozenset(LABEL.findall(match.group(2) or ""))
+        samples[(match.group(1), labels)] = float(match.group(3))
+    return samples
+
+
+def value(samples, name, **labels):
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
 class Server:
     """`hookbot serve` on 127.0.0.1 and a port the kernel picks.
 

@@ -10,7 +10,6 @@ import asyncio
 import base64
 import contextlib
 import os
-import re
 import resource
 import select
 import socket
@@ -22,8 +21,8 @@ import unittest
 
 import websockets
 
-from harness import (MEMORY_BOUNDS_CHECKED, Server, bearer, publish_all, receive_n, recv_head,
-                     subscribe, token, wait_for)
+from harness import (MEMORY_BOUNDS_CHECKED, Server, bearer, parse_metrics, publish_all, receive_n,
+                     recv_head, subscribe, token, value, wait_for)
 from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
@@ -281,7 +280,7 @@ class HostileInput(SharedCases, unittest.TestCase):
     def answered_200(self):
         status, body, _ = self.server.request("GET", "/metrics")
         self.assertEqual(status, 200, body)
-        return int(re.search(rb'^hookbot_publishes_total\{code="200"\} (\d+)$', body, re.M)[1])
+        return int(value(parse_metrics(body.decode()), "hookbot_publishes_total", code="200"))
 
     def test_a_pipelining_publisher_that_reads_late_gets_every_answer_in_order(self):
         # It sends every request before it reads an answer. The answers

@@ -7,7 +7,6 @@ counters against what was done.
 """
 import asyncio
 import os
-import re
 import shutil
 import signal
 import socket
@@ -15,32 +14,12 @@ import subprocess
 import time
 import unittest
 
-from harness import (Server, bearer, publish_all, receive_n, subscribe, token, wait_for)
+from harness import (Server, bearer, parse_metrics, publish_all, receive_n, subscribe, token,
+                     value, wait_for)
 
 SUBSCRIBERS = 12
 MESSAGES = 150
 TOPIC = "github.com/hookbot/metrics-test"
-
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
-LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-
-
-def parse(page):
-    """{(name, frozenset(labels)): value} of a text-format page."""
-    samples = {}
-    for line in page.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        match = SAMPLE.match(line)
-        assert match, f"not a sample line: {line!r}"
-        labels = frozenset(LABEL.findall(match.group(2) or ""))
-        samples[(match.group(1), labels)] = float(match.group(3))
-    return samples
-
-
-def value(samples, name, **labels):
-    return samples.get((name, frozenset(labels.items())), 0.0)
-
 
 def total(samples, name):
     return sum(v for (n, _), v in samples.items() if n == name)
@@ -91,7 +70,7 @@ class Metrics(unittest.TestCase):
                 # be a moment after the client read it; prefixes refresh twice a
                 # second.
                 def settled():
-                    samples = parse(self.fetch(server))
+                    samples = parse_metrics(self.fetch(server))
                     done = (value(samples, "hookbot_publish_to_write_seconds_count") ==
                             deliveries and
                             value(samples, "hookbot_topic_subscribers", prefix="github.com") ==
@@ -102,7 +81,7 @@ class Metrics(unittest.TestCase):
                 page = self.fetch(server)
                 for ws in subscribers:
                     await ws.close()
-                return parse(page), page, published_bytes
+                return parse_metrics(page), page, published_bytes
 
             samples, page, published_bytes = asyncio.run(asyncio.wait_for(run(), 120))
             deliveries = SUBSCRIBERS * MESSAGES
@@ -142,7 +121,7 @@ class Metrics(unittest.TestCase):
             wait_for(lambda: server.children("hookbot-acceptor") not in ([], [acceptor]), 10,
                      "a new acceptor")
             wait_for(server._status_ok, 10, "the new acceptor to answer")
-            samples = parse(self.fetch(server))
+            samples = parse_metrics(self.fetch(server))
             self.assertEqual(value(samples, "hookbot_restarts_total", process="acceptor"), 1)
             self.assertEqual(value(samples, "hookbot_restarts_total", process="worker"), 0)
             self.assertEqual(value(samples, "hookbot_publishes_total", code="200"), MESSAGES)
@@ -166,7 +145,7 @@ class Metrics(unittest.TestCase):
             self.assertEqual(server.request("GET", "/metrics", headers=wrong)[0], 401)
             page = self.fetch(server, headers=bearer("/metrics"))
             self.assertIn("# TYPE hookbot_publishes_total counter", page)
-            self.assertEqual(value(parse(page), "hookbot_metrics_refused_total"), 2)
+            self.assertEqual(value(parse_metrics(page), "hookbot_metrics_refused_total"), 2)
             # A token for "/" opens every path, as PROTOCOL.md D2.2 says.
             self.fetch(server, headers=bearer("/"))
             status, body, response = server.request("POST", "/metrics", body=b"x",
