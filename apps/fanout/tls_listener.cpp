@@ -39,9 +39,9 @@ tls_listener::tls_listener(asio::io_context& ioc, int listen_fd, tls::context_so
                            tls_session_shared& shared)
     : accepting_(std::make_shared<accepting::accept_loop>(
           adopt_listener(ioc, listen_fd), "TLS",
-          [&ioc, &contexts, &shared](tcp::socket socket) {
+          [&contexts, &shared, &flushes = asio::use_service<flush_queue>(ioc)](tcp::socket socket) {
               std::make_shared<tls_http_session>(std::move(socket), contexts.current(), shared,
-                                                 asio::use_service<flush_queue>(ioc))
+                                                 flushes)
                   ->run();
           })),
       shared_(shared) {}
