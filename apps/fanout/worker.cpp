@@ -131,11 +131,14 @@ void worker::close_subscribers() {
     tailer_.stop();
     prefix_refresh_.cancel();
     log::info("stopping: closing ", registry_.size(), " subscribers with 1001");
-    if (registry_.size() == 0) return;  // nothing left holds the io_context
-    registry_.on_empty([this] { shutdown_deadline_.cancel(); });
+    // The io_context is stopped, not left to run out of work: when the
+    // worker stops on its own (its instance gone or restarted), main's signal
+    // wait (and a TLS listener) still hold it.
+    if (registry_.size() == 0) return ioc_.stop();
+    registry_.on_empty([this] { ioc_.stop(); });
     shutdown_deadline_.expires_after(close_grace_);
     shutdown_deadline_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec) return;  // every subscriber left in time
+        if (ec) return;  // the io_context went first
         log::warning("stopping: ", registry_.size(), " subscribers did not close within the grace");
         ioc_.stop();
     });

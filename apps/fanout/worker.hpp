@@ -45,6 +45,12 @@ public:
     void stop(std::chrono::milliseconds grace);
 
     static constexpr std::chrono::milliseconds drain_ack_timeout{1000};
+    // The grace of a close this worker starts on its own (its instance gone
+    // or restarted; stop() brings its own). It was 0: the io_context stopped
+    // at once, and close frames still waiting for a slice of flushes were
+    // never written (clients saw 1006, not 1001). A subscriber that does not
+    // answer is finished by its own going-away deadline first.
+    static constexpr std::chrono::milliseconds own_close_grace{2000};
 
     // 0, or 1 when the worker stopped because the instance it had attached
     // to is gone or was restarted (a new bus): whoever started it should
@@ -79,7 +85,7 @@ private:
     boost::asio::steady_timer drain_ack_deadline_;
     boost::asio::steady_timer shutdown_deadline_;
     boost::asio::steady_timer prefix_refresh_;
-    std::chrono::milliseconds close_grace_{0};
+    std::chrono::milliseconds close_grace_{own_close_grace};
     bool draining_ = false;  // asked the acceptor for no more subscribers
     bool closing_ = false;   // closing every subscriber; no handoff is taken
 };
