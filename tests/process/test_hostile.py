@@ -13,7 +13,6 @@ import os
 import resource
 import select
 import socket
-import ssl
 import tempfile
 import threading
 import time

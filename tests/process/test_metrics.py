@@ -76,7 +76,7 @@ class Metrics(unittest.TestCase):
                             value(samples, "hookbot_topic_subscribers", prefix="github.com") ==
                             SUBSCRIBERS)
                     return samples if done else None
-                samples = await asyncio.get_running_loop().run_in_executor(
+                await asyncio.get_running_loop().run_in_executor(
                     None, wait_for, settled, 10, "every write and prefix counted")
                 page = self.fetch(server)
                 for ws in subscribers:

@@ -6,7 +6,6 @@ own pid (NotifyAccess=main).
 """
 import asyncio
 import os
-import re
 import signal
 import unittest
 

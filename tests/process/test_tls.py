@@ -228,7 +228,7 @@ class TLS(unittest.TestCase):
             strict.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
             with strict.wrap_socket(raw, server_hostname="127.0.0.1",
                                     suppress_ragged_eofs=False) as tls:
-                request = (f"GET /sub/tls/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                request = ("GET /sub/tls/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                            "Sec-WebSocket-Version: 13\r\n" + "".join(
