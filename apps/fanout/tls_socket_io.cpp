@@ -53,6 +53,10 @@ result outcome(SSL* ssl, int returned, int saved_errno) {
 
 }  // namespace
 
+ssl_handle share(SSL* ssl) noexcept {
+    return ssl_handle(SSL_up_ref(ssl) == 1 ? ssl : nullptr);
+}
+
 boost::system::error_code attach(SSL* ssl, int fd) {
     if (BIO_ctrl_pending(SSL_get_rbio(ssl)) != 0) {
         return make_error_code(boost::system::errc::protocol_error);

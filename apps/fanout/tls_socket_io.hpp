@@ -5,6 +5,7 @@
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 // TLS on a subscriber's socket itself, once its websocket handshake is done.
@@ -14,6 +15,18 @@
 // the 101 on OpenSSL reads and writes the non-blocking socket directly, and
 // the caller waits for readiness as it does for plain TCP.
 namespace hookbot::fanout::tls_socket_io {
+
+struct ssl_free {
+    void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
+};
+// A reference to an SSL of its holder's own.
+using ssl_handle = std::unique_ptr<SSL, ssl_free>;
+
+// Another reference to `ssl` (null if OpenSSL refuses one). Taken from an
+// Asio stream after its handshake, it lets the stream go, and with it the
+// stream's two 17 KiB buffers and its BIO pair's 17 KiB: an idle TLS
+// subscriber that kept them held 64 KiB.
+ssl_handle share(SSL* ssl) noexcept;
 
 // What a call wants before it can go on.
 enum class wait : std::uint8_t { none, readable, writable };

@@ -172,15 +172,14 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
     if (state_ != state::handshaking) return;
     // The 101 is written and Beast read nothing beyond the request it was
     // given: the connection is ours, and the websocket stream can go.
-    if constexpr (is_tls) {
-        stream_.emplace(std::move(handshake_->ws.next_layer()));
-    } else {
+    if constexpr (!is_tls) {
         stream_.emplace(handshake_->ws.next_layer().release_socket());
+    } else if (!attach_tls()) {
+        return;
     }
     handshake_.reset();
     socket().non_blocking(true, ec);
     if (ec) return finish(ec, "non-blocking mode");
-    if (!attach_tls()) return;
     state_ = state::open;
     last_heard_ = clock::now();
     // A first read now, not on readiness: OpenSSL may hold a record already.
@@ -197,7 +196,7 @@ void basic_websocket_subscriber<NextLayer>::on_accept(beast::error_code ec) {
 template <typename NextLayer>
 asio::ip::tcp::socket& basic_websocket_subscriber<NextLayer>::socket() noexcept {
     if constexpr (is_tls) {
-        return beast::get_lowest_layer(*stream_).socket();
+        return stream_->socket;
     } else {
         return *stream_;
     }
@@ -206,11 +205,20 @@ asio::ip::tcp::socket& basic_websocket_subscriber<NextLayer>::socket() noexcept 
 template <typename NextLayer>
 bool basic_websocket_subscriber<NextLayer>::attach_tls() {
     if constexpr (is_tls) {
-        if (const auto ec =
-                tls_socket_io::attach(stream_->native_handle(), socket().native_handle())) {
+        NextLayer& tls = handshake_->ws.next_layer();
+        tls_socket_io::ssl_handle ssl = tls_socket_io::share(tls.native_handle());
+        if (!ssl) {
+            finish(asio::error::no_memory, "TLS on the socket");
+            return false;
+        }
+        // While the stream still holds its end of the BIO pair: attach
+        // checks it for bytes the client sent early.
+        const int fd = beast::get_lowest_layer(tls).socket().native_handle();
+        if (const auto ec = tls_socket_io::attach(ssl.get(), fd)) {
             finish(ec, "TLS on the socket (did the client send before the 101?)");
             return false;
         }
+        stream_.emplace(tls_connection{tls.next_layer().release_socket(), std::move(ssl)});
     }
     return true;
 }

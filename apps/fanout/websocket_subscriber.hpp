@@ -21,6 +21,7 @@
 #include "options.hpp"
 #include "subscriber.hpp"
 #include "subscriptions.hpp"
+#include "tls_socket_io.hpp"
 
 namespace hookbot::fanout {
 
@@ -74,9 +75,16 @@ class basic_websocket_subscriber final
   private:
     using clock = std::chrono::steady_clock;
     static constexpr bool is_tls = std::is_same_v<NextLayer, tls_stream>;
-    // What the connection is after the handshake: the TCP socket itself, or
-    // the TLS stream.
-    using transport = std::conditional_t<is_tls, NextLayer, boost::asio::ip::tcp::socket>;
+    // TLS after the handshake: the socket, and OpenSSL reading and writing
+    // it (tls_socket_io) without Asio's stream.
+    struct tls_connection {
+        boost::asio::ip::tcp::socket socket;
+        tls_socket_io::ssl_handle ssl;
+        [[nodiscard]] SSL* native_handle() const noexcept { return ssl.get(); }
+    };
+    // What the connection is after the handshake.
+    using transport =
+        std::conditional_t<is_tls, tls_connection, boost::asio::ip::tcp::socket>;
     struct handshake {
         boost::beast::websocket::stream<NextLayer> ws;
         upgrade_request request;  // read by async_accept
@@ -95,7 +103,8 @@ class basic_websocket_subscriber final
     void on_accept(boost::beast::error_code ec);
 
     boost::asio::ip::tcp::socket& socket() noexcept;
-    // TLS: switches OpenSSL to the socket. False when the connection is over.
+    // TLS: takes the socket and the SSL from the handshake's stream and
+    // switches OpenSSL to the socket. False when the connection is over.
     bool attach_tls();
     // Waits for readability (or, for a TLS read that must write first,
     // writability), then reads.

@@ -16,8 +16,8 @@ import unittest
 
 import websockets
 
-from harness import (BIN_DIR, KEY, Server, bearer, publish_while_receiving, receive_n,
-                     recv_head, subscribe, wait_for)
+from harness import (BIN_DIR, KEY, MEMORY_BOUNDS_CHECKED, Server, bearer, publish_all,
+                     publish_while_receiving, receive_n, recv_head, subscribe, wait_for)
 from tls_pki import TestPKI, serve_args
 
 
@@ -208,6 +208,40 @@ class TLS(unittest.TestCase):
                 timeout=20)
             self.assertNotEqual(result.returncode, 0, args)
             self.assertRegex(result.stderr, expected, args)
+
+    @unittest.skipUnless(MEMORY_BOUNDS_CHECKED, "memory bounds hold for the plain build only")
+    def test_an_idle_tls_subscriber_costs_its_worker_under_32_KiB(self):
+        # Asio's TLS stream, kept after the handshake, held two 17 KiB
+        # buffers and its BIO pair another 17: 64 KiB per idle subscriber.
+        subscribers, most_bytes_each = 300, 32 * 1024
+
+        def vm_rss(pid):
+            with open(f"/proc/{pid}/status") as status:
+                return next(int(line.split()[1]) * 1024 for line in status
+                            if line.startswith("VmRSS:"))
+
+        async def scenario(server):
+            worker = server.worker_pids()[0]
+            # What every subscriber shares (the bus's first pages, the
+            # allocator's arenas, OpenSSL's tables) comes before the baseline.
+            first = await subscribe(server, "tls/idle")
+            publish_all(server, "tls/idle", [b"warm"])
+            self.assertEqual(await receive_n(first, 1, 10), [b"warm"])
+            before = vm_rss(worker)
+            idle = [await subscribe(server, "tls/idle") for _ in range(subscribers)]
+            # Every one of them past its handshake: each receives this.
+            publish_all(server, "tls/idle", [b"all here"])
+            for ws in [first, *idle]:
+                self.assertEqual(await receive_n(ws, 1, 10), [b"all here"])
+            each = (vm_rss(worker) - before) / subscribers
+            print(f"{subscribers} idle TLS subscribers: {each / 1024:.1f} KiB of the worker's "
+                  "VmRSS each")
+            for ws in [first, *idle]:
+                await ws.close()
+            return each
+
+        with self.server(workers=1) as server:
+            self.assertLess(self.run_async(scenario(server)), most_bytes_each)
 
     def test_a_subscriber_that_stopped_reading_gets_whole_frames_and_a_clean_tls_close(self):
         """Far more than the socket buffers hold, to a subscriber that reads
