@@ -66,6 +66,10 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
             "built-in TLS: seconds for a whole request head to arrive (else 408)")
         ("body-timeout", po::value(&raw.body_timeout)->default_value(raw.body_timeout),
             "built-in TLS: seconds for a whole publish body to arrive after its head (else 408)")
+        ("max-connections",
+            po::value(&o.http.max_connections)->default_value(o.http.max_connections),
+            "built-in TLS: client connections this worker holds before they subscribe; one "
+            "more is closed at once")
         ("listen-fd", po::value(&raw.listen_fd),
             "built-in TLS: the inherited public listening socket, shared by the workers")
         ("tls-cert", po::value(&o.tls_cert), "built-in TLS: certificate chain (PEM)")
@@ -102,6 +106,7 @@ std::string check(const fanout_options& o, const raw_options& raw, bool slot_giv
     }
     if (o.limits.max_client_message == 0) return "--max-client-message must be at least 1";
     if (o.max_subscribers == 0) return "--max-subscribers must be at least 1";
+    if (o.http.max_connections == 0) return "--max-connections must be at least 1";
     if (o.http.max_header_bytes < 1024 || o.http.max_header_bytes > 64 * 1024) {
         return "--max-header-bytes must be between 1024 and 65536";
     }

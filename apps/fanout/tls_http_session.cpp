@@ -33,6 +33,7 @@ constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Timeouts are what a slowloris flood causes: at most 20 lines a minute.
 log::throttle timeout_warnings(20, "request timeouts on the TLS port");
+log::throttle connection_refusals(20, "connections refused on the TLS port");
 
 bool is_parse_error(const beast::error_code& ec) {
     return ec.category() == beast::error_code(http::error::bad_target).category() &&
@@ -57,6 +58,13 @@ tls_http_session::~tls_http_session() {
 }
 
 void tls_http_session::run() {
+    // This one is counted already.
+    if (shared_.sessions.size() > shared_.http.max_connections) {
+        connection_refusals.warning("closed a TLS connection at once: ",
+                                    shared_.http.max_connections,
+                                    " open already (--max-connections)");
+        return abort();
+    }
     beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);
     stream_.async_handshake(
         asio::ssl::stream_base::server,

@@ -25,7 +25,9 @@ po::options_description limit_options::describe() {
         ("idle-timeout", po::value(&idle_timeout_s_)->default_value(idle_timeout_s_),
             "seconds a keep-alive connection may wait for its next request")
         ("max-connections", po::value(&max_connections_)->default_value(max_connections_),
-            "HTTP connections the acceptor keeps open at once (more: 503 with Retry-After)")
+            "HTTP connections the acceptor keeps open at once (more: 503 with Retry-After); "
+            "with built-in TLS, connections each worker holds before they subscribe (more: "
+            "closed at once)")
         ("max-subscribers", po::value(&max_subscribers_)->default_value(max_subscribers_),
             "subscribers per fanout worker; with every worker full: 503 with Retry-After")
         ("max-client-message",
@@ -67,6 +69,7 @@ void limit_options::add_to(std::vector<std::string>& acceptor_args,
     add_option(fanout_args, "max-header-bytes", max_header_bytes_);
     add_option(fanout_args, "header-timeout", header_timeout_s_);
     add_option(fanout_args, "body-timeout", body_timeout_s_);
+    add_option(fanout_args, "max-connections", max_connections_);
     add_option(fanout_args, "max-subscribers", max_subscribers_);
     add_option(fanout_args, "max-client-message", max_client_message_);
 }

@@ -539,6 +539,38 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
                     data += more
             return Reply(data, True, seconds)
 
+    def test_connections_over_the_limit_are_closed_at_once_over_tls(self):
+        # Each worker holds --max-connections from their accept on (the
+        # kernel spreads them between the two workers as it likes); one
+        # more is closed before its handshake, which the held ones await
+        # for --header-timeout.
+        wait_for(lambda: self.server.request("GET", "/status")[0] == 200, 5, "/status")
+        attempts = 2 * MAX_CONNECTIONS + 4
+        socks = [socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+                 for _ in range(attempts)]
+        try:
+            deadline = time.monotonic() + TIMEOUT_S * 0.75
+            closed = set()
+            while len(closed) < attempts and time.monotonic() < deadline:
+                readable, _, _ = select.select([s for s in socks if s not in closed], [], [],
+                                               max(0, deadline - time.monotonic()))
+                for sock in readable:
+                    try:
+                        self.assertEqual(sock.recv(1), b"", "a byte before any ClientHello")
+                    except ConnectionResetError:
+                        pass
+                    closed.add(sock)
+            print(f"{attempts} TLS connections, closed at once: {len(closed)}")
+            self.assertGreaterEqual(len(closed), attempts - 2 * MAX_CONNECTIONS,
+                                    "no connection over --max-connections was closed")
+            self.assertLessEqual(len(closed), attempts - MAX_CONNECTIONS,
+                                 "connections under --max-connections were closed")
+        finally:
+            for sock in socks:
+                sock.close()
+        wait_for(lambda: self.server.request("GET", "/status")[0] == 200, 5,
+                 "/status once the connections are closed")
+
     def test_trickled_heads_and_bodies_get_408(self):
         for case, first, byte in [
                 ("head", b"POST /unsafe/pub/slow HTTP/1.1\r\nHost: h\r\nX-Slow: ", b"s"),
