@@ -60,9 +60,9 @@ tls_http_session::~tls_http_session() {
 void tls_http_session::run() {
     // This one is counted already.
     if (shared_.sessions.size() > shared_.http.max_connections) {
-        connection_refusals.warning("closed a TLS connection at once: ",
-                                    shared_.http.max_connections,
-                                    " open already (--max-connections)");
+        connection_refusals.warning(
+            "closed a TLS connection at once: ", shared_.http.max_connections,
+            " open already (--max-connections)");
         return abort();
     }
     beast::get_lowest_layer(stream_).expires_after(shared_.http.header_timeout);

@@ -83,8 +83,7 @@ class basic_websocket_subscriber final
         [[nodiscard]] SSL* native_handle() const noexcept { return ssl.get(); }
     };
     // What the connection is after the handshake.
-    using transport =
-        std::conditional_t<is_tls, tls_connection, boost::asio::ip::tcp::socket>;
+    using transport = std::conditional_t<is_tls, tls_connection, boost::asio::ip::tcp::socket>;
     struct handshake {
         boost::beast::websocket::stream<NextLayer> ws;
         upgrade_request request;  // read by async_accept

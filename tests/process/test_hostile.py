@@ -21,7 +21,7 @@ import unittest
 import websockets
 
 from harness import (MEMORY_BOUNDS_CHECKED, Server, bearer, parse_metrics, publish_all, receive_n,
-                     recv_head, subscribe, token, value, wait_for)
+                     recv_head, subscribe, token, value, vm_rss, wait_for)
 from tls_pki import TestPKI, serve_args
 
 MAX_BODY = 4096
@@ -600,14 +600,6 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
                 await ws.close()
         asyncio.run(asyncio.wait_for(scenario(), 30))
         self.assertEqual(self.server.worker_pids(), self.workers)
-
-
-def vm_rss(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmRSS for {pid}")
 
 
 class IdleKeepAliveConnections(unittest.TestCase):

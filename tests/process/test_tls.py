@@ -17,7 +17,7 @@ import unittest
 import websockets
 
 from harness import (BIN_DIR, KEY, MEMORY_BOUNDS_CHECKED, Server, bearer, publish_all,
-                     publish_while_receiving, receive_n, recv_head, subscribe, wait_for)
+                     publish_while_receiving, receive_n, recv_head, subscribe, vm_rss, wait_for)
 from tls_pki import TestPKI, serve_args
 
 
@@ -214,11 +214,6 @@ class TLS(unittest.TestCase):
         # Asio's TLS stream, kept after the handshake, held two 17 KiB
         # buffers and its BIO pair another 17: 64 KiB per idle subscriber.
         subscribers, most_bytes_each = 300, 32 * 1024
-
-        def vm_rss(pid):
-            with open(f"/proc/{pid}/status") as status:
-                return next(int(line.split()[1]) * 1024 for line in status
-                            if line.startswith("VmRSS:"))
 
         async def scenario(server):
             worker = server.worker_pids()[0]
