@@ -563,7 +563,8 @@ class HostileInputOverTLS(SharedCases, unittest.TestCase):
             print(f"{attempts} TLS connections, closed at once: {len(closed)}")
             self.assertGreaterEqual(len(closed), attempts - 2 * MAX_CONNECTIONS,
                                     "no connection over --max-connections was closed")
-            self.assertLessEqual(len(closed), attempts - MAX_CONNECTIONS,
+            # Room for 2 sessions of the /status requests still ending.
+            self.assertLessEqual(len(closed), attempts - MAX_CONNECTIONS + 2,
                                  "connections under --max-connections were closed")
         finally:
             for sock in socks:
