@@ -5,5 +5,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build}
 shift || true
 export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache}
-cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOOKBOT_WERROR=ON "$@" >/dev/null
 cmake --build "$dir" -j "$(nproc)"

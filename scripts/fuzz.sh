@@ -12,7 +12,7 @@ targets=(request_fuzzer ring_reader_fuzzer)
 
 export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache}
 CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DHOOKBOT_FUZZ=ON -DHOOKBOT_BENCH=OFF >/dev/null
+  -DHOOKBOT_FUZZ=ON -DHOOKBOT_BENCH=OFF -DHOOKBOT_WERROR=ON >/dev/null
 cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
 
 mkdir -p "$dir/artifacts"

@@ -8,7 +8,7 @@ packages=(
   libssl-dev nlohmann-json3-dev doctest-dev libsystemd-dev
   python3-websockets curl
   systemd  # systemd-analyze (unit checks) and systemd-socket-activate
-  clang libfuzzer-14-dev
+  clang libfuzzer-14-dev clang-format
   prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
   openssl  # the command: throwaway certificates (tests/process TLS tests, bench/run tls-*)
 )

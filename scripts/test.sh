@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the plain build, then
-# ASan+UBSan and TSan builds of the same suite (the code shares memory between
-# processes). HOOKBOT_TEST_SANITIZERS=0 skips the sanitizer builds. Then the
+# Installs what is missing, checks the formatting, builds, and runs every
+# test: the plain build, then ASan+UBSan and TSan builds of the same suite
+# (the code shares memory between processes). HOOKBOT_TEST_SANITIZERS=0 skips the sanitizer builds. Then the
 # libFuzzer targets run for HOOKBOT_FUZZ_SECONDS each (default 30; 0 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

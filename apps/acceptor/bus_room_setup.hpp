@@ -1,10 +1,10 @@
 #pragma once
 
-#include "bus_room.hpp"
+#include "publish/bus_room.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "options.hpp"
-#include "publish_handler.hpp"
-#include "worker_pool.hpp"
+#include "publish/publish_handler.hpp"
+#include "workers/worker_pool.hpp"
 
 // How the acceptor's bus_room is measured and sized, from its options and
 // the bus it writes.

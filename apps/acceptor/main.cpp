@@ -11,22 +11,22 @@
 #include <memory>
 #include <optional>
 
-#include "blob_sweeper.hpp"
+#include "publish/blob_sweeper.hpp"
 #include "bus_room_setup.hpp"
-#include "counters_log.hpp"
-#include "forwarded_requests.hpp"
-#include "github_routing.hpp"
+#include "observe/counters_log.hpp"
+#include "sessions/forwarded_requests.hpp"
+#include "publish/github_routing.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
 #include "key_reload.hpp"
-#include "listener.hpp"
-#include "metrics_page.hpp"
+#include "sessions/listener.hpp"
+#include "observe/metrics_page.hpp"
 #include "options.hpp"
-#include "publish_handler.hpp"
-#include "readiness_report.hpp"
-#include "shared_state.hpp"
-#include "worker_pool.hpp"
+#include "publish/publish_handler.hpp"
+#include "observe/readiness_report.hpp"
+#include "sessions/shared_state.hpp"
+#include "workers/worker_pool.hpp"
 
 namespace {
 

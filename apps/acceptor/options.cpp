@@ -3,6 +3,10 @@
 #include <boost/program_options.hpp>
 #include <ostream>
 
+#include "hookbot/limits/flow_limits.hpp"
+#include "hookbot/limits/limit_option.hpp"
+#include "hookbot/version/version.hpp"
+
 namespace hookbot::acceptor {
 namespace {
 
@@ -10,16 +14,13 @@ namespace po = boost::program_options;
 
 struct raw_options {
     std::string token_hash = "any";
-    double header_timeout_s = 30;
-    double body_timeout_s = 60;
     std::string metrics_allow = "loopback";
     double counters_log_period_s = 60;
-    double idle_timeout_s = 120;
     double shutdown_timeout_s = 2;
-    double max_publish_wait_s = 1;
     std::vector<std::string> routers;
     std::uint64_t max_body_bytes = 0;
     bool help = false;
+    bool version = false;  // both read from the variables_map, before notify()
 };
 
 po::options_description describe(acceptor_options& o, raw_options& raw) {
@@ -27,6 +28,7 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
     // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&raw.help), "show this help")
+        ("version,v", po::bool_switch(&raw.version), "show the version and commit")
         ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus to write")
         ("listen-fd", po::value(&o.listen_fd),
             "inherited listening TCP socket (kept by the supervisor); none with built-in TLS, "
@@ -41,43 +43,17 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "file of token keys, one per line, re-read on SIGHUP (default: none, the key above)")
         ("token-hash", po::value(&raw.token_hash)->default_value(raw.token_hash),
             "tokens accepted: any, sha256 or sha1")
-        ("max-header-bytes",
-            po::value(&o.limits.max_header_bytes)->default_value(o.limits.max_header_bytes),
-            "largest request line plus header fields, at most 65536 (larger: 431)")
-        ("max-header-fields",
-            po::value(&o.limits.max_header_fields)->default_value(o.limits.max_header_fields),
-            "most header fields in one request (more: 431)")
-        ("max-url-bytes",
-            po::value(&o.limits.max_url_bytes)->default_value(o.limits.max_url_bytes),
-            "longest request target, path and query (longer: 414)")
         ("max-body-bytes", po::value(&raw.max_body_bytes),
             "largest publish body (larger: 413); default and upper bound: the bus's largest body")
-        ("header-timeout", po::value(&raw.header_timeout_s)->default_value(raw.header_timeout_s),
-            "seconds for a whole request head to arrive (else 408); also bounds each answer's "
-            "write")
-        ("body-timeout", po::value(&raw.body_timeout_s)->default_value(raw.body_timeout_s),
-            "seconds for a whole publish body to arrive after its head (else 408)")
-        ("idle-timeout", po::value(&raw.idle_timeout_s)->default_value(raw.idle_timeout_s),
-            "seconds a keep-alive connection may wait for its next request")
         ("discard-body-bytes",
             po::value(&o.limits.discard_body_bytes)->default_value(o.limits.discard_body_bytes),
             "a refused request's body up to this size is read so the connection stays open")
-        ("max-connections",
-            po::value(&o.limits.max_connections)->default_value(o.limits.max_connections),
-            "client connections open at once; one more is answered 503 with Retry-After")
         ("shutdown-timeout",
             po::value(&raw.shutdown_timeout_s)->default_value(raw.shutdown_timeout_s),
             "seconds SIGTERM leaves requests in flight to finish")
         ("max-queued-handoffs",
             po::value(&o.max_queued_handoffs)->default_value(o.max_queued_handoffs),
             "subscribers queued per worker whose control socket is full")
-        ("max-publish-wait",
-            po::value(&raw.max_publish_wait_s)->default_value(raw.max_publish_wait_s),
-            "seconds a publish may wait, unanswered, for a worker with subscribers that is "
-            "too far behind the bus; then it is committed anyway (0: never wait)")
-        ("publish-window", po::value(&o.publish_window)->default_value(o.publish_window),
-            "records the bus may run ahead of the slowest worker with subscribers before "
-            "publishes wait (also at most half a ring of bytes)")
         ("router", po::value(&raw.routers)->composing(),
             "enable a router (repeatable): github, which needs $HOOKBOT_GITHUB_SECRET")
         ("metrics-allow", po::value(&raw.metrics_allow)->default_value(raw.metrics_allow),
@@ -87,6 +63,17 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             po::value(&raw.counters_log_period_s)->default_value(raw.counters_log_period_s),
             "seconds between two log lines of the server's counters");
     // clang-format on
+    po::options_description limits_given("limits (the same as hookbot serve's)");
+    limits::add_option(limits_given, limits::max_header_bytes, o.limits.max_header_bytes);
+    limits::add_option(limits_given, limits::max_header_fields, o.limits.max_header_fields);
+    limits::add_option(limits_given, limits::max_url_bytes, o.limits.max_url_bytes);
+    limits::add_option(limits_given, limits::header_timeout, o.limits.header_timeout);
+    limits::add_option(limits_given, limits::body_timeout, o.limits.body_timeout);
+    limits::add_option(limits_given, limits::idle_timeout, o.limits.idle_timeout);
+    limits::add_option(limits_given, limits::max_connections, o.limits.max_connections);
+    limits::add_option(limits_given, limits::max_publish_wait, o.max_publish_wait);
+    limits::add_option(limits_given, limits::publish_window, o.publish_window);
+    d.add(limits_given);
     return d;
 }
 
@@ -95,19 +82,6 @@ std::chrono::milliseconds to_duration(double seconds, const char* name) {
         throw po::error(std::string("--") + name + " must be a positive number of seconds");
     }
     return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
-}
-
-// The handoff to a worker carries the head, so it must fit in one control
-// message (hookbot/handoff/message.hpp).
-constexpr std::uint32_t largest_header_limit = 64 * 1024;
-
-void check_limits(const session_limits& limits) {
-    if (limits.max_header_bytes < 1024 || limits.max_header_bytes > largest_header_limit) {
-        throw po::error("--max-header-bytes must be between 1024 and 65536");
-    }
-    if (limits.max_header_fields == 0) throw po::error("--max-header-fields must be > 0");
-    if (limits.max_url_bytes == 0) throw po::error("--max-url-bytes must be > 0");
-    if (limits.max_connections == 0) throw po::error("--max-connections must be > 0");
 }
 
 std::optional<auth::hash_kind> to_hash(const std::string& name) {
@@ -127,27 +101,22 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
     try {
         po::variables_map values;
         po::store(po::command_line_parser(args).options(description).run(), values);
-        if (raw.help) {
+        // Before notify(), which would fail on the missing required options
+        // (and is what sets the bound switches).
+        if (values["help"].as<bool>()) {
             out << description;
+            return {std::nullopt, 0};
+        }
+        if (values["version"].as<bool>()) {
+            out << version::line("hookbot-acceptor");
             return {std::nullopt, 0};
         }
         po::notify(values);
         options.only_hash = to_hash(raw.token_hash);
-        options.limits.header_timeout = to_duration(raw.header_timeout_s, "header-timeout");
-        options.limits.body_timeout = to_duration(raw.body_timeout_s, "body-timeout");
-        options.limits.idle_timeout = to_duration(raw.idle_timeout_s, "idle-timeout");
         options.shutdown_timeout = to_duration(raw.shutdown_timeout_s, "shutdown-timeout");
         if (values.count("max-body-bytes") != 0) {
             options.limits.max_body_bytes = raw.max_body_bytes;
             options.max_body_given = true;
-        }
-        if (!(raw.max_publish_wait_s >= 0) || raw.max_publish_wait_s > 60) {
-            throw po::error("--max-publish-wait must be between 0 and 60 seconds");
-        }
-        options.max_publish_wait =
-            std::chrono::milliseconds(static_cast<std::int64_t>(raw.max_publish_wait_s * 1000));
-        if (options.publish_window == 0 || options.publish_window > (1u << 24)) {
-            throw po::error("--publish-window must be between 1 and 16777216");
         }
         if (options.max_queued_handoffs == 0) throw po::error("--max-queued-handoffs must be > 0");
         for (const std::string& router : raw.routers) {
@@ -156,7 +125,6 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
             }
             options.github_router = true;
         }
-        check_limits(options.limits);
         const auto access = parse_metrics_access(raw.metrics_allow);
         if (!access) throw po::error("--metrics-allow must be any, loopback or token");
         options.metrics_allow = *access;

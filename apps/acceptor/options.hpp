@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "hookbot/auth/token.hpp"
-#include "limits.hpp"
-#include "metrics_access.hpp"
+#include "hookbot/limits/flow_limits.hpp"
+#include "http/limits.hpp"
+#include "observe/metrics_access.hpp"
 
 namespace hookbot::acceptor {
 
@@ -33,8 +34,8 @@ struct acceptor_options {
     std::size_t max_queued_handoffs = 256;
     // Flow control (bus_room): how long a publish may wait for the workers,
     // 0 for not at all, and how many records the bus may run ahead of them.
-    std::chrono::milliseconds max_publish_wait{1000};
-    std::uint64_t publish_window = 64;
+    std::chrono::milliseconds max_publish_wait = limits::default_milliseconds(limits::max_publish_wait);
+    std::uint64_t publish_window = limits::publish_window.default_value;
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
     std::chrono::seconds counters_log_period{60};             // --counters-log-period

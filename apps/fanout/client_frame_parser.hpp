@@ -10,7 +10,7 @@
 namespace hookbot::fanout {
 
 // An incremental parser of the frames a websocket client sends (RFC 6455 5),
-// for a server that ignores client data (PROTOCOL.md D5.3): data frames are
+// for a server that ignores client data (docs/PROTOCOL.md D5.3): data frames are
 // checked and skipped, control frames are returned whole. Its state is a few
 // dozen bytes per connection, so that an idle subscriber costs no read
 // buffer: bytes are fed from a buffer the caller shares between connections.

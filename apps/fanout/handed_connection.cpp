@@ -43,7 +43,7 @@ std::optional<upgrade_request> parse_request_head(std::string_view head,
     parser.eager(true);
     // The acceptor bounded the head already (--max-header-bytes), and so does
     // the handoff message; Beast's own 8 KiB default would refuse heads the
-    // acceptor took, such as the 8 KiB topics of PROTOCOL.md D3.
+    // acceptor took, such as the 8 KiB topics of docs/PROTOCOL.md D3.
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(head.size(), UINT32_MAX)));
     std::size_t offset = 0;
     while (!parser.is_done() && offset < head.size()) {

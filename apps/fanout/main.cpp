@@ -1,4 +1,4 @@
-// hookbot-fanout: one fanout worker (ARCHITECTURE.md). Wiring only: options,
+// hookbot-fanout: one fanout worker (docs/ARCHITECTURE.md). Wiring only: options,
 // the bus, the slot, signals and the event loop; the work is in worker.
 #include <unistd.h>
 

@@ -47,7 +47,7 @@ inline payload make_payload(std::string_view body, std::uint32_t commit_us = 0) 
     return make_message({body}, commit_us);
 }
 
-// A recursive subscription's message (PROTOCOL.md D5.2): topic, NUL, body.
+// A recursive subscription's message (docs/PROTOCOL.md D5.2): topic, NUL, body.
 inline payload make_recursive_payload(std::string_view topic, std::string_view body,
                                       std::uint32_t commit_us = 0) {
     return make_message({topic, std::string_view("\0", 1), body}, commit_us);

@@ -7,14 +7,16 @@
 #include <vector>
 
 #include "hookbot/auth/key_source.hpp"
+#include "hookbot/version/version.hpp"
 #include "make_tokens_command.hpp"
-#include "route_github_command.hpp"
-#include "serve_command.hpp"
+#include "route_github/route_github_command.hpp"
+#include "serve/serve_command.hpp"
 
 namespace {
 
 constexpr const char* usage =
     "usage: hookbot [--key KEY | --key-file PATH] [--github-secret SECRET] COMMAND [options]\n"
+    "       hookbot --version\n"
     "\n"
     "commands:\n"
     "  serve             run the server (hookbot serve --help)\n"
@@ -62,6 +64,10 @@ int main(int argc, char** argv) {
         }
         if (a == "--help" || a == "-h" || a == "help") {
             std::cout << usage;
+            return 0;
+        }
+        if (a == "--version" || a == "-v") {
+            std::cout << hookbot::version::line("hookbot");
             return 0;
         }
         break;

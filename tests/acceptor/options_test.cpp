@@ -58,7 +58,7 @@ TEST_CASE("limits and hashes") {
     CHECK(parsed.options->limits.idle_timeout == std::chrono::seconds(7));
 }
 
-TEST_CASE("no key says so, as PROTOCOL.md C1 words it") {
+TEST_CASE("no key says so, as docs/PROTOCOL.md C1 words it") {
     std::ostringstream out;
     std::ostringstream err;
     CHECK(parse_options(required, nullptr, out, err).exit_status == exit_fatal_config);

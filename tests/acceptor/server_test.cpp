@@ -20,10 +20,10 @@
 #include "hookbot/auth/token.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/shm_ring/bus_reader.hpp"
-#include "listener.hpp"
-#include "publish_handler.hpp"
-#include "shared_state.hpp"
-#include "worker_pool.hpp"
+#include "sessions/listener.hpp"
+#include "publish/publish_handler.hpp"
+#include "sessions/shared_state.hpp"
+#include "workers/worker_pool.hpp"
 
 using namespace hookbot;
 using namespace hookbot::acceptor;

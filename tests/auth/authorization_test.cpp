@@ -1,4 +1,4 @@
-// PROTOCOL.md T2 and D2.3.
+// docs/PROTOCOL.md T2 and D2.3.
 #include <doctest/doctest.h>
 
 #include <string>

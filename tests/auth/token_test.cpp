@@ -1,4 +1,4 @@
-// PROTOCOL.md T1 and its test vectors (key "foo").
+// docs/PROTOCOL.md T1 and its test vectors (key "foo").
 #include <doctest/doctest.h>
 
 #include "hookbot/auth/token.hpp"

@@ -1,4 +1,4 @@
-// PROTOCOL.md T3, T4, T5 and every consequence listed under D2.2.
+// docs/PROTOCOL.md T3, T4, T5 and every consequence listed under D2.2.
 #include <doctest/doctest.h>
 
 #include <cctype>

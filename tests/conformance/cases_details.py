@@ -1,4 +1,4 @@
-"""PROTOCOL.md's details D1-D6, one case per bullet or consequence."""
+"""docs/PROTOCOL.md's details D1-D6, one case per bullet or consequence."""
 import asyncio
 import base64
 import json

@@ -1,4 +1,4 @@
-"""PROTOCOL.md's numbered rules P1-P11, T1-T5 and X1-X2, one case each (or
+"""docs/PROTOCOL.md's numbered rules P1-P11, T1-T5 and X1-X2, one case each (or
 a few where a rule says several things)."""
 import base64
 import hashlib
@@ -221,7 +221,7 @@ class Endpoints(ServerCase):
             self.assertRefused(response, "HTTP/1.1 400 Bad Request", b"Bad Request\n")
 
 
-# PROTOCOL.md's test vectors, key "foo": path -> (HMAC-SHA1, HMAC-SHA256).
+# docs/PROTOCOL.md's test vectors, key "foo": path -> (HMAC-SHA1, HMAC-SHA256).
 VECTORS = {
     "/pub/foo/bar": ("2e1150434ba1d8c33bce7c82ee08b5d9850342c7",
                      "98e583afa70b218777fe2137a5dbb0f44c7cf35aa2e8b8d0b418253c35e6ef6e"),

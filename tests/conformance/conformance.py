@@ -1,6 +1,6 @@
 """What every conformance case stands on: a transport, a server, raw HTTP.
 
-PROTOCOL.md is checked over real sockets against a real `hookbot serve`.
+docs/PROTOCOL.md is checked over real sockets against a real `hookbot serve`.
 HTTP goes through a small raw client (so `//` paths, bad percent escapes and
 exact status lines reach the wire as written, and the answer is seen byte for
 byte); subscriptions go through Python's `websockets`, an independent client.
@@ -32,11 +32,11 @@ import websockets
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "process"))
 import harness  # noqa: E402  (tests/process/harness.py: process handling, log waits)
 
-# The key of PROTOCOL.md's test vectors, so that they hold on every server.
+# The key of docs/PROTOCOL.md's test vectors, so that they hold on every server.
 KEY = "foo"
 TIMEOUT = 10  # seconds: the bound on every single wait of the suite
 
-# PROTOCOL.md P6: what an /unsafe/sub/ request must carry.
+# docs/PROTOCOL.md P6: what an /unsafe/sub/ request must carry.
 UNSAFE_OK = {"X-Hookbot-Unsafe-Is-Ok": "I understand the security implications"}
 
 

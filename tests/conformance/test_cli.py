@@ -1,4 +1,4 @@
-"""PROTOCOL.md's command line: C1 (serve), C2 and D8 (make-tokens), and T1's
+"""docs/PROTOCOL.md's command line: C1 (serve), C2 and D8 (make-tokens), and T1's
 default hash, run as real processes. Expected tokens come from Python's hmac.
 """
 import os
@@ -79,6 +79,19 @@ class Serve:
                 self.process.wait()
 
 
+class Version(unittest.TestCase):
+    """`--version` (and the original's `-v`): every program says its version and commit."""
+
+    def test_every_program_says_its_version_and_commit(self):
+        for name in ("hookbot", "hookbot-acceptor", "hookbot-fanout", "hookbot-tokens"):
+            for flag in ("--version", "-v"):
+                with self.subTest(program=name, flag=flag):
+                    result = run([program(name), flag])
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertRegex(result.stdout,
+                                     rf"^{name} version \d+\.\d+\.\d+ \(commit [0-9a-z.-]+\)\n$")
+
+
 class ServeCommand(unittest.TestCase):
     """C1: `hookbot serve`."""
 
@@ -121,6 +134,20 @@ class ServeCommand(unittest.TestCase):
         accepted = server.exchange(
             http_request("POST", "/pub/c1", bearer("/pub/c1", "env-key"), b""))
         self.assertEqual(accepted.status_line, "HTTP/1.1 200 OK")
+
+    def test_C1_global_option_after_the_command_is_named_as_such(self):
+        for option in ("--key-file", "--key", "--github-secret"):
+            result = run([program("hookbot"), "serve", option, "value"], HOOKBOT_KEY=KEY)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn(f"{option} is a global option: it goes before the command",
+                          result.stderr)
+            self.assertNotIn("unrecognised", result.stderr)
+
+    def test_C1_workers_bounded_by_the_bus_slots(self):
+        result = run([program("hookbot"), "serve", "--bind", "127.0.0.1:0", "--workers", "65"],
+                     HOOKBOT_KEY=KEY)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("--workers must be between 1 and 64", result.stderr)
 
     def test_T1_serve_token_hash_option_checked(self):
         result = run([program("hookbot"), "serve", "--bind", "127.0.0.1:0", "--token-hash", "md5"],

@@ -1,4 +1,4 @@
-"""PROTOCOL.md over plain http:// and ws://: every rule and detail a named case.
+"""docs/PROTOCOL.md over plain http:// and ws://: every rule and detail a named case.
 
 The cases live in cases_rules.py (P, T, X), cases_details.py (D1-D6) and
 cases_router.py (R1, R2, D7) as mixins; this file serves them through the

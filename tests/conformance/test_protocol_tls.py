@@ -1,4 +1,4 @@
-"""PROTOCOL.md over https:// and wss:// (built-in TLS, `serve --tls-cert
+"""docs/PROTOCOL.md over https:// and wss:// (built-in TLS, `serve --tls-cert
 --tls-key`): the same cases as test_protocol.py, through a TLS transport.
 
 The certificate comes from a throwaway CA made with the openssl command line

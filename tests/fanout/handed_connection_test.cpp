@@ -29,7 +29,7 @@ TEST_CASE("a serialised upgrade head parses back") {
     CHECK((*request)[http::field::sec_websocket_key] == "dGhlIHNhbXBsZSBub25jZQ==");
 }
 
-TEST_CASE("a head longer than Beast's default limit parses (8 KiB topics, PROTOCOL.md D3)") {
+TEST_CASE("a head longer than Beast's default limit parses (8 KiB topics, docs/PROTOCOL.md D3)") {
     boost::system::error_code ec;
     const std::string target = "/sub/" + std::string(16 * 1024, 't');
     const auto request = parse_request_head(

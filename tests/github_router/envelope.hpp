@@ -7,7 +7,7 @@
 #include "hookbot/auth/base64.hpp"
 #include "hookbot/auth/token.hpp"
 
-// Test messages as `?extra-metadata=github` publishes them (PROTOCOL.md X1).
+// Test messages as `?extra-metadata=github` publishes them (docs/PROTOCOL.md X1).
 namespace hookbot::github_router::testing {
 
 inline constexpr std::string_view secret = "gh-secret";

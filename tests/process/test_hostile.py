@@ -346,7 +346,7 @@ class HostileInput(SharedCases, unittest.TestCase):
             self.expect(case, self.exchange(data), "HTTP/1.1 400 Bad Request", bad_request)
 
     def test_protocol_answers_for_odd_requests(self):
-        # PROTOCOL.md D4.1: a publish path with another method gets 405.
+        # docs/PROTOCOL.md D4.1: a publish path with another method gets 405.
         self.expect("unknown method on /unsafe/pub/ (D4.1)",
                     self.exchange(b"BREW /unsafe/pub/x HTTP/1.1\r\nHost: h\r\n\r\n", False),
                     "HTTP/1.1 405 Method Not Allowed", b"Method Not Allowed\n", closed=False)

@@ -154,7 +154,7 @@ class KeyFile(unittest.TestCase):
                 self.assertIn(message, result.stderr)
                 self.assertNotIn("listening on", result.stderr)
                 self.assertNotIn(KEY_A, result.stderr)
-                if name == "no key":  # PROTOCOL.md C1, word for word
+                if name == "no key":  # docs/PROTOCOL.md C1, word for word
                     self.assertEqual(result.stderr, "HOOKBOT_KEY not set\n")
 
 

@@ -146,7 +146,7 @@ class Metrics(unittest.TestCase):
             page = self.fetch(server, headers=bearer("/metrics"))
             self.assertIn("# TYPE hookbot_publishes_total counter", page)
             self.assertEqual(value(parse_metrics(page), "hookbot_metrics_refused_total"), 2)
-            # A token for "/" opens every path, as PROTOCOL.md D2.2 says.
+            # A token for "/" opens every path, as docs/PROTOCOL.md D2.2 says.
             self.fetch(server, headers=bearer("/"))
             status, body, response = server.request("POST", "/metrics", body=b"x",
                                                      headers=bearer("/metrics"))

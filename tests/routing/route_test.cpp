@@ -1,4 +1,4 @@
-// PROTOCOL.md D1 (processing order, canonicalisation) and D3 (topics).
+// docs/PROTOCOL.md D1 (processing order, canonicalisation) and D3 (topics).
 #include <doctest/doctest.h>
 
 #include <optional>

@@ -1,4 +1,4 @@
-// PROTOCOL.md C2 and D8, through run_make_tokens as a command line runs it.
+// docs/PROTOCOL.md C2 and D8, through run_make_tokens as a command line runs it.
 #include <doctest/doctest.h>
 
 #include <map>

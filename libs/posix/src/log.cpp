@@ -37,7 +37,11 @@ void set_program(std::string_view name) { program() = name; }
 void write(level lvl, std::string_view message) {
     std::string text;
     if (under_journald()) {
-        text = "<" + std::to_string(static_cast<int>(lvl)) + ">";
+        // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict
+        // in an inlined "<" + std::to_string(...).
+        text = '<';
+        text += std::to_string(static_cast<int>(lvl));
+        text += '>';
     } else {
         char stamp[32];
         const std::time_t now = std::time(nullptr);

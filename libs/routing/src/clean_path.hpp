@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-// PROTOCOL.md D1.2, for a decoded path that starts with '/'.
+// docs/PROTOCOL.md D1.2, for a decoded path that starts with '/'.
 namespace hookbot::routing::detail {
 
 // False when the path holds "//", a "." segment or a ".." segment.

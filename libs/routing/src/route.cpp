@@ -44,7 +44,11 @@ std::optional<raw_target> split_target(std::string_view target) {
 // "?query" for a Location, when the request had a non-empty query.
 std::string query_suffix(const raw_target& parts) {
     if (parts.query.empty()) return {};
-    return "?" + std::string(parts.query);
+    // Appended, not "?" + std::string(...): GCC 12 at -O3 sees a false
+    // -Wrestrict overlap in the inlined operator+.
+    std::string suffix = "?";
+    suffix += parts.query;
+    return suffix;
 }
 
 // D1.4: these paths exist only with a trailing '/'.
@@ -76,7 +80,8 @@ dispatch dispatch_on_prefix(std::string path, std::string_view query) {
     for (const prefix_rule& rule : rules) {
         if (path.starts_with(rule.prefix)) {
             result.kind = rule.kind;
-            result.topic = std::string(rule.topic_namespace) + path.substr(rule.prefix.size());
+            result.topic = rule.topic_namespace;
+            result.topic += std::string_view(path).substr(rule.prefix.size());
             break;
         }
     }

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-// PROTOCOL.md T2 and D2.3: where a request's token is.
+// docs/PROTOCOL.md T2 and D2.3: where a request's token is.
 namespace hookbot::auth {
 
 // The token presented by an `Authorization` header value:

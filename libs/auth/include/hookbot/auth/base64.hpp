@@ -7,7 +7,7 @@
 // Standard base64 (RFC 4648 §4: alphabet "+/", '=' padding), by OpenSSL.
 namespace hookbot::auth {
 
-// Padded, no line breaks. PROTOCOL.md X1 puts this in `Payload`.
+// Padded, no line breaks. docs/PROTOCOL.md X1 puts this in `Payload`.
 std::string base64_encode(std::string_view bytes);
 
 // Strict: accepts only the canonical padded encoding of some bytes (what

@@ -9,7 +9,7 @@
 namespace hookbot::auth {
 
 // What examples, templates and tutorials put where a key goes (README
-// "Keys"). Compared ignoring case. Short test keys such as PROTOCOL.md's
+// "Keys"). Compared ignoring case. Short test keys such as docs/PROTOCOL.md's
 // "foo" are deliberately not here: this list catches a copied example, not
 // a weak key.
 inline constexpr std::array<std::string_view, 12> placeholder_keys{

@@ -15,7 +15,7 @@
 //
 // Both spellings at one level (--key and --key-file, or both variables) are
 // an error rather than a silent choice. An empty value counts as unset, as an
-// empty HOOKBOT_KEY always has (PROTOCOL.md C1).
+// empty HOOKBOT_KEY always has (docs/PROTOCOL.md C1).
 namespace hookbot::auth {
 
 // The value of an environment variable, or nullopt when it is unset.

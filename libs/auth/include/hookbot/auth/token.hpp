@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-// PROTOCOL.md T1 and D2.1: a token is the lowercase hex HMAC of a decoded URL
+// docs/PROTOCOL.md T1 and D2.1: a token is the lowercase hex HMAC of a decoded URL
 // path, keyed with the server's secret.
 namespace hookbot::auth {
 

@@ -9,7 +9,7 @@
 #include "hookbot/auth/keyed_hmac.hpp"
 #include "hookbot/auth/token.hpp"
 
-// Which tokens open which paths: PROTOCOL.md T3, T4, T5 and D2.2.
+// Which tokens open which paths: docs/PROTOCOL.md T3, T4, T5 and D2.2.
 namespace hookbot::auth {
 
 class verifier {

@@ -14,7 +14,7 @@
 
 namespace hookbot::client {
 
-// The original client's conventions (PROTOCOL.md, kept by this project's
+// The original client's conventions (docs/PROTOCOL.md, kept by this project's
 // client): keep-alive pings, a dead connection noticed in 40 s, at most 1 MiB
 // per message, a reconnect after 5 s ± 1 s.
 struct subscription_options {

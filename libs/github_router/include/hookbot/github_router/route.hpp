@@ -4,7 +4,7 @@
 #include <string_view>
 #include <variant>
 
-// PROTOCOL.md R1, R2 and D7: what the GitHub router makes of one message of
+// docs/PROTOCOL.md R1, R2 and D7: what the GitHub router makes of one message of
 // the recursive topic /unsafe/github.com/. Pure: no I/O, so that the server
 // (`serve --router github`) and the client (`hookbot route-github`) share it.
 namespace hookbot::github_router {

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-// PROTOCOL.md R1: the signature GitHub puts on a delivery, as the
+// docs/PROTOCOL.md R1: the signature GitHub puts on a delivery, as the
 // `?extra-metadata=github` envelope carries it in `Signature`.
 namespace hookbot::github_router {
 

@@ -24,13 +24,13 @@ struct hello {
 // acceptor → worker: an authorised websocket upgrade. Carries the client
 // connection's fd; the worker completes the handshake from `request_head`.
 struct subscriber {
-    std::string topic;         // as PROTOCOL.md D3 ("/unsafe/…" for unsafe ones)
+    std::string topic;         // as docs/PROTOCOL.md D3 ("/unsafe/…" for unsafe ones)
     bool recursive = false;    // topic ends in '/': framed "topic NUL body" delivery
     std::string request_head;  // the HTTP request head, serialised, ending in CRLF CRLF
 };
 
 // With built-in TLS the workers terminate the connections and the acceptor
-// still decides every request (ARCHITECTURE.md, TLS):
+// still decides every request (docs/ARCHITECTURE.md, TLS):
 //
 //   worker ── forwarded_request{id, head, body} ──▶ acceptor  plan, auth, publish
 //   worker ◀── forwarded_response{id, bytes} ─────  acceptor  the whole answer, or

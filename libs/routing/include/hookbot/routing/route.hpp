@@ -5,7 +5,7 @@
 #include <string_view>
 #include <variant>
 
-// From a request target to what the server does with it: PROTOCOL.md D1
+// From a request target to what the server does with it: docs/PROTOCOL.md D1
 // (order of processing, canonicalisation) and D3 (topics).
 namespace hookbot::routing {
 

@@ -7,8 +7,9 @@
 #include <string_view>
 
 #include "hookbot/shm_ring/counters.hpp"
+#include "hookbot/shm_ring/worker_slot.hpp"
 
-// The shared-memory bus of ARCHITECTURE.md: two Boost.Interprocess segments
+// The shared-memory bus of docs/ARCHITECTURE.md: two Boost.Interprocess segments
 // named after the instance, so two instances on one host never meet.
 //
 //   "hookbot.<instance>.rings"    header (magic, layout version, epoch, sizes)
@@ -40,21 +41,6 @@ struct bus_options {
     std::uint64_t blob_budget_bytes = 128u << 20;
     std::uint32_t worker_slots = 64;
 };
-
-// One per fanout worker, in the control segment. Written by that worker,
-// read by the acceptor (load balancing, doorbell) and /status, /metrics.
-struct worker_slot {
-    std::atomic<std::int32_t> pid{0};          // 0: slot free
-    std::atomic<std::uint32_t> sleeping{0};    // 1: reader waits on its eventfd
-    std::atomic<std::uint64_t> subscribers{0}; // live subscribers
-    std::atomic<std::uint64_t> delivered{0};   // messages queued to subscribers
-    std::atomic<std::uint64_t> dropped{0};     // messages dropped for slow subscribers
-    std::atomic<std::uint64_t> lapped{0};      // records lost: lapped, or their blob gone
-    // Every blob record up to this bus_seq is read: the writer may unlink it.
-    std::atomic<std::uint64_t> blob_read_bus_seq{0};
-    worker_counters counters;                  // for /metrics (counters.hpp)
-};
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
 class bus {
 public:

@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "hookbot/shm_ring/bus.hpp"
+// The layout depends on the structs that live in the segments and on
+// nothing above them (not on bus.hpp, which is built on this file).
+#include "hookbot/shm_ring/counters.hpp"
+#include "hookbot/shm_ring/worker_slot.hpp"
 
 // The bytes of the bus, and nothing else: structs, sizes and offsets that every
 // process mapping the segments agrees on. The algorithms live in ring_writer,

@@ -9,7 +9,7 @@
 
 #include "hookbot/auth/key_source.hpp"
 
-// The make-tokens tool (PROTOCOL.md C2, D8), shared by `hookbot-tokens` and
+// The make-tokens tool (docs/PROTOCOL.md C2, D8), shared by `hookbot-tokens` and
 // `hookbot make-tokens`. It takes its environment and streams as arguments
 // so that tests run it without a process.
 namespace hookbot::token_cli {

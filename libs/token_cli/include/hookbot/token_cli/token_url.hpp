@@ -5,7 +5,7 @@
 
 #include "hookbot/auth/token.hpp"
 
-// One line of make-tokens output (PROTOCOL.md D8). Both functions throw
+// One line of make-tokens output (docs/PROTOCOL.md D8). Both functions throw
 // std::invalid_argument, naming the culprit, for a URI (or base) they cannot
 // use.
 namespace hookbot::token_cli {

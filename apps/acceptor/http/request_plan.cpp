@@ -1,0 +1,111 @@
+#include "http/request_plan.hpp"
+
+#include "hookbot/auth/authorization.hpp"
+#include "http/websocket_checks.hpp"
+
+namespace hookbot::acceptor {
+namespace {
+
+using routing::endpoint;
+
+bool authorised(const http::request_header<>& head, const routing::dispatch& target,
+                const auth::verifier& verifier) {
+    const auto token = auth::token_from_authorization(head[http::field::authorization]);
+    return token && verifier.authorizes(*token, target.path);
+}
+
+request_plan subscribe(const http::request_header<>& head, const routing::dispatch& target) {
+    if (const auto refused = check_websocket_handshake(head)) {
+        return reply{responses::websocket_refused(*refused)};
+    }
+    return subscribe_plan{target.topic, target.recursive};
+}
+
+// D4.3: only the first extra-metadata parameter counts, and only "github".
+request_plan publish(const routing::dispatch& target) {
+    const auto extra = routing::query_parameter(target.query, "extra-metadata");
+    if (extra && *extra != "github") return reply{responses::bad_extra_metadata()};
+    return publish_plan{target.topic, extra.has_value()};
+}
+
+// D4.1: /pub/ and /unsafe/pub/ publish on POST and PUT only, so a crawler's
+// GET never publishes (the original publishes on any method).
+request_plan publish_endpoint(const http::request_header<>& head, const routing::dispatch& target) {
+    if (head.method() != http::verb::post && head.method() != http::verb::put) {
+        return reply{responses::publish_method_not_allowed()};
+    }
+    return publish(target);
+}
+
+// D5.4: the token first, then the method.
+request_plan root_endpoint(const http::request_header<>& head, const routing::dispatch& target) {
+    switch (head.method()) {
+        case http::verb::post:
+            return publish(target);
+        case http::verb::get:
+            return subscribe(head, target);
+        default:
+            return reply{responses::not_implemented()};
+    }
+}
+
+// GET and HEAD only: the page changes nothing.
+request_plan metrics_endpoint(const http::request_header<>& head, const routing::dispatch& target,
+                              const auth::verifier& verifier) {
+    if (head.method() != http::verb::get && head.method() != http::verb::head) {
+        return reply{responses::metrics_method_not_allowed()};
+    }
+    return metrics_plan{authorised(head, target, verifier)};
+}
+
+request_plan dispatch(const http::request_header<>& head, const routing::dispatch& target,
+                      const auth::verifier& verifier) {
+    if (target.kind == endpoint::status) return reply{responses::ok()};
+    if (target.kind == endpoint::metrics) return metrics_endpoint(head, target, verifier);
+    // D6: the unsafe header comes before the token.
+    if (target.kind == endpoint::unsafe_sub && head[unsafe_header_name] != unsafe_header_value) {
+        return reply{responses::unsafe_header_required()};
+    }
+    if (target.kind != endpoint::unsafe_pub && !authorised(head, target, verifier)) {
+        return reply{responses::unauthorized()};
+    }
+    switch (target.kind) {
+        case endpoint::pub:
+        case endpoint::unsafe_pub:
+            return publish_endpoint(head, target);
+        case endpoint::sub:
+        case endpoint::unsafe_sub:
+            return subscribe(head, target);
+        default:
+            return root_endpoint(head, target);
+    }
+}
+
+}  // namespace
+
+request_plan plan_request(const http::request_header<>& head, const routing::decision& route,
+                          const auth::verifier& verifier) {
+    if (std::holds_alternative<routing::malformed>(route)) {
+        return reply{responses::malformed_request(), true};
+    }
+    if (const auto* moved = std::get_if<routing::redirect>(&route)) {
+        return reply{responses::moved_permanently(moved->location, head.method())};
+    }
+    return dispatch(head, std::get<routing::dispatch>(route), verifier);
+}
+
+bool is_publish_request(const http::request_header<>& head, const routing::decision& route) {
+    const auto* target = std::get_if<routing::dispatch>(&route);
+    if (target == nullptr) return false;
+    switch (target->kind) {
+        case endpoint::pub:
+        case endpoint::unsafe_pub:
+            return true;
+        case endpoint::root:
+            return head.method() == http::verb::post;
+        default:
+            return false;
+    }
+}
+
+}  // namespace hookbot::acceptor

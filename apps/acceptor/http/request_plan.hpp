@@ -1,0 +1,55 @@
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <string>
+#include <variant>
+
+#include "hookbot/auth/verifier.hpp"
+#include "hookbot/routing/route.hpp"
+#include "http/responses.hpp"
+
+// What to do with a request once its head is read: docs/PROTOCOL.md D1 (order),
+// D2 (tokens), D4.1 and D4.3 (publish checks), D5.1 and D5.4 (subscribe and
+// root endpoint), D6 (unsafe subscriptions). Pure: no I/O, no bus, so every
+// rule of that order has a unit test.
+namespace hookbot::acceptor {
+
+// Answer now, without publishing or subscribing.
+struct reply {
+    responses::response response;
+    bool close = false;  // D1.1: the connection closes after the answer
+};
+
+// Read the body, then publish it (or its github envelope, X1) to `topic`.
+struct publish_plan {
+    std::string topic;
+    bool github_envelope = false;
+};
+
+// A valid, authorised websocket handshake: hand the connection to a worker.
+struct subscribe_plan {
+    std::string topic;
+    bool recursive = false;
+};
+
+// GET or HEAD /metrics: answer with the metrics page if the peer may read it
+// (metrics_access.hpp); whether the request carried a valid token for
+// /metrics is part of that decision.
+struct metrics_plan {
+    bool token_valid = false;
+};
+
+using request_plan = std::variant<reply, publish_plan, subscribe_plan, metrics_plan>;
+
+// Whether a request is a publish for the publish counters: a publish
+// endpoint with any method, or POST on the root endpoint.
+bool is_publish_request(const http::request_header<>& head, const routing::decision& route);
+
+request_plan plan_request(const http::request_header<>& head, const routing::decision& route,
+                          const auth::verifier& verifier);
+
+// D6: the header an unsafe subscription must carry, and its exact value.
+inline constexpr std::string_view unsafe_header_name = "X-Hookbot-Unsafe-Is-Ok";
+inline constexpr std::string_view unsafe_header_value = "I understand the security implications";
+
+}  // namespace hookbot::acceptor

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <boost/beast/http/fields.hpp>
+#include <optional>
+#include <string_view>
+
+#include "publish/github_routing.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/bus_writer.hpp"
+#include "http/request_plan.hpp"
+#include "http/responses.hpp"
+#include "workers/worker_pool.hpp"
+
+namespace hookbot::acceptor {
+
+// docs/PROTOCOL.md P1, D4.2, D4.3: commits one record per publish to the bus, then
+// wakes the workers. The acceptor's only thread calls it, which makes it the
+// bus's single writer and orders records as their answers (P9). With a
+// GitHub router (D7), a routed message is committed right after its original.
+class publish_handler {
+  public:
+    publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github = nullptr);
+
+    // Publishes `body` (or its github envelope) as `plan` says. Returns
+    // nothing once committed (the answer is 200: responses::ok(), or the
+    // session's pre-built bytes), else the refusal: 413 when the record
+    // cannot fit the bus, 503 when it cannot be committed at all.
+    std::optional<responses::response> publish(const publish_plan& plan,
+                                               const boost::beast::http::fields& headers,
+                                               std::string_view body);
+
+    // Unlinks the large-body blobs every worker has read (bus_writer).
+    void release_read_blobs() noexcept { writer_.release_read_blobs(); }
+    // The bus_seq of the newest record committed (flow control: bus_room).
+    [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return writer_.last_bus_seq(); }
+
+  private:
+    void route_github(std::string_view topic, std::string_view body);
+
+    shm_ring::bus_writer writer_;
+    worker_pool& workers_;
+    github_routing* github_;  // nullptr: no --router github
+    shm_ring::acceptor_counters& counters_;
+};
+
+}  // namespace hookbot::acceptor

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <boost/program_options/options_description.hpp>
+#include <string>
+#include <vector>
+
+#include "serve/flow_options.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "serve/limit_options.hpp"
+
+namespace hookbot::serve {
+
+// `hookbot serve`'s command line, as given (serve_plan checks it).
+struct serve_options {
+    std::string bind = ":8080";
+    unsigned workers = 1;  // describe() sets the default: one per core, less one
+    std::string instance;
+    std::string control_socket;
+    shm_ring::bus_options bus;
+    std::string token_hash = "any";  // docs/PROTOCOL.md T1: both hashes, or only one
+    std::string metrics_allow = "loopback";
+    // docs/PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled
+    // --tls-cert and --tls-key. TLS when both are set.
+    std::string sslcrt, tls_cert, sslkey, tls_key;
+    std::vector<std::string> routers;  // docs/PROTOCOL.md C1, D7: --router github
+    limit_options limits;
+    flow_options flow;
+};
+
+// The options, bound to `o`, for `hookbot serve --help` and the parse.
+boost::program_options::options_description describe(serve_options& o);
+
+}  // namespace hookbot::serve

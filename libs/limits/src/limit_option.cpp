@@ -1,0 +1,76 @@
+#include "hookbot/limits/limit_option.hpp"
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <sstream>
+
+namespace hookbot::limits {
+namespace po = boost::program_options;
+namespace {
+
+template <typename T>
+std::string text(const T& value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+template <typename T>
+void check(const limit<T>& spec, const T& value) {
+    // !(a <= b) rather than a > b: a NaN given for seconds is out of range too.
+    if (!(spec.least <= value) || !(value <= spec.most)) {
+        throw po::error("--" + std::string(spec.name) + " must be between " + text(spec.least) +
+                        " and " + text(spec.most) + ", not " + text(value));
+    }
+}
+
+}  // namespace
+
+template <typename T>
+void add_option(po::options_description& options, const limit<T>& spec, T& value) {
+    value = spec.default_value;
+    options.add_options()(
+        std::string(spec.name).c_str(),
+        po::value(&value)->default_value(spec.default_value)->notifier([spec](const T& given) {
+            check(spec, given);
+        }),
+        std::string(spec.help).c_str());
+}
+
+void add_option(po::options_description& options, const seconds_limit& spec,
+                std::chrono::milliseconds& value) {
+    value = to_milliseconds(spec.default_value);
+    options.add_options()(std::string(spec.name).c_str(),
+                          po::value<double>()->default_value(spec.default_value)->notifier(
+                              [spec, &value](double given) {
+                                  check(spec, given);
+                                  value = to_milliseconds(given);
+                              }),
+                          std::string(spec.help).c_str());
+}
+
+template <typename T>
+void pass_on(std::vector<std::string>& args, const limit<T>& spec, const T& value) {
+    args.push_back("--" + std::string(spec.name));
+    args.push_back(text(value));
+}
+
+void pass_on(std::vector<std::string>& args, const seconds_limit& spec,
+             std::chrono::milliseconds value) {
+    args.push_back("--" + std::string(spec.name));
+    args.push_back(text(static_cast<double>(value.count()) / 1000));
+}
+
+// The value types limits come in (std::size_t and std::uint64_t are one of
+// the last two wherever hookbot builds).
+template void add_option(po::options_description&, const limit<unsigned>&, unsigned&);
+template void add_option(po::options_description&, const limit<unsigned long>&, unsigned long&);
+template void add_option(po::options_description&, const limit<unsigned long long>&,
+                         unsigned long long&);
+template void pass_on(std::vector<std::string>&, const limit<unsigned>&, const unsigned&);
+template void pass_on(std::vector<std::string>&, const limit<unsigned long>&,
+                      const unsigned long&);
+template void pass_on(std::vector<std::string>&, const limit<unsigned long long>&,
+                      const unsigned long long&);
+
+}  // namespace hookbot::limits

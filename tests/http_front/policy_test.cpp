@@ -1,0 +1,34 @@
+#include "hookbot/http_front/policy.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace http = boost::beast::http;
+using namespace hookbot::http_front;
+
+TEST_CASE("100 Continue is owed only to a client that expects it, in any case") {
+    http::request_header<> head;
+    CHECK_FALSE(expects_continue(head));
+    head.set(http::field::expect, "100-Continue");
+    CHECK(expects_continue(head));
+    head.set(http::field::expect, "something-else");
+    CHECK_FALSE(expects_continue(head));
+}
+
+TEST_CASE("a connection closed mid-request is routine, not a parse error") {
+    CHECK(is_parse_error(http::error::bad_method));
+    CHECK(is_parse_error(http::error::bad_version));
+    CHECK_FALSE(is_parse_error(http::error::partial_message));
+    CHECK_FALSE(is_parse_error(http::error::end_of_stream));
+    CHECK(is_routine_error(http::error::partial_message));
+    CHECK(is_routine_error(boost::asio::error::connection_reset));
+    CHECK_FALSE(is_routine_error(boost::asio::error::no_buffer_space));
+}
+
+TEST_CASE("what a client sent reaches the log printable and bounded") {
+    CHECK(printable("GET /pub/x\r\nInjected: yes") == "GET /pub/x??Injected: yes");
+    CHECK(printable(std::string(100, 'a'), 10) == "aaaaaaaaaa...");
+    CHECK(printable("caf\xc3\xa9") == "caf??");
+}
