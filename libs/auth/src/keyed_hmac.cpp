@@ -25,7 +25,7 @@ EVP_MAC& hmac_algorithm() {
     return *algorithm;
 }
 
-const unsigned char* bytes_of(std::string_view text) noexcept {
+const unsigned char* key_or_message_bytes(std::string_view text) noexcept {
     // A null key or message would mean "none given" to OpenSSL, not "empty".
     static constexpr unsigned char empty = 0;
     return text.data() == nullptr ? &empty : reinterpret_cast<const unsigned char*>(text.data());
@@ -55,7 +55,7 @@ keyed_hmac::keyed_hmac(std::string_view key, hash_kind hash)
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
         OSSL_PARAM_construct_end()};
-    if (EVP_MAC_init(keyed_.get(), bytes_of(key), key.size(), params) != 1) {
+    if (EVP_MAC_init(keyed_.get(), key_or_message_bytes(key), key.size(), params) != 1) {
         throw openssl_failure("keying", hash);
     }
 }
@@ -94,7 +94,7 @@ hmac_bytes keyed_hmac::compute(std::string_view message) const {
     }
     EVP_MAC_CTX* const work = working.context.get();
     hmac_bytes result;
-    if (EVP_MAC_update(work, bytes_of(message), message.size()) != 1 ||
+    if (EVP_MAC_update(work, key_or_message_bytes(message), message.size()) != 1 ||
         EVP_MAC_final(work, result.bytes.data(), &result.size, result.bytes.size()) != 1) {
         working.copied_from = 0;  // in an unknown state: copied afresh next time
         throw openssl_failure("computing", hash_);
