@@ -11,6 +11,7 @@ packages=(
   clang libfuzzer-14-dev clang-format
   prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
   openssl  # the command: throwaway certificates (tests/process TLS tests, bench/run tls-*)
+  dpkg-dev strace  # tests/package: cpack's dpkg-shlibdeps; the system calls the units must allow
 )
 
 missing=()

@@ -1,4 +1,5 @@
-"""`systemd-analyze verify` on every unit in systemd/, and proof that it can fail.
+"""`systemd-analyze verify` on every unit in systemd/, and proof that it can fail;
+`systemd-analyze security` rates each service 2.0 or below.
 
 verify checks that each ExecStart= binary exists, so the units are copied to a
 temporary folder with /usr/local/bin/ (where `cmake --install` puts the
@@ -7,6 +8,7 @@ exits 0 on an unknown key or a bad value and only prints a warning, so any
 output at all counts as a failure. No running systemd is needed.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,22 @@ def verify(paths):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             timeout=60)
     return result.returncode, result.stdout.strip()
+
+
+# The most `systemd-analyze security --offline=true` may rate a service
+# ("Overall exposure level"; 6.4 before the units were hardened).
+MAX_EXPOSURE = 2.0
+
+
+def exposure(path):
+    """The overall exposure level systemd-analyze security gives the unit at `path`."""
+    result = subprocess.run([SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", path],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            timeout=60)
+    match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    if match is None:
+        raise AssertionError(f"no exposure level in: {result.stdout[-500:]}")
+    return float(match.group(1))
 
 
 class VerifyUnits(unittest.TestCase):
@@ -60,6 +78,26 @@ class VerifyUnits(unittest.TestCase):
         print(f"verified {len(self.units)} units: exit {status}, "
               f"{len(output.splitlines())} lines of output")
         self.assertEqual((status, output), (0, ""))
+
+    def test_services_are_hardened(self):
+        for name in self.units:
+            if not name.endswith(".service"):
+                continue
+            with self.subTest(name):
+                level = exposure(os.path.join(self.dir, name))
+                print(f"{name}: exposure {level}")
+                self.assertLessEqual(level, MAX_EXPOSURE)
+        # And the check can fail: the unit as it was before (no filter, no
+        # capability bounds) rates far above.
+        service = self.read("hookbot.service")
+        weakened = "\n".join(line for line in service.splitlines()
+                             if not line.startswith(("SystemCallFilter=", "CapabilityBoundingSet=",
+                                                     "PrivateDevices=", "PrivateUsers=",
+                                                     "ProtectProc=", "ProcSubset=")))
+        self.write("hookbot.service", weakened + "\n")
+        level = exposure(os.path.join(self.dir, "hookbot.service"))
+        print(f"hookbot.service without its filter and bounds: exposure {level}")
+        self.assertGreater(level, MAX_EXPOSURE)
 
     def test_a_broken_unit_fails(self):
         service = self.read("hookbot.service")
