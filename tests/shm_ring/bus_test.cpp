@@ -2,6 +2,7 @@
 #include "hookbot/shm_ring/bus.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
@@ -50,6 +51,17 @@ TEST_CASE("open maps what create made, with the same epoch and sizes") {
     created.slot(2).pid = 1234;
     CHECK(opened.slot(2).pid == 1234);  // the control segment is shared
     CHECK_THROWS_AS((void)opened.slot(4), std::out_of_range);
+}
+
+TEST_CASE("the bus's segments are readable and writable by their owner alone") {
+    test::bus_guard guard(test::unique_instance("bus"));
+    const bus created = bus::create(guard.instance(), small_options());
+    for (const char* segment : {".rings", ".control"}) {
+        struct stat status {};
+        const std::string path = "/dev/shm/hookbot." + guard.instance() + segment;
+        REQUIRE(::stat(path.c_str(), &status) == 0);
+        CHECK((status.st_mode & 0777) == 0600);
+    }
 }
 
 TEST_CASE("create replaces a leftover bus with a fresh epoch") {

@@ -9,7 +9,11 @@ namespace bip = boost::interprocess;
 
 shm_segment shm_segment::create(const std::string& name, std::uint64_t bytes) {
     try {
-        bip::shared_memory_object object(bip::create_only, name.c_str(), bip::read_write);
+        // The owner's alone: the rings hold every published message, and
+        // Boost's default (0644, set with fchmod whatever the umask) would let
+        // every local user read them. Workers run as the same user.
+        bip::shared_memory_object object(bip::create_only, name.c_str(), bip::read_write,
+                                         bip::permissions(0600));
         object.truncate(static_cast<bip::offset_t>(bytes));
         return shm_segment(name, bip::mapped_region(object, bip::read_write));
     } catch (const bip::interprocess_exception& error) {
