@@ -11,16 +11,14 @@
 
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
+#include "reconnect_backoff.hpp"
 
 namespace hookbot::fanout {
 namespace {
 
-constexpr std::chrono::milliseconds first_backoff{100};
-constexpr std::chrono::milliseconds max_backoff{5000};
-
 // Connects, retrying while nothing listens at `path` yet.
 handoff::channel connect_when_listening(const std::string& path) {
-    auto backoff = first_backoff;
+    auto backoff = first_reconnect_backoff;
     bool logged = false;
     for (;;) {
         try {
@@ -34,7 +32,7 @@ handoff::channel connect_when_listening(const std::string& path) {
         }
         // Nothing else runs yet: the event loop starts once the worker has joined.
         std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, max_backoff);
+        backoff = std::min(backoff * 2, max_reconnect_backoff);
     }
 }
 

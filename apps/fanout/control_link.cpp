@@ -10,6 +10,7 @@
 
 #include "hookbot/posix/error.hpp"
 #include "hookbot/posix/log.hpp"
+#include "reconnect_backoff.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -17,8 +18,6 @@ using descriptor = asio::posix::stream_descriptor;
 
 namespace {
 
-constexpr std::chrono::milliseconds first_backoff{100};
-constexpr std::chrono::milliseconds max_backoff{5000};
 // Handoffs taken per turn of the event loop, so that a burst of new
 // subscribers does not stall delivery to the existing ones.
 constexpr int handoffs_per_turn = 64;
@@ -33,7 +32,7 @@ control_link::control_link(asio::io_context& ioc, std::string path, handoff::hel
       on_handoff_(std::move(on_handoff)),
       socket_(ioc),
       retry_(ioc),
-      backoff_(first_backoff) {}
+      backoff_(first_reconnect_backoff) {}
 
 void control_link::start() {
     stopped_ = false;
@@ -105,7 +104,7 @@ void control_link::connect() {
                          "; retrying");
         }
         retry_.expires_after(backoff_);
-        backoff_ = std::min(backoff_ * 2, max_backoff);
+        backoff_ = std::min(backoff_ * 2, max_reconnect_backoff);
         retry_.async_wait([this](const boost::system::error_code& ec) { on_retry(ec); });
         return;
     }
@@ -130,7 +129,7 @@ void control_link::say_hello() {
             log::info("control link up: ", path_, " (slot ", greeting_.slot, ", pid ",
                       greeting_.pid, ")");
             connect_failure_logged_ = false;
-            backoff_ = first_backoff;
+            backoff_ = first_reconnect_backoff;
             up_ = true;
             return wait(descriptor::wait_read);
         case handoff::channel::send_result::would_block:
@@ -204,7 +203,7 @@ void control_link::lost(const std::string& why) {
     if (on_lost_) on_lost_();
     if (stopped_) return;  // on_lost_ stopped the link (a drain that waited for it)
     connect_failure_logged_ = false;
-    backoff_ = first_backoff;
+    backoff_ = first_reconnect_backoff;
     retry_.expires_after(backoff_);
     retry_.async_wait([this](const boost::system::error_code& ec) { on_retry(ec); });
 }

@@ -8,11 +8,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace hookbot::client {
+#include "use_error_code.hpp"
 
-namespace {
-constexpr auto use_error_code = net::as_tuple(net::use_awaitable);
-}  // namespace
+namespace hookbot::client {
 
 net::ssl::context make_tls_client_context() {
     net::ssl::context context(net::ssl::context::tls_client);

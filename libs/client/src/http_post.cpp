@@ -6,11 +6,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "use_error_code.hpp"
+
 namespace hookbot::client {
 namespace {
 
 namespace http = beast::http;
-constexpr auto use_error_code = net::as_tuple(net::use_awaitable);
 constexpr std::size_t max_answer_body = 64 * 1024;
 
 template <typename Stream>

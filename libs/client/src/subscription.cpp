@@ -12,12 +12,12 @@
 
 #include "hookbot/auth/base64.hpp"
 #include "hookbot/posix/log.hpp"
+#include "use_error_code.hpp"
 
 namespace hookbot::client {
 namespace {
 
 namespace websocket = beast::websocket;
-constexpr auto use_error_code = net::as_tuple(net::use_awaitable);
 
 }  // namespace
 

@@ -23,7 +23,7 @@ struct verify_options {
     std::string url;
 };
 
-po::options_description visible_options() {
+po::options_description verify_option_description() {
     po::options_description options("Options");
     options.add_options()
         ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")
@@ -34,15 +34,15 @@ po::options_description visible_options() {
     return options;
 }
 
-void print_usage(std::ostream& stream, std::string_view program) {
+void print_verify_usage(std::ostream& stream, std::string_view program) {
     stream << "usage: " << program << " verify [options] URL\n"
            << "Says whether the token in URL (https://TOKEN@host/path) opens its path.\n\n"
-           << visible_options();
+           << verify_option_description();
 }
 
 // Throws po::error; nullopt when there is not exactly one URL.
-std::optional<verify_options> parse_options(const std::vector<std::string>& args) {
-    const po::variables_map values = parse_tool_arguments(args, visible_options(), "url");
+std::optional<verify_options> parse_verify_options(const std::vector<std::string>& args) {
+    const po::variables_map values = parse_tool_arguments(args, verify_option_description(), "url");
     if (values.count("url") == 0 || values["url"].as<std::vector<std::string>>().size() != 1) {
         return std::nullopt;
     }
@@ -67,12 +67,12 @@ int run_verify_token(std::string_view program, const std::vector<std::string>& a
                      const environment_lookup& env, std::ostream& out, std::ostream& err) {
     std::optional<verify_options> options;
     try {
-        options = parse_options(args);
+        options = parse_verify_options(args);
     } catch (const po::error& error) {
         err << program << " verify: " << error.what() << "\n";
     }
     if (!options) {
-        print_usage(err, program);
+        print_verify_usage(err, program);
         return 1;
     }
     std::optional<std::vector<std::string>> keys =

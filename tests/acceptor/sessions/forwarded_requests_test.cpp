@@ -20,7 +20,7 @@ using namespace hookbot::acceptor;
 
 namespace {
 
-constexpr std::uint64_t max_body = 256 * 1024;
+constexpr std::uint64_t forwarded_max_body = 256 * 1024;
 
 struct fixture {
     std::string instance = "forwarded-test-" + std::to_string(::getpid());
@@ -29,7 +29,7 @@ struct fixture {
         shm_ring::bus_options options;
         options.shards = 2;
         options.ring_bytes = 4u << 20;
-        options.max_body_bytes = max_body;
+        options.max_body_bytes = forwarded_max_body;
         options.worker_slots = 2;
         return shm_ring::bus::create(instance, options);
     }();
@@ -39,7 +39,7 @@ struct fixture {
     worker_pool workers{ioc, bus, handoff::listen_control_socket(control_path), 8};
     publish_handler publisher{bus, workers};
     metrics_endpoint metrics{bus, metrics_access::loopback};
-    shared_state state{session_limits{.max_body_bytes = max_body},
+    shared_state state{session_limits{.max_body_bytes = forwarded_max_body},
                        auth::verifier({"foo"}),
                        publisher,
                        workers,
