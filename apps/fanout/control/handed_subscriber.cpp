@@ -34,8 +34,9 @@ void start_handed_subscriber(boost::asio::io_context& ioc, posix::unique_fd conn
                                 "\": cannot adopt its connection (", ec.message(), "); closing it");
         return registry.withdraw_joining();
     }
-    websocket_subscriber::start(beast::tcp_stream(std::move(*socket)), std::move(*head),
-                                std::move(request.topic), request.recursive, registry, limits);
+    websocket_subscriber::start(
+        make_upgrade_handshake(beast::tcp_stream(std::move(*socket)), std::move(*head)),
+        std::move(request.topic), request.recursive, registry, limits);
 }
 
 }  // namespace hookbot::fanout

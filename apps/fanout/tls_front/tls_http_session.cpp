@@ -224,8 +224,8 @@ void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
     registered_ = false;
     beast::get_lowest_layer(stream_).expires_never();
     upgrade_request request(std::move(parser_->get().base()));
-    tls_websocket_subscriber::start(std::move(stream_), std::move(request), answer.topic,
-                                    answer.recursive, shared_.registry, shared_.limits);
+    websocket_subscriber::start(make_upgrade_handshake(std::move(stream_), std::move(request)),
+                                answer.topic, answer.recursive, shared_.registry, shared_.limits);
 }
 
 // close_notify, then a half-close and a bounded read of what still comes.

@@ -45,7 +45,7 @@ struct tls_session_shared {
 // or until it becomes a websocket subscriber. Per request: read the head and
 // the whole body (Beast), forward both to the acceptor, write back the
 // answer it sends whole. Keep-alive. An authorised websocket handshake is
-// completed here, over this TLS stream, as a tls_websocket_subscriber.
+// completed here, over this TLS stream, as a websocket_subscriber over a tls_transport.
 class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
   public:
     // `flushes`: the loop's, whose slices are short while this session lives.
