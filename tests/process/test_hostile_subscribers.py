@@ -1,10 +1,10 @@
 """Hostile websocket subscribers against a real `hookbot serve --workers 1`.
 
 Frames are crafted by hand on a raw socket (TLS-wrapped for the built-in TLS
-port), so that a client can break the rules a library would keep: ping
-floods (RFC 6455 5.5.3: a pong may answer only the most recent ping). One
-worker, so that the subscriber that must stay served shares the worker with
-the hostile one.
+port), so that a client can break the rules a library would keep: invalid
+UTF-8 in text (RFC 6455 8.1: fail with 1007) and ping floods (5.5.3: a pong
+may answer only the most recent ping). One worker, so that the subscriber
+that must stay served shares the worker with the hostile one.
 """
 import base64
 import os
@@ -133,6 +133,48 @@ class HostileSubscriberCases:
             except ConnectionError:
                 return None
         return wait_for(attempt, 5, f"a 101 on /sub/{topic}")
+
+    # -- RFC 6455 8.1: text must be UTF-8 -----------------------------------
+
+    def test_invalid_utf8_in_text_fails_the_connection_with_1007(self):
+        cases = [
+            ("one text frame, a lone 0xff", [client_frame(OP_TEXT, b"ok \xff")]),
+            ("an overlong encoding", [client_frame(OP_TEXT, b"\xc0\xaf")]),
+            ("a UTF-16 surrogate", [client_frame(OP_TEXT, b"\xed\xa0\x80")]),
+            ("a code point above U+10FFFF", [client_frame(OP_TEXT, b"\xf4\x90\x80\x80")]),
+            ("a sequence cut at the end of the message", [client_frame(OP_TEXT, b"\xe2\x82")]),
+            ("a bad byte in a continuation frame",
+             [client_frame(OP_TEXT, b"caf\xc3", final=False),
+              client_frame(OP_CONTINUATION, b"\x28")]),
+            ("a sequence cut at the end of fragments",
+             [client_frame(OP_TEXT, b"caf", final=False),
+              client_frame(OP_CONTINUATION, b"\xf0\x9f\x98")]),
+            ("a close reason that is not UTF-8",
+             [client_frame(OP_CLOSE, struct.pack("!H", 1000) + b"\xff")]),
+        ]
+        for case, frames in cases:
+            with self.subTest(case), self.client("hostile/utf8") as client:
+                for frame in frames:
+                    client.send(frame)
+                code = client.close_code()
+                print(f"{self.label}: {case}: close code {code}")
+                self.assertEqual(code, 1007, case)
+
+    def test_valid_utf8_text_leaves_the_connection_open(self):
+        cases = [
+            ("one text frame", [client_frame(OP_TEXT, "hé ✓ 😀".encode())]),
+            ("a character split across fragments, a ping between",
+             [client_frame(OP_TEXT, b"caf\xc3", final=False),
+              client_frame(OP_PING, b"between"),
+              client_frame(OP_CONTINUATION, b"\xa9 \xf0\x9f", final=False),
+              client_frame(OP_CONTINUATION, b"\x98\x80")]),
+            ("binary that is not UTF-8", [client_frame(OP_BINARY, b"\xff\xfe")]),
+        ]
+        for case, frames in cases:
+            with self.subTest(case), self.client("hostile/utf8-ok") as client:
+                for frame in frames:
+                    client.send(frame)
+                self.assertTrue(client.answers_ping(), case)
 
     # -- RFC 6455 5.5.3: pings answered promptly, pongs bounded ---------------
 

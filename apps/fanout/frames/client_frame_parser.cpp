@@ -7,6 +7,7 @@ namespace hookbot::fanout {
 namespace {
 
 constexpr std::uint16_t protocol_error = 1002;
+constexpr std::uint16_t invalid_payload = 1007;
 constexpr std::uint16_t message_too_big = 1009;
 
 constexpr std::uint8_t op_continuation = 0x0;
@@ -80,6 +81,8 @@ std::size_t client_frame_parser::feed_header(std::span<char> data, event& out) {
         case op_binary:
             if (in_message_) return failed(protocol_error);
             message_size_ = 0;
+            text_ = opcode_ == op_text;
+            utf8_.reset();
             break;
         case op_close:
         case op_ping:
@@ -115,15 +118,15 @@ std::size_t client_frame_parser::feed_payload(std::span<char> data, event& out) 
     const std::size_t take =
         static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size()));
     remaining_ -= take;
-    if (!is_control(opcode_)) {  // ignored (D5.3): not even unmasked
+    if (!is_control(opcode_)) {  // ignored (D5.3): binary is not even unmasked
+        if (text_ && !check_text(data.first(take))) {
+            fail(out, invalid_payload);
+            return take;
+        }
         if (remaining_ == 0) end_frame({}, out);
         return take;
     }
-    const std::uint8_t* mask = header_.data() + header_size_ - 4;
-    for (std::size_t i = 0; i < take; ++i) {
-        data[i] = static_cast<char>(static_cast<std::uint8_t>(data[i]) ^ mask[mask_offset_]);
-        mask_offset_ = static_cast<std::uint8_t>((mask_offset_ + 1) & 3U);
-    }
+    unmask(data.first(take));
     if (remaining_ == 0 && !control_) {  // whole in this read: no copy
         end_frame(std::string_view(data.data(), take), out);
         return take;
@@ -135,9 +138,26 @@ std::size_t client_frame_parser::feed_payload(std::span<char> data, event& out) 
     return take;
 }
 
+void client_frame_parser::unmask(std::span<char> data) {
+    const std::uint8_t* mask = header_.data() + header_size_ - 4;
+    for (char& byte : data) {
+        byte = static_cast<char>(static_cast<std::uint8_t>(byte) ^ mask[mask_offset_]);
+        mask_offset_ = static_cast<std::uint8_t>((mask_offset_ + 1) & 3U);
+    }
+}
+
+bool client_frame_parser::check_text(std::span<char> data) {
+    unmask(data);
+    return utf8_.feed(data);
+}
+
 void client_frame_parser::end_frame(std::string_view control_payload, event& out) {
     stage_ = stage::header;
     header_size_ = 0;
+    // A text message's last fragment must end its last character.
+    if (!is_control(opcode_) && final_ && text_ && !utf8_.complete()) {
+        return fail(out, invalid_payload);
+    }
     switch (opcode_) {
         case op_ping:
             out = event{kind::ping, 0, control_payload};
@@ -155,6 +175,11 @@ void client_frame_parser::end_frame(std::string_view control_payload, event& out
                 static_cast<std::uint8_t>(control_payload[1 % control_payload.size()]));
             if (control_payload.size() < 2 || !valid_close_code(code)) {
                 return fail(out, protocol_error);
+            }
+            // The reason is UTF-8 (RFC 6455 5.5.1).
+            utf8_validator reason;
+            if (!reason.feed(control_payload.substr(2)) || !reason.complete()) {
+                return fail(out, invalid_payload);
             }
             out = event{kind::close, code, control_payload};
             break;

@@ -7,11 +7,14 @@
 #include <span>
 #include <string_view>
 
+#include "frames/utf8_validator.hpp"
+
 namespace hookbot::fanout {
 
 // An incremental parser of the frames a websocket client sends (RFC 6455 5),
 // for a server that ignores client data (PROTOCOL.md D5.3): data frames are
-// checked and skipped, control frames are returned whole. Its state is a few
+// checked and skipped (text must be UTF-8 across its fragments, RFC 6455
+// 8.1), control frames are returned whole. Its state is a few
 // dozen bytes per connection, so that an idle subscriber costs no read
 // buffer: bytes are fed from a buffer the caller shares between connections.
 // Only a control frame split across two reads allocates (125 bytes at most).
@@ -22,7 +25,7 @@ class client_frame_parser {
         ping,  // answer with a pong carrying `payload`
         pong,
         close,  // `close_code` (0: none); answer with a close and end
-        error,  // close the connection with `close_code` (1002 or 1009)
+        error,  // close the connection with `close_code` (1002, 1007 or 1009)
     };
     struct event {
         kind what = kind::none;
@@ -52,6 +55,11 @@ class client_frame_parser {
     // The frame is complete: returns its event, if it is a control frame.
     void end_frame(std::string_view control_payload, event& out);
 
+    // Unmasks payload bytes in place, from where the frame is.
+    void unmask(std::span<char> data);
+    // Unmasks a text message's bytes and checks them.
+    bool check_text(std::span<char> data);
+
     std::uint64_t max_message_;
     std::uint64_t message_size_ = 0;  // the data message so far, fragments summed
     std::uint64_t remaining_ = 0;     // payload bytes of this frame still to come
@@ -62,6 +70,8 @@ class client_frame_parser {
     stage stage_ = stage::header;
     bool final_ = false;
     bool in_message_ = false;  // a fragmented data message waits for continuations
+    bool text_ = false;        // the data message is text
+    utf8_validator utf8_;      // of the text message, fragments so far
     // A control frame's payload received so far, while it is split across reads.
     struct control_bytes {
         std::array<char, 125> bytes;

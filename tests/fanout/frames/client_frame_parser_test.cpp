@@ -174,3 +174,36 @@ TEST_CASE("server frames: shortest length encoding, FIN, binary, unmasked") {
     ws_frame::append_close(close, 1008, "subscriber too slow");
     CHECK(close == std::string("\x88\x15\x03\xf0subscriber too slow"));
 }
+
+TEST_CASE("text must be UTF-8, checked across fragments and reads: else 1007 (RFC 6455 8.1)") {
+    const std::vector<std::pair<const char*, std::string>> invalid{
+        {"a lone 0xff", client_frame("ok \xff", {.opcode = 0x1})},
+        {"overlong", client_frame("\xc0\xaf", {.opcode = 0x1})},
+        {"surrogate", client_frame("\xed\xa0\x80", {.opcode = 0x1})},
+        {"above U+10FFFF", client_frame("\xf4\x90\x80\x80", {.opcode = 0x1})},
+        {"cut at the end", client_frame("\xe2\x82", {.opcode = 0x1})},
+        {"cut at the end of fragments", client_frame("a", {.opcode = 0x1, .fin = false}) +
+                                            client_frame("\xf0\x9f\x98", {.opcode = 0x0})},
+        {"bad continuation in the next fragment",
+         client_frame("caf\xc3", {.opcode = 0x1, .fin = false}) +
+             client_frame("(", {.opcode = 0x0})},
+        {"close reason", client_frame("\x03\xe8\xff", {.opcode = 0x8})},
+    };
+    for (const auto& [name, wire] : invalid) {
+        CAPTURE(name);
+        for (const std::size_t chunk : {std::size_t{1}, wire.size()}) {
+            CHECK(parse(wire, chunk) == std::vector<seen>{{kind::error, 1007, ""}});
+        }
+    }
+    const std::string valid = client_frame("h\xc3\xa9 \xe2\x9c\x93", {.opcode = 0x1}) +
+                              client_frame("caf\xc3", {.opcode = 0x1, .fin = false}) +
+                              client_frame("p", {.opcode = 0x9}) +  // between fragments
+                              client_frame("\xa9 \xf0\x9f", {.opcode = 0x0, .fin = false}) +
+                              client_frame("\x98\x80", {.opcode = 0x0}) +
+                              client_frame("\xff\xfe") +  // binary
+                              client_frame("", {.opcode = 0x1});
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, valid.size()}) {
+        CAPTURE(chunk);
+        CHECK(parse(valid, chunk) == std::vector<seen>{{kind::ping, 0, "p"}});
+    }
+}
