@@ -181,7 +181,9 @@ class HostileSubscriberCases:
     def test_a_ping_flood_gets_its_last_ping_answered_and_others_stay_served(self):
         with self.client("hostile/bystander") as bystander, \
                 self.client("hostile/flood") as flooder:
-            flood = client_frame(OP_PING, b"p") * 9999 + client_frame(OP_PING, b"the last ping")
+            # Pings of the largest size: pongs for all of them would be 1.3 MB.
+            flood = (client_frame(OP_PING, b"p" * 125) * 9999 +
+                     client_frame(OP_PING, b"the last ping"))
             started = time.monotonic()
             flooder.send(flood)
             sent = time.monotonic()
