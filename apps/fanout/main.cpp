@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "attach.hpp"
+#include "control/attach.hpp"
+#include "control/slot_claim.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/context_source.hpp"
 #include "options.hpp"
-#include "slot_claim.hpp"
-#include "subscriptions.hpp"
+#include "topics/subscriptions.hpp"
 #include "worker.hpp"
 
 namespace {
@@ -72,8 +72,8 @@ int run(fanout_options options) {
         }
         log::info("--attach: ", options.control, " serves instance \"", options.instance, "\"");
     }
-    const auto bus = hookbot::shm_ring::bus::open(options.instance,
-                                                  hookbot::shm_ring::bus::access::reader);
+    const auto bus =
+        hookbot::shm_ring::bus::open(options.instance, hookbot::shm_ring::bus::access::reader);
     const slot_claim claim(bus, options.slot, ::getpid());
     // Declared before the io_context: subscribers destroyed with it unregister here.
     subscriptions registry(claim.slot());
@@ -94,9 +94,8 @@ int run(fanout_options options) {
     const auto& limits = options.limits;
     log::info("started: bus \"", options.instance, "\" epoch ", bus.epoch(), ", slot ",
               claim.index(), options.attach ? " (attached)" : "", ", pid ", ::getpid(),
-              ", control ", options.control,
-              "; per subscriber ", limits.queue.max_messages, " messages / ",
-              limits.queue.max_bytes, " bytes, overflow ",
+              ", control ", options.control, "; per subscriber ", limits.queue.max_messages,
+              " messages / ", limits.queue.max_bytes, " bytes, overflow ",
               limits.queue.overflow == overflow_policy::drop ? "drop" : "close",
               tls ? "; accepting TLS connections" : "");
     fanout.start();

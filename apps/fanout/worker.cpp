@@ -5,9 +5,9 @@
 #include <exception>
 #include <utility>
 
-#include "own_answers.hpp"
+#include "control/handed_subscriber.hpp"
+#include "control/own_answers.hpp"
 #include "hookbot/posix/log.hpp"
-#include "websocket_subscriber.hpp"
 
 namespace hookbot::fanout {
 namespace {
@@ -42,8 +42,14 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                    on_handoff(std::move(request), std::move(connection));
                }),
       forwarder_(ioc, control_, max_forwarded_in_flight),
-      tls_shared_{forwarder_, registry, limits_, [this] { tailer_.drain_committed(); },
-                  source.max_body_bytes(), options.http, options.max_subscribers, {}},
+      tls_shared_{forwarder_,
+                  registry,
+                  limits_,
+                  [this] { tailer_.drain_committed(); },
+                  source.max_body_bytes(),
+                  options.http,
+                  options.max_subscribers,
+                  {}},
       source_(source),
       instance_(options.instance),
       attached_(options.attach),
@@ -69,7 +75,9 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
     }
 }
 
-worker::~worker() { registry_.on_empty(nullptr); }
+worker::~worker() {
+    registry_.on_empty(nullptr);
+}
 
 void worker::start() {
     tailer_.start();

@@ -7,17 +7,17 @@
 #include <optional>
 #include <string>
 
-#include "bus_tailer.hpp"
-#include "control_link.hpp"
+#include "bus/bus_tailer.hpp"
+#include "control/control_link.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/context_source.hpp"
 #include "options.hpp"
-#include "request_forwarder.hpp"
-#include "subscriptions.hpp"
-#include "tls_http_session.hpp"
-#include "tls_listener.hpp"
+#include "tls_front/request_forwarder.hpp"
+#include "tls_front/tls_http_session.hpp"
+#include "tls_front/tls_listener.hpp"
+#include "topics/subscriptions.hpp"
 
 namespace hookbot::fanout {
 
@@ -27,7 +27,7 @@ namespace hookbot::fanout {
 // options.listen_fd) it also accepts TLS connections on the shared public
 // socket and forwards their requests to the acceptor.
 class worker {
-public:
+  public:
     worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::uint32_t slot,
            subscriptions& registry, const fanout_options& options,
            tls::context_source* tls_contexts = nullptr);
@@ -57,7 +57,7 @@ public:
     // start it again.
     [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
 
-private:
+  private:
     void on_handoff(handoff::subscriber request, posix::unique_fd connection);
     // Refreshes the slot's subscribers-per-topic-prefix table now and then.
     void publish_topic_prefixes_every(std::chrono::milliseconds period);

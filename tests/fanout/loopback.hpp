@@ -11,11 +11,12 @@
 #include <thread>
 #include <utility>
 
+#include "control/handed_subscriber.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "options.hpp"
-#include "subscriptions.hpp"
-#include "websocket_subscriber.hpp"
+#include "subscribers/websocket_subscriber.hpp"
+#include "topics/subscriptions.hpp"
 
 // What the acceptor does to a subscriber, done in-process: accept a loopback
 // TCP connection, read its upgrade head, hand the fd to a websocket_subscriber.

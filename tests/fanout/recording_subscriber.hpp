@@ -3,7 +3,7 @@
 #include <functional>
 #include <vector>
 
-#include "subscriber.hpp"
+#include "delivery/subscriber.hpp"
 
 namespace hookbot::fanout::testing {
 

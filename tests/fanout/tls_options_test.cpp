@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "control_link.hpp"
+#include "control/control_link.hpp"
 #include "options.hpp"
-#include "request_forwarder.hpp"
+#include "tls_front/request_forwarder.hpp"
 
 namespace {
 

@@ -1,0 +1,42 @@
+#include "control/handed_subscriber.hpp"
+
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <utility>
+
+#include "control/handed_connection.hpp"
+#include "hookbot/posix/log_throttle.hpp"
+#include "subscribers/websocket_subscriber.hpp"
+
+namespace hookbot::fanout {
+namespace beast = boost::beast;
+
+namespace {
+
+// One per process: the worker is single-threaded.
+log::throttle handed_warnings(20, "handed subscriber warnings");
+
+}  // namespace
+
+void start_handed_subscriber(boost::asio::io_context& ioc, posix::unique_fd connection,
+                             handoff::subscriber request, subscriptions& registry,
+                             const subscriber_limits& limits) {
+    beast::error_code ec;
+    auto head = parse_request_head(request.request_head, ec);
+    if (!head) {
+        handed_warnings.warning("subscriber on \"", request.topic, "\": unreadable request head (",
+                                ec.message(), "); closing it");
+        return registry.withdraw_joining();
+    }
+    auto socket = adopt_tcp_socket(ioc, std::move(connection), ec);
+    if (!socket) {
+        handed_warnings.warning("subscriber on \"", request.topic,
+                                "\": cannot adopt its connection (", ec.message(), "); closing it");
+        return registry.withdraw_joining();
+    }
+    websocket_subscriber::start(
+        make_upgrade_handshake(beast::tcp_stream(std::move(*socket)), std::move(*head)),
+        std::move(request.topic), request.recursive, registry, limits);
+}
+
+}  // namespace hookbot::fanout

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "delivery/subscriber_queue.hpp"
+
+namespace hookbot::fanout {
+
+// Per-connection limits, shared by a worker's subscribers.
+struct subscriber_limits {
+    queue_limits queue;
+    // A write (the 101, one message, the close) not finished by then closes
+    // the connection: the client stopped reading.
+    std::chrono::seconds write_timeout{90};
+    // A subscriber silent (no frame, no pong) this long gets a ping ...
+    std::chrono::seconds ping_interval{30};
+    // ... and one silent this long is closed. Must exceed ping_interval.
+    std::chrono::seconds ping_timeout{40};
+    // Largest message a client may send (it is read and ignored, D5.3).
+    std::size_t max_client_message = 64 * 1024;
+};
+
+}  // namespace hookbot::fanout
