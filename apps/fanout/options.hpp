@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "hookbot/limits/client_limits.hpp"
+#include "hookbot/limits/flow_limits.hpp"
 #include "subscribers/subscriber_limits.hpp"
 #include "tls_front/http_limits.hpp"
 
@@ -21,11 +23,11 @@ struct fanout_options {
     subscriber_limits limits;
     // Subscribers this worker takes; one more is answered 503 (the acceptor
     // hears of it in the hello and hands none beyond it).
-    std::uint32_t max_subscribers = 100000;
+    std::uint32_t max_subscribers = limits::max_subscribers.default_value;
     http_limits http;
     // --slow-after: how long one subscriber's backlog may hold the worker back
     // (backlog_tracker).
-    std::chrono::milliseconds slow_after{500};
+    std::chrono::milliseconds slow_after = limits::default_milliseconds(limits::slow_after);
     // Built-in TLS: the public listening socket (shared by every worker) and
     // the certificate and key to terminate TLS with. All three, or none.
     std::optional<int> listen_fd;

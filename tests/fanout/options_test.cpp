@@ -1,4 +1,5 @@
 #include "options.hpp"
+#include "worker_command_line.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,16 +10,12 @@ namespace {
 
 using namespace hookbot::fanout;
 
-command_line parse(std::vector<std::string> extra) {
-    std::vector<std::string> args{"--instance", "i", "--control", "/tmp/c.sock"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return parse_command_line(args);
-}
+using test::worker_command_line;
 
 }  // namespace
 
 TEST_CASE("defaults") {
-    const command_line cl = parse({});
+    const command_line cl = worker_command_line({});
     REQUIRE(cl.result == command_line::outcome::run);
     CHECK(cl.options.instance == "i");
     CHECK(cl.options.control == "/tmp/c.sock");
@@ -34,7 +31,7 @@ TEST_CASE("defaults") {
 
 TEST_CASE("every option is read") {
     const command_line cl =
-        parse({"--slot", "3", "--queue-messages", "8", "--queue-bytes", "4096", "--overflow",
+        worker_command_line({"--slot", "3", "--queue-messages", "8", "--queue-bytes", "4096", "--overflow",
                "close", "--write-timeout", "5", "--ping-interval", "2", "--ping-timeout", "3"});
     REQUIRE(cl.result == command_line::outcome::run);
     CHECK(cl.options.slot == 3u);
@@ -50,12 +47,12 @@ TEST_CASE("every option is read") {
 TEST_CASE("bad command lines are errors, not exceptions") {
     CHECK(parse_command_line({"--control", "c"}).result == command_line::outcome::error);
     CHECK(parse_command_line({"--instance", "i"}).result == command_line::outcome::error);
-    CHECK(parse({"--overflow", "block"}).result == command_line::outcome::error);
-    CHECK(parse({"--queue-messages", "0"}).result == command_line::outcome::error);
-    CHECK(parse({"--ping-interval", "40", "--ping-timeout", "40"}).result ==
+    CHECK(worker_command_line({"--overflow", "block"}).result == command_line::outcome::error);
+    CHECK(worker_command_line({"--queue-messages", "0"}).result == command_line::outcome::error);
+    CHECK(worker_command_line({"--ping-interval", "40", "--ping-timeout", "40"}).result ==
           command_line::outcome::error);
-    CHECK(parse({"--slot", "x"}).result == command_line::outcome::error);
-    CHECK(parse({"--no-such-option"}).result == command_line::outcome::error);
+    CHECK(worker_command_line({"--slot", "x"}).result == command_line::outcome::error);
+    CHECK(worker_command_line({"--no-such-option"}).result == command_line::outcome::error);
 }
 
 TEST_CASE("help needs nothing else") {
@@ -65,7 +62,7 @@ TEST_CASE("help needs nothing else") {
 }
 
 TEST_CASE("limits against hostile clients: defaults, values and bounds") {
-    const command_line defaults = parse({});
+    const command_line defaults = worker_command_line({});
     REQUIRE(defaults.result == command_line::outcome::run);
     CHECK(defaults.options.max_subscribers == 100000);
     CHECK(defaults.options.limits.max_client_message == 64 * 1024);
@@ -73,7 +70,7 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     CHECK(defaults.options.http.header_timeout == std::chrono::seconds(30));
     CHECK(defaults.options.http.body_timeout == std::chrono::seconds(60));
 
-    const command_line set = parse({"--max-subscribers", "2", "--max-client-message", "100",
+    const command_line set = worker_command_line({"--max-subscribers", "2", "--max-client-message", "100",
                                     "--max-header-bytes", "4096", "--header-timeout", "0.5",
                                     "--body-timeout", "2"});
     REQUIRE(set.result == command_line::outcome::run);
@@ -90,7 +87,7 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
              {"--max-header-bytes", "100000"},
              {"--header-timeout", "0"},
              {"--body-timeout", "-1"}}) {
-        CHECK(parse(bad).result == command_line::outcome::error);
+        CHECK(worker_command_line(bad).result == command_line::outcome::error);
     }
 }
 
@@ -103,7 +100,7 @@ TEST_CASE("--attach takes the control socket and leaves instance and slot to be 
     CHECK(cl.options.instance.empty());
     CHECK_FALSE(cl.options.slot);
     CHECK(cl.options.limits.queue.max_messages == 8);
-    CHECK_FALSE(parse({}).options.attach);
+    CHECK_FALSE(worker_command_line({}).options.attach);
 
     const auto error = command_line::outcome::error;
     CHECK(parse_command_line({"--attach", "c", "--instance", "i"}).result == error);

@@ -9,6 +9,7 @@
 
 #include "control/control_link.hpp"
 #include "options.hpp"
+#include "worker_command_line.hpp"
 #include "tls_front/request_forwarder.hpp"
 
 namespace {
@@ -16,30 +17,26 @@ namespace {
 using namespace hookbot;
 using namespace hookbot::fanout;
 
-command_line parse(std::vector<std::string> extra) {
-    std::vector<std::string> args{"--instance", "i", "--control", "/tmp/c.sock"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return parse_command_line(args);
-}
+using test::worker_command_line;
 
 }  // namespace
 
 TEST_CASE("--listen-fd, --tls-cert and --tls-key come together") {
-    const command_line plain = parse({});
+    const command_line plain = worker_command_line({});
     REQUIRE(plain.result == command_line::outcome::run);
     CHECK_FALSE(plain.options.listen_fd);
 
     const command_line tls =
-        parse({"--listen-fd", "3", "--tls-cert", "/c.pem", "--tls-key", "/k.pem"});
+        worker_command_line({"--listen-fd", "3", "--tls-cert", "/c.pem", "--tls-key", "/k.pem"});
     REQUIRE(tls.result == command_line::outcome::run);
     CHECK(tls.options.listen_fd == 3);
     CHECK(tls.options.tls_cert == "/c.pem");
     CHECK(tls.options.tls_key == "/k.pem");
 
-    CHECK(parse({"--listen-fd", "3"}).result == command_line::outcome::error);
-    CHECK(parse({"--tls-cert", "/c.pem", "--tls-key", "/k.pem"}).result ==
+    CHECK(worker_command_line({"--listen-fd", "3"}).result == command_line::outcome::error);
+    CHECK(worker_command_line({"--tls-cert", "/c.pem", "--tls-key", "/k.pem"}).result ==
           command_line::outcome::error);
-    CHECK(parse({"--listen-fd", "3", "--tls-cert", "/c.pem"}).result ==
+    CHECK(worker_command_line({"--listen-fd", "3", "--tls-cert", "/c.pem"}).result ==
           command_line::outcome::error);
 }
 

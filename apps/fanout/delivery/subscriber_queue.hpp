@@ -7,6 +7,7 @@
 
 #include "delivery/backlog_tracker.hpp"
 #include "delivery/payload.hpp"
+#include "hookbot/limits/flow_limits.hpp"
 
 namespace hookbot::fanout {
 
@@ -17,8 +18,8 @@ enum class overflow_policy {
 };
 
 struct queue_limits {
-    std::size_t max_messages = 1024;
-    std::size_t max_bytes = 16u << 20;
+    std::size_t max_messages = limits::queue_messages.default_value;
+    std::size_t max_bytes = limits::queue_bytes.default_value;
     overflow_policy overflow = overflow_policy::drop;
     // Told when the queue goes over its high watermark (half of either bound,
     // at most 256 messages or 1 MiB) and when it drains back to its low one

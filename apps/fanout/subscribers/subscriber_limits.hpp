@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "delivery/subscriber_queue.hpp"
+#include "hookbot/limits/client_limits.hpp"
 
 namespace hookbot::fanout {
 
@@ -18,7 +19,7 @@ struct subscriber_limits {
     // ... and one silent this long is closed. Must exceed ping_interval.
     std::chrono::seconds ping_timeout{40};
     // Largest message a client may send (it is read and ignored, D5.3).
-    std::size_t max_client_message = 64 * 1024;
+    std::size_t max_client_message = limits::max_client_message.default_value;
 };
 
 }  // namespace hookbot::fanout

@@ -12,6 +12,8 @@
 #include <variant>
 
 #include "control/own_answers.hpp"
+#include "hookbot/http_front/linger_close.hpp"
+#include "hookbot/http_front/policy.hpp"
 #include "hookbot/posix/log_throttle.hpp"
 
 namespace hookbot::fanout {
@@ -21,24 +23,9 @@ namespace http = beast::http;
 
 namespace {
 
-// The acceptor's default for plain connections (apps/acceptor/limits.hpp).
-constexpr std::chrono::milliseconds idle_timeout{std::chrono::seconds(120)};
-// After an answer that closes the connection, read and drop what the client
-// still sends for this long and this much, so that the close does not reset
-// the connection before the client reads the answer.
-constexpr std::chrono::seconds linger_time{2};
-constexpr std::size_t linger_bytes = 8 << 20;
-
-constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
-
 // Timeouts are what a slowloris flood causes: at most 20 lines a minute.
 log::throttle timeout_warnings(20, "request timeouts on the TLS port");
 log::throttle connection_refusals(20, "connections refused on the TLS port");
-
-bool is_parse_error(const beast::error_code& ec) {
-    return ec.category() == beast::error_code(http::error::bad_target).category() &&
-           ec != http::error::partial_message && ec != http::error::end_of_stream;
-}
 
 }  // namespace
 
@@ -48,7 +35,11 @@ tls_http_session::tls_http_session(asio::ip::tcp::socket socket,
     : context_(std::move(context)),
       stream_(std::move(socket), *context_),
       shared_(shared),
-      deadline_(stream_.get_executor()),
+      deadline_(stream_.get_executor(),
+                [this] {
+                    beast::error_code ignored;
+                    beast::get_lowest_layer(stream_).socket().cancel(ignored);
+                }),
       answering_(flushes) {
     shared_.sessions.insert(this);
 }
@@ -88,7 +79,7 @@ void tls_http_session::do_read_head(std::chrono::milliseconds timeout) {
     parser_->header_limit(shared_.http.max_header_bytes);
     parser_->body_limit(shared_.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_never();
-    arm_deadline(timeout);
+    deadline_.arm(timeout, *this);
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&tls_http_session::on_read_head, shared_from_this()));
@@ -103,7 +94,7 @@ handoff::forwarded_request tls_http_session::request_with_head() const {
 }
 
 void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
-    if (timed_out(ec)) {
+    if (deadline_.timed_out(ec)) {
         if (buffer_.size() == 0) return abort();  // not a byte of a request
         return answer_timeout("request head");
     }
@@ -118,7 +109,7 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
         request.body_too_large = true;
         return forward(std::move(request));
     }
-    if (is_parse_error(ec)) {
+    if (http_front::is_parse_error(ec)) {
         handoff::forwarded_request request;
         request.malformed = true;
         return forward(std::move(request));
@@ -141,10 +132,11 @@ void tls_http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/)
     if (parser_->is_done()) return on_read_body({}, 0);
     // One deadline for the whole body: a client trickling bytes cannot keep
     // the connection.
-    arm_deadline(shared_.http.body_timeout);
-    if (!beast::iequals(head[http::field::expect], "100-continue")) return do_read_body();
+    deadline_.arm(shared_.http.body_timeout, *this);
+    if (!http_front::expects_continue(head)) return do_read_body();
     asio::async_write(
-        stream_, asio::buffer(continue_response.data(), continue_response.size()),
+        stream_,
+        asio::buffer(http_front::continue_response.data(), http_front::continue_response.size()),
         beast::bind_front_handler(&tls_http_session::on_continue_sent, shared_from_this()));
 }
 
@@ -161,13 +153,13 @@ void tls_http_session::do_read_body() {
 }
 
 void tls_http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
-    if (timed_out(ec)) return answer_timeout("request body");
+    if (deadline_.timed_out(ec)) return answer_timeout("request body");
     if (ec == http::error::body_limit) {
         auto request = request_with_head();
         request.body_too_large = true;
         return forward(std::move(request));
     }
-    if (is_parse_error(ec)) {
+    if (http_front::is_parse_error(ec)) {
         auto request = request_with_head();
         request.malformed = true;
         return forward(std::move(request));
@@ -183,11 +175,11 @@ void tls_http_session::forward(handoff::forwarded_request request) {
     // The acceptor answers at once; the client waits for it, unbounded by
     // the socket's deadline.
     beast::get_lowest_layer(stream_).expires_never();
-    deadline_.cancel();
+    deadline_.disarm();
     // The acceptor sees only this worker: tell it who the client is.
-    beast::error_code ec;
-    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) request.peer_address = peer.address().to_string();
+    if (const auto peer = http_front::peer_address(beast::get_lowest_layer(stream_).socket())) {
+        request.peer_address = peer->to_string();
+    }
     shared_.forwarder.forward(std::move(request),
                               [self = shared_from_this()](handoff::message answer) {
                                   self->on_answer(std::move(answer));
@@ -195,7 +187,7 @@ void tls_http_session::forward(handoff::forwarded_request request) {
 }
 
 void tls_http_session::on_answer(handoff::message answer) {
-    deadline_.cancel();
+    deadline_.disarm();
     if (const auto* subscribe_to = std::get_if<handoff::forwarded_subscribe>(&answer)) {
         return subscribe(*subscribe_to);
     }
@@ -211,7 +203,7 @@ void tls_http_session::on_write(bool close, beast::error_code ec, std::size_t /*
     if (ec) return abort();
     response_.clear();
     if (close) return do_close();
-    do_read_head(idle_timeout);
+    do_read_head(shared_.http.idle_timeout);
 }
 
 void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
@@ -228,59 +220,24 @@ void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
                                 answer.topic, answer.recursive, shared_.registry, shared_.limits);
 }
 
-// close_notify, then a half-close and a bounded read of what still comes.
+// close_notify, then the lingering close of every front end.
 void tls_http_session::do_close() {
-    beast::get_lowest_layer(stream_).expires_after(linger_time);
+    beast::get_lowest_layer(stream_).expires_after(http_front::linger_time);
     stream_.async_shutdown(
         beast::bind_front_handler(&tls_http_session::on_shutdown, shared_from_this()));
 }
 
 void tls_http_session::on_shutdown(beast::error_code /*ec*/) {
-    auto& tcp = beast::get_lowest_layer(stream_);
-    beast::error_code ec;
-    tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    if (ec) return abort();
-    buffer_.consume(buffer_.size());
-    tcp.expires_after(linger_time);
-    tcp.async_read_some(
-        buffer_.prepare(4096),
-        beast::bind_front_handler(&tls_http_session::on_linger, shared_from_this()));
-}
-
-void tls_http_session::on_linger(beast::error_code ec, std::size_t bytes) {
-    lingered_bytes_ += bytes;
-    if (ec || lingered_bytes_ > linger_bytes) return abort();
-    beast::get_lowest_layer(stream_).async_read_some(
-        buffer_.prepare(4096),
-        beast::bind_front_handler(&tls_http_session::on_linger, shared_from_this()));
+    http_front::linger_close(beast::get_lowest_layer(stream_), buffer_, shared_from_this());
 }
 
 }  // namespace hookbot::fanout
 
 namespace hookbot::fanout {
 
-void tls_http_session::arm_deadline(std::chrono::milliseconds after) {
-    deadline_passed_ = false;
-    deadline_.expires_after(after);
-    // A weak reference: the pending read keeps the session alive, not this.
-    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-        if (ec) return;  // cancelled, or re-armed
-        if (auto self = weak.lock()) {
-            self->deadline_passed_ = true;
-            beast::error_code ignored;
-            beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
-        }
-    });
-}
-
-bool tls_http_session::timed_out(const beast::error_code& ec) const {
-    return deadline_passed_ && ec == asio::error::operation_aborted;
-}
-
 void tls_http_session::answer_timeout(const char* what) {
-    beast::error_code ec;
-    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    timeout_warnings.warning("TLS client ", ec ? std::string("?") : peer.address().to_string(),
+    timeout_warnings.warning("TLS client ",
+                             http_front::describe_peer(beast::get_lowest_layer(stream_).socket()),
                              ": 408 Request Timeout: ", what, " not complete in time");
     on_answer(handoff::forwarded_response{0, true, request_timeout_answer()});
 }

@@ -2,7 +2,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -16,6 +15,7 @@
 
 #include "delivery/flush_queue.hpp"
 #include "hookbot/handoff/message.hpp"
+#include "hookbot/http_front/request_deadline.hpp"
 #include "subscribers/subscriber_limits.hpp"
 #include "subscribers/websocket_subscriber.hpp"
 #include "tls_front/http_limits.hpp"
@@ -73,13 +73,7 @@ class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
     void subscribe(const handoff::forwarded_subscribe& answer);
     void do_close();
     void on_shutdown(boost::beast::error_code ec);
-    void on_linger(boost::beast::error_code ec, std::size_t bytes);
     [[nodiscard]] handoff::forwarded_request request_with_head() const;
-    // The deadline of the head or body being read: when it passes, the read
-    // is cancelled and its handler sees operation_aborted with
-    // deadline_passed_ set (the socket stays open for the 408).
-    void arm_deadline(std::chrono::milliseconds after);
-    [[nodiscard]] bool timed_out(const boost::beast::error_code& ec) const;
     void answer_timeout(const char* what);
 
     // Keeps the SSL context this connection was made with alive across a
@@ -90,9 +84,9 @@ class tls_http_session : public std::enable_shared_from_this<tls_http_session> {
     tls_session_shared& shared_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::string response_;
-    boost::asio::steady_timer deadline_;
-    bool deadline_passed_ = false;
-    std::size_t lingered_bytes_ = 0;
+    // The deadline of the head or body being read (the socket stays open
+    // for the 408).
+    http_front::request_deadline deadline_;
     bool registered_ = true;
     flush_queue::answering_client answering_;
 };

@@ -31,6 +31,7 @@ void limit_options::add_to(std::vector<std::string>& acceptor_args,
     limits::pass_on(fanout_args, limits::max_header_bytes, max_header_bytes_);
     limits::pass_on(fanout_args, limits::header_timeout, header_timeout_);
     limits::pass_on(fanout_args, limits::body_timeout, body_timeout_);
+    limits::pass_on(fanout_args, limits::idle_timeout, idle_timeout_);
     limits::pass_on(fanout_args, limits::max_connections, max_connections_);
     limits::pass_on(fanout_args, limits::max_subscribers, max_subscribers_);
     limits::pass_on(fanout_args, limits::max_client_message, max_client_message_);

@@ -11,6 +11,7 @@ request_deadline::request_deadline(const boost::asio::any_io_executor& executor,
 
 void request_deadline::cancel() noexcept {
     disarm();
+    waiting_ = false;  // the cancelled wait's handler ends at once: a new arm waits anew
     timer_.cancel();
 }
 
