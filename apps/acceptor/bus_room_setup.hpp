@@ -1,8 +1,8 @@
 #pragma once
 
-#include "publish/bus_room.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "options.hpp"
+#include "publish/bus_room.hpp"
 #include "publish/publish_handler.hpp"
 #include "workers/worker_pool.hpp"
 

@@ -11,20 +11,20 @@
 #include <memory>
 #include <optional>
 
-#include "publish/blob_sweeper.hpp"
 #include "bus_room_setup.hpp"
-#include "observe/counters_log.hpp"
-#include "sessions/forwarded_requests.hpp"
-#include "publish/github_routing.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
 #include "key_reload.hpp"
-#include "sessions/listener.hpp"
+#include "observe/counters_log.hpp"
 #include "observe/metrics_page.hpp"
-#include "options.hpp"
-#include "publish/publish_handler.hpp"
 #include "observe/readiness_report.hpp"
+#include "options.hpp"
+#include "publish/blob_sweeper.hpp"
+#include "publish/github_routing.hpp"
+#include "publish/publish_handler.hpp"
+#include "sessions/forwarded_requests.hpp"
+#include "sessions/listener.hpp"
 #include "sessions/shared_state.hpp"
 #include "workers/worker_pool.hpp"
 
@@ -39,8 +39,8 @@ using namespace hookbot::acceptor;
 // file, if there is one.
 void wait_for_signals(net::signal_set& signals, net::steady_timer& deadline, listener* server,
                       worker_pool& workers, counters_log& counters, shared_state& state,
-                      const acceptor_options& options,
-                      std::chrono::milliseconds shutdown_timeout, net::io_context& ioc) {
+                      const acceptor_options& options, std::chrono::milliseconds shutdown_timeout,
+                      net::io_context& ioc) {
     // `server` by value: it is this call's parameter, gone when the handler runs.
     signals.async_wait([&, server, shutdown_timeout](const boost::system::error_code& ec,
                                                      int signo) {
@@ -107,16 +107,15 @@ int serve(const acceptor_options& options) {
     const metrics_endpoint metrics(bus, options.metrics_allow);
     bus_room room(ioc, publish_room_positions(publisher, workers),
                   publish_room_settings(options, bus), bus.acceptor());
-    auto state = std::make_shared<shared_state>(shared_state{limits, std::move(*verifier),
-                                                             publisher, workers, {}, {}, metrics,
-                                                             bus.acceptor(), &room});
+    auto state = std::make_shared<shared_state>(shared_state{
+        limits, std::move(*verifier), publisher, workers, {}, {}, metrics, bus.acceptor(), &room});
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
-    workers.on_forwarded_request(
-        [&state = *state](handoff::forwarded_request request, posix::unique_fd body,
-                          worker_connection::reply_handler reply) {
-            answer_forwarded(state, std::move(request), std::move(body), std::move(reply));
-        });
+    workers.on_forwarded_request([&state = *state](handoff::forwarded_request request,
+                                                   posix::unique_fd body,
+                                                   worker_connection::reply_handler reply) {
+        answer_forwarded(state, std::move(request), std::move(body), std::move(reply));
+    });
     std::shared_ptr<listener> server;
     if (acceptor) server = std::make_shared<listener>(std::move(*acceptor), state);
 

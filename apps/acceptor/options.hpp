@@ -34,7 +34,8 @@ struct acceptor_options {
     std::size_t max_queued_handoffs = 256;
     // Flow control (bus_room): how long a publish may wait for the workers,
     // 0 for not at all, and how many records the bus may run ahead of them.
-    std::chrono::milliseconds max_publish_wait = limits::default_milliseconds(limits::max_publish_wait);
+    std::chrono::milliseconds max_publish_wait =
+        limits::default_milliseconds(limits::max_publish_wait);
     std::uint64_t publish_window = limits::publish_window.default_value;
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow

@@ -51,8 +51,9 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
         ("tls-cert", po::value(&o.tls_cert), "built-in TLS: certificate chain (PEM)")
         ("tls-key", po::value(&o.tls_key), "built-in TLS: private key (PEM)");
     // clang-format on
-    po::options_description limits_given("limits (the same as hookbot serve's; the HTTP ones for "
-                                         "built-in TLS)");
+    po::options_description limits_given(
+        "limits (the same as hookbot serve's; the HTTP ones for "
+        "built-in TLS)");
     limits::add_option(limits_given, limits::queue_messages, o.limits.queue.max_messages);
     limits::add_option(limits_given, limits::queue_bytes, o.limits.queue.max_bytes);
     limits::add_option(limits_given, limits::slow_after, o.slow_after);

@@ -1,16 +1,16 @@
 #include "client_stream.hpp"
 
-#include "tls_client.hpp"
-
 #include <openssl/err.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "tls_client.hpp"
 
 namespace hookbot::bench {
 namespace {

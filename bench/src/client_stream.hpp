@@ -1,10 +1,9 @@
 #pragma once
 
-#include <hookbot/posix/unique_fd.hpp>
-
 #include <openssl/ssl.h>
 
 #include <cstddef>
+#include <hookbot/posix/unique_fd.hpp>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,7 +31,7 @@ inline std::span<const unsigned char> bytes_of(std::string_view text) noexcept {
 // (OpenSSL's rule), and OpenSSL may hold bytes already taken from the
 // kernel: callers read until buffered() is false before waiting on epoll.
 class client_stream {
-public:
+  public:
     client_stream() = default;
     // `tls` null: plain TCP. Otherwise a TLS client on `fd`.
     client_stream(posix::unique_fd fd, SSL_CTX* tls);
@@ -52,7 +51,7 @@ public:
 
     void close() noexcept;
 
-private:
+  private:
     io_result tls_result(int returned);
 
     struct free_ssl {

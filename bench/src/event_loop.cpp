@@ -1,8 +1,7 @@
 #include "event_loop.hpp"
 
-#include <hookbot/posix/error.hpp>
-
 #include <cerrno>
+#include <hookbot/posix/error.hpp>
 
 namespace hookbot::bench {
 
@@ -27,8 +26,8 @@ void event_loop::remove(int fd) noexcept {
 }
 
 int event_loop::run_once(int timeout_ms) {
-    const int n = epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()),
-                             timeout_ms);
+    const int n =
+        epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
     if (n < 0) {
         if (errno == EINTR) return 0;
         posix::throw_errno("epoll_wait");

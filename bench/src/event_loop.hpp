@@ -1,19 +1,19 @@
 #pragma once
 
-#include <hookbot/posix/unique_fd.hpp>
+#include <sys/epoll.h>
 
 #include <array>
 #include <cstdint>
-#include <sys/epoll.h>
+#include <hookbot/posix/unique_fd.hpp>
 
 namespace hookbot::bench {
 
 // Something registered with the loop: told which epoll events its fd got.
 class io_handler {
-public:
+  public:
     virtual void on_io(std::uint32_t events) = 0;
 
-protected:
+  protected:
     io_handler() = default;
     io_handler(const io_handler&) = default;
     io_handler& operator=(const io_handler&) = default;
@@ -24,7 +24,7 @@ protected:
 // and every batch that may still name them (callers defer destruction to the
 // end of a loop turn).
 class event_loop {
-public:
+  public:
     event_loop();
 
     void add(int fd, std::uint32_t events, io_handler* handler);
@@ -35,7 +35,7 @@ public:
     // returns the number of events dispatched.
     int run_once(int timeout_ms);
 
-private:
+  private:
     posix::unique_fd epoll_;
     std::array<epoll_event, 1024> events_{};
 };

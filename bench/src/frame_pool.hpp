@@ -16,7 +16,7 @@ struct shared_frame {
 
 // Recycles frames (and their capacity): no allocation per message once warm.
 class frame_pool {
-public:
+  public:
     shared_frame* acquire() {
         if (free_.empty()) {
             all_.push_back(std::make_unique<shared_frame>());
@@ -37,7 +37,7 @@ public:
         if (frame->references == 0) free_.push_back(frame);
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<shared_frame>> all_;
     std::vector<shared_frame*> free_;
 };

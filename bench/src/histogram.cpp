@@ -21,8 +21,8 @@ std::uint64_t histogram::highest_of(std::size_t index) noexcept {
     if (index < linear) return index;
     const std::size_t k = index - linear;
     const unsigned msb = static_cast<unsigned>(k >> sub_bits) + linear_bits;
-    const std::uint64_t mantissa = (k & ((std::size_t{1} << sub_bits) - 1)) +
-                                   (std::uint64_t{1} << sub_bits);
+    const std::uint64_t mantissa =
+        (k & ((std::size_t{1} << sub_bits) - 1)) + (std::uint64_t{1} << sub_bits);
     const unsigned shift = msb - sub_bits;
     return ((mantissa + 1) << shift) - 1;
 }

@@ -9,7 +9,7 @@ namespace hookbot::bench {
 // linear sub-buckets per power of two (relative error under 1.6 %). A fixed
 // array: recording never allocates.
 class histogram {
-public:
+  public:
     void record(std::uint64_t value) noexcept;
     void clear() noexcept;
 
@@ -19,7 +19,7 @@ public:
     // HdrHistogram reports it; 0 when empty.
     [[nodiscard]] std::uint64_t quantile(double q) const noexcept;
 
-private:
+  private:
     static constexpr unsigned linear_bits = 7;  // 128 exact values
     static constexpr unsigned sub_bits = linear_bits - 1;
     static constexpr std::size_t bucket_count =

@@ -1,9 +1,8 @@
 #include "limit_connection.hpp"
 
-#include "http_head.hpp"
-#include "limit_server.hpp"
-
 #include <openssl/evp.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,8 +10,9 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
-#include <sys/uio.h>
-#include <unistd.h>
+
+#include "http_head.hpp"
+#include "limit_server.hpp"
 
 namespace hookbot::bench {
 namespace {
@@ -30,7 +30,8 @@ std::string websocket_accept(std::string_view key) {
     unsigned int digest_size = 0;
     EVP_Digest(input.data(), input.size(), digest.data(), &digest_size, EVP_sha1(), nullptr);
     std::array<unsigned char, 64> encoded{};
-    const int length = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_size));
+    const int length =
+        EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_size));
     return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(length)};
 }
 
@@ -120,13 +121,16 @@ void limit_connection::upgrade(std::string_view target, std::string_view key) {
     topic_ = path.starts_with("/sub/") ? path.substr(5) : path.substr(1);
     handshake_response_ =
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Accept: " + websocket_accept(key) + "\r\n\r\n";
+        "Sec-WebSocket-Accept: " +
+        websocket_accept(key) + "\r\n\r\n";
     websocket_ = true;
     queue(nullptr, bytes_of(handshake_response_), handshake_response_.size());
     server_.subscribe(*this);
 }
 
-void limit_connection::queue_answer() { queue(nullptr, bytes_of(ok_response), ok_response.size()); }
+void limit_connection::queue_answer() {
+    queue(nullptr, bytes_of(ok_response), ok_response.size());
+}
 
 void limit_connection::queue(shared_frame* frame, const unsigned char* data, std::size_t size) {
     if (frame != nullptr) ++frame->references;

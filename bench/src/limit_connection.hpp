@@ -1,14 +1,13 @@
 #pragma once
 
-#include "event_loop.hpp"
-#include "frame_pool.hpp"
-
-#include <hookbot/posix/unique_fd.hpp>
-
 #include <cstdint>
+#include <hookbot/posix/unique_fd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "event_loop.hpp"
+#include "frame_pool.hpp"
 
 namespace hookbot::bench {
 
@@ -19,7 +18,7 @@ class limit_server;
 // are queued as (frame, offset) and flushed by the server when it comes to
 // this connection, all of a socket's pending frames in one writev.
 class limit_connection final : public io_handler {
-public:
+  public:
     limit_connection(limit_server& server, posix::unique_fd fd);
     ~limit_connection() override;
     limit_connection(const limit_connection&) = delete;
@@ -38,7 +37,7 @@ public:
     void set_flush_queued(bool queued) noexcept { flush_queued_ = queued; }
     [[nodiscard]] const std::string& topic() const noexcept { return topic_; }
 
-private:
+  private:
     struct pending_write {
         shared_frame* frame;
         const unsigned char* data;

@@ -1,18 +1,17 @@
 #include "limit_server.hpp"
 
-#include "net.hpp"
-
-#include <hookbot/posix/error.hpp>
-
-#include <boost/program_options.hpp>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstring>
+#include <hookbot/posix/error.hpp>
+#include <iostream>
+
+#include "net.hpp"
 
 namespace hookbot::bench {
 namespace {
@@ -190,10 +189,9 @@ int run_limit(int argc, char** argv) {
     po::options_description desc(
         "hookbot-bench limit [options]: the ceiling server (POST /pub/<topic>, websocket "
         "/sub/<topic>, no checks)");
-    desc.add_options()
-        ("help,h", "this text")
-        ("bind", po::value(&bind)->default_value(bind), "HOST:PORT to listen on (port 0: any)")
-        ("pin", po::value(&pin), "CPU list to pin the server to");
+    desc.add_options()("help,h", "this text")("bind", po::value(&bind)->default_value(bind),
+                                              "HOST:PORT to listen on (port 0: any)")(
+        "pin", po::value(&pin), "CPU list to pin the server to");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -1,20 +1,19 @@
 #pragma once
 
-#include "event_loop.hpp"
-#include "frame_pool.hpp"
-#include "limit_connection.hpp"
-
-#include <hookbot/posix/unique_fd.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <hookbot/posix/unique_fd.hpp>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "event_loop.hpp"
+#include "frame_pool.hpp"
+#include "limit_connection.hpp"
 
 namespace hookbot::bench {
 
@@ -30,7 +29,7 @@ namespace hookbot::bench {
 // are still to be written to some subscriber, so memory stays bounded and
 // nothing is dropped under a fast publisher.
 class limit_server final : public io_handler {
-public:
+  public:
     explicit limit_server(posix::unique_fd listener);
     [[noreturn]] void run();
 
@@ -59,7 +58,7 @@ public:
     // How long an answer is held at most (hookbot's --max-publish-wait).
     static constexpr std::chrono::seconds max_hold{1};
 
-private:
+  private:
     struct string_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept {
@@ -94,7 +93,7 @@ private:
         limit_connection* publisher;
         std::chrono::steady_clock::time_point since;
     };
-    std::deque<held_answer> held_answers_;  // one entry per answer, in order
+    std::deque<held_answer> held_answers_;           // one entry per answer, in order
     std::vector<limit_connection*> prefix_matches_;  // reused per publish
     std::vector<char> scratch_ = std::vector<char>(64 * 1024);
     std::vector<std::unique_ptr<limit_connection>> closed_;

@@ -9,19 +9,19 @@ namespace hookbot::bench {
 // What `hookbot-bench` (the load generator) is asked to do.
 struct load_options {
     std::string url = "http://127.0.0.1:8080";
-    std::string key;                 // --key or HOOKBOT_KEY; empty: no Authorization
+    std::string key;  // --key or HOOKBOT_KEY; empty: no Authorization
     std::string topic_base = "bench";
     std::size_t subscribers = 100;
-    std::size_t topics = 1;          // exact topics <base>/<i>
-    std::size_t prefixes = 0;        // >0: subscribe to <base>/p<i>/, publish to <base>/p<i>/a/b/c
+    std::size_t topics = 1;    // exact topics <base>/<i>
+    std::size_t prefixes = 0;  // >0: subscribe to <base>/p<i>/, publish to <base>/p<i>/a/b/c
     std::size_t publishers = 1;
-    double rate = 0;                 // publishes/s over all publishers; 0: closed loop
-    std::size_t size = 1024;         // body bytes (at least 16: timestamp + sequence)
-    double duration = 10;            // seconds of measured publishing
-    std::uint64_t messages = 0;      // >0: stop after this many measured publishes
+    double rate = 0;             // publishes/s over all publishers; 0: closed loop
+    std::size_t size = 1024;     // body bytes (at least 16: timestamp + sequence)
+    double duration = 10;        // seconds of measured publishing
+    std::uint64_t messages = 0;  // >0: stop after this many measured publishes
     double warmup = 1;
-    double drain = 5;                // seconds to wait for the last deliveries
-    double connect_rate = 2000;      // new subscriber connections per second
+    double drain = 5;                  // seconds to wait for the last deliveries
+    double connect_rate = 2000;        // new subscriber connections per second
     std::size_t connect_window = 256;  // handshakes in flight at once
     double connect_timeout = 60;
     std::size_t source_addresses = 1;

@@ -1,12 +1,11 @@
 #include "load_run.hpp"
 
-#include "clock.hpp"
-
-#include <hookbot/auth/token.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <hookbot/auth/token.hpp>
 #include <iostream>
+
+#include "clock.hpp"
 
 namespace hookbot::bench {
 namespace {
@@ -17,7 +16,9 @@ std::uint64_t seconds_ns(double seconds) {
     return static_cast<std::uint64_t>(std::max(0.0, seconds) * 1e9);
 }
 
-double ns_seconds(std::uint64_t ns) { return static_cast<double>(ns) / 1e9; }
+double ns_seconds(std::uint64_t ns) {
+    return static_cast<double>(ns) / 1e9;
+}
 
 }  // namespace
 
@@ -55,13 +56,15 @@ void load_run::prepare() {
     }
     matching_.assign(keys_, 0);
     for (std::size_t i = 0; i < options_.subscribers; ++i) {
-        subscribers_.push_back(std::make_unique<subscriber>(
-            loop_, stats_, progress_, subscribe_requests_[i % keys_], read_buffer_,
-            options_.prefixes > 0));
+        subscribers_.push_back(std::make_unique<subscriber>(loop_, stats_, progress_,
+                                                            subscribe_requests_[i % keys_],
+                                                            read_buffer_, options_.prefixes > 0));
     }
 }
 
-SSL_CTX* load_run::tls_context() const noexcept { return tls_ ? tls_->get() : nullptr; }
+SSL_CTX* load_run::tls_context() const noexcept {
+    return tls_ ? tls_->get() : nullptr;
+}
 
 void load_run::connect_subscribers() {
     const std::uint64_t start = now_ns();
@@ -139,9 +142,10 @@ void load_run::send_next(publisher& p) {
 }
 
 void load_run::send_due(std::uint64_t now) {
-    const auto due_total = options_.rate > 0
-                               ? static_cast<std::uint64_t>(options_.rate * ns_seconds(now - phase_start_ns_))
-                               : UINT64_MAX;
+    const auto due_total =
+        options_.rate > 0
+            ? static_cast<std::uint64_t>(options_.rate * ns_seconds(now - phase_start_ns_))
+            : UINT64_MAX;
     while (sent_ < due_total && !idle_.empty() && may_send()) {
         publisher* p = idle_.back();
         idle_.pop_back();

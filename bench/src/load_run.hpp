@@ -1,5 +1,10 @@
 #pragma once
 
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "event_loop.hpp"
 #include "load_options.hpp"
 #include "load_stats.hpp"
@@ -9,23 +14,18 @@
 #include "subscriber.hpp"
 #include "tls_client.hpp"
 
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 namespace hookbot::bench {
 
 // One load run: subscribers connect at a bounded rate until every one has its
 // 101, publishers warm up, then publish for the measured phase, then the run
 // waits for the last answers and deliveries and reports.
 class load_run {
-public:
+  public:
     explicit load_run(const load_options& options);
     // Returns the exit status: 0, or 1 when subscribers or publishers failed.
     int run();
 
-private:
+  private:
     void prepare();
     [[nodiscard]] SSL_CTX* tls_context() const noexcept;
     void connect_subscribers();

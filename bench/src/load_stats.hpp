@@ -1,8 +1,8 @@
 #pragma once
 
-#include "histogram.hpp"
-
 #include <cstdint>
+
+#include "histogram.hpp"
 
 namespace hookbot::bench {
 
@@ -21,19 +21,19 @@ struct load_stats {
     std::uint64_t now_ns = 0;  // when the current read returned
 
     std::uint64_t delivered = 0;
-    std::uint64_t received = 0;       // every message, warm-up ones included
-    std::uint64_t malformed = 0;      // a message too short to hold a stamp
+    std::uint64_t received = 0;   // every message, warm-up ones included
+    std::uint64_t malformed = 0;  // a message too short to hold a stamp
     std::uint64_t closed_by_server = 0;
     std::uint64_t pings = 0;
     std::uint64_t last_delivery_ns = 0;
-    histogram latency;                // publish sent -> message received
+    histogram latency;  // publish sent -> message received
 
     std::uint64_t answered_ok = 0;
     std::uint64_t answered_other = 0;
     std::uint64_t publish_errors = 0;  // a publishing connection that broke
     std::uint64_t expected = 0;        // sum over 200s of matching subscribers
     std::uint64_t last_answer_ns = 0;
-    histogram publish_rtt;             // publish sent -> response received
+    histogram publish_rtt;  // publish sent -> response received
 };
 
 }  // namespace hookbot::bench

@@ -1,14 +1,14 @@
 // hookbot-bench: a load generator for hookbot (default) and the ceiling
 // server it is measured against (`hookbot-bench limit`). See bench/README.md.
-#include "limit_server.hpp"
-#include "load_options.hpp"
-#include "load_run.hpp"
-#include "net.hpp"
-
 #include <csignal>
 #include <exception>
 #include <iostream>
 #include <string_view>
+
+#include "limit_server.hpp"
+#include "load_options.hpp"
+#include "load_run.hpp"
+#include "net.hpp"
 
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);

@@ -1,20 +1,22 @@
 #include "net.hpp"
 
-#include <hookbot/posix/error.hpp>
-
 #include <arpa/inet.h>
-#include <cerrno>
-#include <charconv>
 #include <netinet/tcp.h>
 #include <sched.h>
-#include <stdexcept>
 #include <sys/resource.h>
 #include <sys/socket.h>
+
+#include <cerrno>
+#include <charconv>
+#include <hookbot/posix/error.hpp>
+#include <stdexcept>
 
 namespace hookbot::bench {
 namespace {
 
-sockaddr* as_sockaddr(sockaddr_in& address) { return reinterpret_cast<sockaddr*>(&address); }
+sockaddr* as_sockaddr(sockaddr_in& address) {
+    return reinterpret_cast<sockaddr*>(&address);
+}
 const sockaddr* as_sockaddr(const sockaddr_in& address) {
     return reinterpret_cast<const sockaddr*>(&address);
 }
@@ -49,12 +51,14 @@ endpoint parse_endpoint(std::string_view text) {
         text = text.substr(0, slash);
     }
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) throw std::invalid_argument("no port in " + std::string(text));
+    if (colon == std::string_view::npos)
+        throw std::invalid_argument("no port in " + std::string(text));
     endpoint result;
     std::string host(text.substr(0, colon));
     if (host.empty() || host == "localhost") host = "127.0.0.1";
     result.address.sin_family = AF_INET;
-    result.address.sin_port = htons(static_cast<std::uint16_t>(parse_number(text.substr(colon + 1), "port")));
+    result.address.sin_port =
+        htons(static_cast<std::uint16_t>(parse_number(text.substr(colon + 1), "port")));
     if (inet_pton(AF_INET, host.c_str(), &result.address.sin_addr) != 1) {
         throw std::invalid_argument("not an IPv4 address: " + host);
     }

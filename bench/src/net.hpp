@@ -1,9 +1,9 @@
 #pragma once
 
-#include <hookbot/posix/unique_fd.hpp>
+#include <netinet/in.h>
 
 #include <cstdint>
-#include <netinet/in.h>
+#include <hookbot/posix/unique_fd.hpp>
 #include <string>
 #include <string_view>
 

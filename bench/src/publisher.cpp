@@ -1,12 +1,12 @@
 #include "publisher.hpp"
 
-#include "clock.hpp"
-#include "http_head.hpp"
-#include "net.hpp"
-
 #include <charconv>
 #include <cstring>
 #include <iostream>
+
+#include "clock.hpp"
+#include "http_head.hpp"
+#include "net.hpp"
 
 namespace hookbot::bench {
 publisher::publisher(event_loop& loop, load_stats& stats, std::size_t max_head_size,

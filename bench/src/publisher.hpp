@@ -1,16 +1,17 @@
 #pragma once
 
-#include "client_stream.hpp"
-#include "event_loop.hpp"
-#include "load_stats.hpp"
+#include <netinet/in.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <netinet/in.h>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "client_stream.hpp"
+#include "event_loop.hpp"
+#include "load_stats.hpp"
 
 namespace hookbot::bench {
 
@@ -19,7 +20,7 @@ namespace hookbot::bench {
 // once: the body sits at a fixed offset after room for the longest head, and
 // a publish copies its topic's head in front of it and rewrites the stamp.
 class publisher final : public io_handler {
-public:
+  public:
     // Told when a response arrived (or the connection broke) and the
     // publisher is idle again.
     using idle_callback = std::function<void(publisher&)>;
@@ -38,7 +39,7 @@ public:
     void publish(std::string_view head, std::uint64_t sequence, std::uint64_t matching);
     void on_io(std::uint32_t events) override;
 
-private:
+  private:
     // handshake: TLS; a plain stream passes through it at once.
     enum class state { idle, connecting, handshake, ready, broken };
 

@@ -1,8 +1,7 @@
 #include "report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 namespace hookbot::bench {
@@ -12,7 +11,9 @@ double per_second(std::uint64_t count, double seconds) {
     return seconds > 0 ? static_cast<double>(count) / seconds : 0;
 }
 
-double micros(std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
+double micros(std::uint64_t ns) {
+    return static_cast<double>(ns) / 1000.0;
+}
 
 std::int64_t lost(const load_stats& s) {
     return static_cast<std::int64_t>(s.expected) - static_cast<std::int64_t>(s.delivered);
@@ -45,7 +46,8 @@ void print_table(std::ostream& out, const load_report& r) {
     row("closed by server", s.closed_by_server);
     row("publishes/s", per_second(s.answered_ok + s.answered_other, r.publish_seconds));
     row("delivered msgs/s", per_second(s.delivered, r.deliver_seconds));
-    row("received msgs/s", per_second(r.received_in_phase, r.wall_seconds), "(any, during the phase)");
+    row("received msgs/s", per_second(r.received_in_phase, r.wall_seconds),
+        "(any, during the phase)");
     row("latency p50", micros(s.latency.quantile(0.50)), "us");
     row("latency p99", micros(s.latency.quantile(0.99)), "us");
     row("latency p99.9", micros(s.latency.quantile(0.999)), "us");

@@ -1,10 +1,10 @@
 #include "subscriber.hpp"
 
-#include "clock.hpp"
-#include "net.hpp"
-
 #include <algorithm>
 #include <cstring>
+
+#include "clock.hpp"
+#include "net.hpp"
 
 namespace hookbot::bench {
 

@@ -1,15 +1,16 @@
 #pragma once
 
-#include "client_stream.hpp"
-#include "event_loop.hpp"
-#include "load_stats.hpp"
+#include <netinet/in.h>
 
 #include <array>
 #include <cstdint>
-#include <netinet/in.h>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "client_stream.hpp"
+#include "event_loop.hpp"
+#include "load_stats.hpp"
 
 namespace hookbot::bench {
 
@@ -27,7 +28,7 @@ struct connect_progress {
 // in a fixed array, so a subscriber costs a few hundred bytes (plus
 // OpenSSL's buffers with TLS) and no allocation per message.
 class subscriber final : public io_handler {
-public:
+  public:
     enum class state { idle, connecting, tls_handshake, handshake, open, failed, closed };
 
     // `request` (the upgrade request) and `read_buffer` (shared by all
@@ -42,7 +43,7 @@ public:
     // Gives up on a subscriber still waiting for its 101.
     void abandon();
 
-private:
+  private:
     void on_connected();
     void continue_tls_handshake();
     void send_request();

@@ -12,12 +12,12 @@ namespace hookbot::bench {
 // started itself on 127.0.0.1 with a throwaway certificate, and measures
 // the cost of the encryption, not of a PKI.
 class tls_client_context {
-public:
+  public:
     tls_client_context();
 
     [[nodiscard]] SSL_CTX* get() const noexcept { return context_.get(); }
 
-private:
+  private:
     struct free_context {
         void operator()(SSL_CTX* context) const noexcept { SSL_CTX_free(context); }
     };

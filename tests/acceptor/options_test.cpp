@@ -93,10 +93,10 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     CHECK(d.idle_timeout == std::chrono::seconds(120));
     CHECK(d.max_connections == 10000);
 
-    const auto set = parse(with({"--max-header-fields", "5", "--max-url-bytes", "300",
-                                 "--body-timeout", "1.5", "--max-connections", "7",
-                                 "--max-header-bytes", "2048"}),
-                           "k");
+    const auto set =
+        parse(with({"--max-header-fields", "5", "--max-url-bytes", "300", "--body-timeout", "1.5",
+                    "--max-connections", "7", "--max-header-bytes", "2048"}),
+              "k");
     REQUIRE(set.options.has_value());
     const auto& s = set.options->limits;
     CHECK(s.max_header_fields == 5);
@@ -105,13 +105,12 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     CHECK(s.max_connections == 7);
     CHECK(s.max_header_bytes == 2048);
 
-    for (const auto& bad : std::vector<std::vector<std::string>>{
-             {"--max-header-bytes", "100"},
-             {"--max-header-bytes", "70000"},
-             {"--max-header-fields", "0"},
-             {"--max-url-bytes", "0"},
-             {"--max-connections", "0"},
-             {"--body-timeout", "0"}}) {
+    for (const auto& bad : std::vector<std::vector<std::string>>{{"--max-header-bytes", "100"},
+                                                                 {"--max-header-bytes", "70000"},
+                                                                 {"--max-header-fields", "0"},
+                                                                 {"--max-url-bytes", "0"},
+                                                                 {"--max-connections", "0"},
+                                                                 {"--body-timeout", "0"}}) {
         CHECK(parse(with(bad), "k").exit_status == exit_fatal_config);
     }
 }

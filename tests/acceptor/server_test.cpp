@@ -20,8 +20,8 @@
 #include "hookbot/auth/token.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/shm_ring/bus_reader.hpp"
-#include "sessions/listener.hpp"
 #include "publish/publish_handler.hpp"
+#include "sessions/listener.hpp"
 #include "sessions/shared_state.hpp"
 #include "workers/worker_pool.hpp"
 
@@ -71,9 +71,8 @@ struct server {
         session_limits limits;
         limits.max_body_bytes = max_body;
         limits.header_timeout = std::chrono::seconds(5);
-        state = std::make_shared<shared_state>(
-            shared_state{limits, auth::verifier({"foo"}), publisher, workers, {}, {}, metrics,
-                         bus.acceptor()});
+        state = std::make_shared<shared_state>(shared_state{
+            limits, auth::verifier({"foo"}), publisher, workers, {}, {}, metrics, bus.acceptor()});
         listener(std::move(acceptor), state).run();
         workers.start();
         loop = std::thread([this] { ioc.run(); });

@@ -1,16 +1,18 @@
 // docs/PROTOCOL.md T2 and D2.3.
+#include "hookbot/auth/authorization.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "hookbot/auth/authorization.hpp"
 #include "hookbot/auth/base64.hpp"
 
 using hookbot::auth::base64_encode;
 using hookbot::auth::token_from_authorization;
 
 namespace {
-constexpr std::string_view token = "98e583afa70b218777fe2137a5dbb0f44c7cf35aa2e8b8d0b418253c35e6ef6e";
+constexpr std::string_view token =
+    "98e583afa70b218777fe2137a5dbb0f44c7cf35aa2e8b8d0b418253c35e6ef6e";
 
 std::string basic(std::string_view user_and_password) {
     return "Basic " + base64_encode(user_and_password);

@@ -1,8 +1,8 @@
+#include "hookbot/auth/base64.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "hookbot/auth/base64.hpp"
 
 using hookbot::auth::base64_decode;
 using hookbot::auth::base64_encode;
@@ -34,12 +34,12 @@ TEST_CASE("base64_decode: round trip of every padding length") {
 }
 
 TEST_CASE("base64_decode: rejects what is not canonical padded base64") {
-    CHECK_FALSE(base64_decode("Zg"));        // padding missing
-    CHECK_FALSE(base64_decode("Zg="));       // padding short
-    CHECK_FALSE(base64_decode("Z==="));      // too much padding
-    CHECK_FALSE(base64_decode("Zg=a"));      // '=' inside
-    CHECK_FALSE(base64_decode("=Zg="));      // '=' first
-    CHECK_FALSE(base64_decode(" Zg=="));     // whitespace OpenSSL would skip
+    CHECK_FALSE(base64_decode("Zg"));     // padding missing
+    CHECK_FALSE(base64_decode("Zg="));    // padding short
+    CHECK_FALSE(base64_decode("Z==="));   // too much padding
+    CHECK_FALSE(base64_decode("Zg=a"));   // '=' inside
+    CHECK_FALSE(base64_decode("=Zg="));   // '=' first
+    CHECK_FALSE(base64_decode(" Zg=="));  // whitespace OpenSSL would skip
     CHECK_FALSE(base64_decode("Zg==\n"));
     CHECK_FALSE(base64_decode("Zh=="));      // stray bits in the last digit
     CHECK_FALSE(base64_decode("Z!=="));      // not in the alphabet

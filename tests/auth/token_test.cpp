@@ -1,7 +1,7 @@
 // docs/PROTOCOL.md T1 and its test vectors (key "foo").
-#include <doctest/doctest.h>
-
 #include "hookbot/auth/token.hpp"
+
+#include <doctest/doctest.h>
 
 using hookbot::auth::hash_kind;
 using hookbot::auth::make_token;
@@ -29,7 +29,8 @@ TEST_CASE("T1 vectors: HMAC-SHA256 with key foo") {
 }
 
 TEST_CASE("T1: SHA-256 is the default hash") {
-    CHECK(make_token("foo", "/pub/foo/bar") == make_token("foo", "/pub/foo/bar", hash_kind::sha256));
+    CHECK(make_token("foo", "/pub/foo/bar") ==
+          make_token("foo", "/pub/foo/bar", hash_kind::sha256));
 }
 
 TEST_CASE("T1: the key matters") {

@@ -1,4 +1,6 @@
 // docs/PROTOCOL.md T3, T4, T5 and every consequence listed under D2.2.
+#include "hookbot/auth/verifier.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -6,7 +8,6 @@
 #include <string>
 
 #include "hookbot/auth/token.hpp"
-#include "hookbot/auth/verifier.hpp"
 
 using hookbot::auth::hash_kind;
 using hookbot::auth::make_token;
@@ -17,7 +18,9 @@ namespace {
 const verifier foo_verifier{{"foo"}};
 
 // A SHA-256 token for `scope` with the key "foo".
-std::string token_for(std::string_view scope) { return make_token("foo", scope); }
+std::string token_for(std::string_view scope) {
+    return make_token("foo", scope);
+}
 
 bool opens(std::string_view scope, std::string_view path) {
     return foo_verifier.authorizes(token_for(scope), path);
@@ -180,7 +183,8 @@ TEST_CASE("key rotation: every key verifies, the first one signs") {
 
 TEST_CASE("find_match says which hash and which scope opened the path") {
     const std::string path = "/sub/foo/bar";
-    const auto directory = foo_verifier.find_match(make_token("foo", "/foo/", hash_kind::sha1), path);
+    const auto directory =
+        foo_verifier.find_match(make_token("foo", "/foo/", hash_kind::sha1), path);
     REQUIRE(directory);
     CHECK(directory->hash == hash_kind::sha1);
     CHECK(directory->scope == "/foo/");

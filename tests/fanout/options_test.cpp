@@ -1,10 +1,11 @@
 #include "options.hpp"
-#include "worker_command_line.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
+
+#include "worker_command_line.hpp"
 
 namespace {
 
@@ -30,9 +31,9 @@ TEST_CASE("defaults") {
 }
 
 TEST_CASE("every option is read") {
-    const command_line cl =
-        worker_command_line({"--slot", "3", "--queue-messages", "8", "--queue-bytes", "4096", "--overflow",
-               "close", "--write-timeout", "5", "--ping-interval", "2", "--ping-timeout", "3"});
+    const command_line cl = worker_command_line(
+        {"--slot", "3", "--queue-messages", "8", "--queue-bytes", "4096", "--overflow", "close",
+         "--write-timeout", "5", "--ping-interval", "2", "--ping-timeout", "3"});
     REQUIRE(cl.result == command_line::outcome::run);
     CHECK(cl.options.slot == 3u);
     const auto& limits = cl.options.limits;
@@ -70,9 +71,9 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     CHECK(defaults.options.http.header_timeout == std::chrono::seconds(30));
     CHECK(defaults.options.http.body_timeout == std::chrono::seconds(60));
 
-    const command_line set = worker_command_line({"--max-subscribers", "2", "--max-client-message", "100",
-                                    "--max-header-bytes", "4096", "--header-timeout", "0.5",
-                                    "--body-timeout", "2"});
+    const command_line set = worker_command_line(
+        {"--max-subscribers", "2", "--max-client-message", "100", "--max-header-bytes", "4096",
+         "--header-timeout", "0.5", "--body-timeout", "2"});
     REQUIRE(set.result == command_line::outcome::run);
     CHECK(set.options.max_subscribers == 2);
     CHECK(set.options.limits.max_client_message == 100);
@@ -80,20 +81,19 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     CHECK(set.options.http.header_timeout == std::chrono::milliseconds(500));
     CHECK(set.options.http.body_timeout == std::chrono::seconds(2));
 
-    for (const auto& bad : std::vector<std::vector<std::string>>{
-             {"--max-subscribers", "0"},
-             {"--max-client-message", "0"},
-             {"--max-header-bytes", "100"},
-             {"--max-header-bytes", "100000"},
-             {"--header-timeout", "0"},
-             {"--body-timeout", "-1"}}) {
+    for (const auto& bad : std::vector<std::vector<std::string>>{{"--max-subscribers", "0"},
+                                                                 {"--max-client-message", "0"},
+                                                                 {"--max-header-bytes", "100"},
+                                                                 {"--max-header-bytes", "100000"},
+                                                                 {"--header-timeout", "0"},
+                                                                 {"--body-timeout", "-1"}}) {
         CHECK(worker_command_line(bad).result == command_line::outcome::error);
     }
 }
 
 TEST_CASE("--attach takes the control socket and leaves instance and slot to be learnt") {
-    const command_line cl = parse_command_line({"--attach", "/run/hookbot/control.sock",
-                                                "--queue-messages", "8"});
+    const command_line cl =
+        parse_command_line({"--attach", "/run/hookbot/control.sock", "--queue-messages", "8"});
     REQUIRE(cl.result == command_line::outcome::run);
     CHECK(cl.options.attach);
     CHECK(cl.options.control == "/run/hookbot/control.sock");
@@ -106,7 +106,7 @@ TEST_CASE("--attach takes the control socket and leaves instance and slot to be 
     CHECK(parse_command_line({"--attach", "c", "--instance", "i"}).result == error);
     CHECK(parse_command_line({"--attach", "c", "--control", "c"}).result == error);
     CHECK(parse_command_line({"--attach", "c", "--slot", "1"}).result == error);
-    CHECK(parse_command_line({"--attach", "c", "--listen-fd", "3", "--tls-cert", "a",
-                              "--tls-key", "b"})
+    CHECK(parse_command_line(
+              {"--attach", "c", "--listen-fd", "3", "--tls-cert", "a", "--tls-key", "b"})
               .result == error);
 }

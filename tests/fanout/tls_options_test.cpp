@@ -9,8 +9,8 @@
 
 #include "control/control_link.hpp"
 #include "options.hpp"
-#include "worker_command_line.hpp"
 #include "tls_front/request_forwarder.hpp"
+#include "worker_command_line.hpp"
 
 namespace {
 

@@ -55,8 +55,8 @@ handoff::channel accept_worker(int listener, std::chrono::milliseconds timeout) 
 struct worker_process {
     pid_t pid = -1;
     worker_process(const std::string& instance, const std::string& control) {
-        std::vector<std::string> args{HOOKBOT_FANOUT_BINARY, "--instance", instance,
-                                      "--control", control, "--slot", "1"};
+        std::vector<std::string> args{
+            HOOKBOT_FANOUT_BINARY, "--instance", instance, "--control", control, "--slot", "1"};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -83,7 +83,8 @@ struct worker_process {
 
 }  // namespace
 
-TEST_CASE("the worker says hello, serves a handed subscriber, survives the acceptor, stops on SIGTERM") {
+TEST_CASE(
+    "the worker says hello, serves a handed subscriber, survives the acceptor, stops on SIGTERM") {
     const std::string instance = "fanout-proc-" + std::to_string(::getpid());
     const std::string control = "/tmp/" + instance + ".sock";
     shm::bus_options options;

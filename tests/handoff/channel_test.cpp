@@ -1,12 +1,12 @@
+#include "hookbot/handoff/channel.hpp"
+
 #include <doctest/doctest.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
-
-#include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "hookbot/handoff/channel.hpp"
+#include <stdexcept>
 
 using namespace hookbot;
 using namespace hookbot::handoff;

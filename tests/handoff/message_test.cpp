@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "hookbot/handoff/message.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace hookbot::handoff;
 
@@ -34,11 +34,11 @@ TEST_CASE("subscriber round-trips, binary topic and head kept verbatim") {
 
 TEST_CASE("malformed packets are refused") {
     CHECK_FALSE(decode(""));
-    CHECK_FALSE(decode("\x7f"));                           // unknown type
+    CHECK_FALSE(decode("\x7f"));  // unknown type
     std::string bytes = encode(subscriber{"topic", false, "head"});
     CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));  // truncated
-    CHECK_FALSE(decode(bytes + "x"));                      // trailing garbage
-    bytes[1] = 2;                                          // recursive flag out of range
+    CHECK_FALSE(decode(bytes + "x"));                                          // trailing garbage
+    bytes[1] = 2;  // recursive flag out of range
     CHECK_FALSE(decode(bytes));
 }
 
@@ -49,8 +49,7 @@ TEST_CASE("attach and drain messages round-trip") {
     CHECK(std::get<instance_description>(*described).workers_terminate_tls);
     CHECK(std::holds_alternative<attach_query>(*decode(encode(attach_query{}))));
     CHECK(std::holds_alternative<draining>(*decode(encode(draining{}))));
-    CHECK(std::holds_alternative<draining_acknowledged>(
-        *decode(encode(draining_acknowledged{}))));
+    CHECK(std::holds_alternative<draining_acknowledged>(*decode(encode(draining_acknowledged{}))));
     CHECK_FALSE(decode(encode(draining{}) + "x"));  // a bare message carries nothing
     std::string bytes = encode(instance_description{"name", false});
     CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));

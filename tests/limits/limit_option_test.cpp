@@ -51,8 +51,7 @@ TEST_CASE("a limit out of range fails the parse naming the option and its range"
     add_option(options, max_header_bytes, header_bytes);
     add_option(options, body_timeout, timeout);
     CHECK_THROWS_WITH_AS(parse(options, {"--max-header-bytes", "70000"}),
-                         "--max-header-bytes must be between 1024 and 65536, not 70000",
-                         po::error);
+                         "--max-header-bytes must be between 1024 and 65536, not 70000", po::error);
     CHECK_THROWS_WITH_AS(parse(options, {"--body-timeout", "0"}),
                          "--body-timeout must be between 0.001 and 86400, not 0", po::error);
     CHECK_THROWS_AS(parse(options, {"--body-timeout", "nan"}), po::error);

@@ -1,11 +1,11 @@
 // docs/PROTOCOL.md D1 (processing order, canonicalisation) and D3 (topics).
+#include "hookbot/routing/route.hpp"
+
 #include <doctest/doctest.h>
 
 #include <optional>
 #include <string>
 #include <variant>
-
-#include "hookbot/routing/route.hpp"
 
 using hookbot::routing::dispatch;
 using hookbot::routing::endpoint;

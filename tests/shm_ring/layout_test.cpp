@@ -111,8 +111,8 @@ TEST_CASE("control segment: the acceptor's, the supervisor's and the workers' co
     REQUIRE(region.get_size() >= layout::control_segment_bytes(2));
     CHECK(read_at<std::uint64_t>(base, 128 + offsetof(acceptor_counters, published_bytes)) == 11);
     CHECK(read_at<std::uint64_t>(base, 256 + offsetof(supervisor_counters, worker_restarts)) == 22);
-    CHECK(read_at<std::uint64_t>(base, 384 + 832 + 48 +
-                                           offsetof(worker_counters, frames_written)) == 33);
+    CHECK(read_at<std::uint64_t>(base,
+                                 384 + 832 + 48 + offsetof(worker_counters, frames_written)) == 33);
 }
 
 }  // namespace

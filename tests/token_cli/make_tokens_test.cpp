@@ -1,13 +1,14 @@
 // docs/PROTOCOL.md C2 and D8, through run_make_tokens as a command line runs it.
+#include "hookbot/token_cli/make_tokens.hpp"
+
 #include <doctest/doctest.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "hookbot/auth/token.hpp"
-#include "hookbot/token_cli/make_tokens.hpp"
 #include "../support/temporary_directory.hpp"
+#include "hookbot/auth/token.hpp"
 #include "run_tool.hpp"
 
 using hookbot::auth::make_token;
@@ -83,7 +84,8 @@ TEST_CASE("D8: /sub and /unsafe/sub paths get ws, others http (a plain prefix te
         run({"/sub/x", "/unsafe/sub/x", "/subx", "/pub/x", "/unsafe/pub/x", "/x"});
     std::istringstream lines(result.out);
     std::vector<std::string> schemes;
-    for (std::string line; std::getline(lines, line);) schemes.push_back(line.substr(0, line.find(':')));
+    for (std::string line; std::getline(lines, line);)
+        schemes.push_back(line.substr(0, line.find(':')));
     CHECK(schemes == std::vector<std::string>{"ws", "ws", "ws", "http", "http", "http"});
 }
 
@@ -91,8 +93,8 @@ TEST_CASE("D8: an https or wss base makes the schemes secure") {
     for (const std::string base : {"https://h", "wss://h", "HTTPS://h"}) {
         CAPTURE(base);
         const run_result result = run({"-U", base, "/sub/x", "/pub/x"});
-        CHECK(result.out == "wss://" + make_token("foo", "/sub/x") + "@h/sub/x\n" +
-                                "https://" + make_token("foo", "/pub/x") + "@h/pub/x\n");
+        CHECK(result.out == "wss://" + make_token("foo", "/sub/x") + "@h/sub/x\n" + "https://" +
+                                make_token("foo", "/pub/x") + "@h/pub/x\n");
     }
 }
 
@@ -105,8 +107,8 @@ TEST_CASE("D8: the argument's own scheme decides security over the base's") {
 
 TEST_CASE("D8: an argument's own host is used, and never carries over to the next") {
     const run_result result = run({"-U", "http://base:1", "http://own:2/pub/x", "/pub/y"});
-    CHECK(result.out == "http://" + make_token("foo", "/pub/x") + "@own:2/pub/x\n" +
-                            "http://" + make_token("foo", "/pub/y") + "@base:1/pub/y\n");
+    CHECK(result.out == "http://" + make_token("foo", "/pub/x") + "@own:2/pub/x\n" + "http://" +
+                            make_token("foo", "/pub/y") + "@base:1/pub/y\n");
 }
 
 TEST_CASE("D8: user-info in the argument or the base is replaced by the token") {

@@ -1,9 +1,9 @@
 // The pieces of one make-tokens line, without the command line around them.
+#include "hookbot/token_cli/token_url.hpp"
+
 #include <doctest/doctest.h>
 
 #include <stdexcept>
-
-#include "hookbot/token_cli/token_url.hpp"
 
 using hookbot::auth::hash_kind;
 using hookbot::auth::make_token;

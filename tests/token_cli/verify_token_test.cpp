@@ -1,12 +1,13 @@
+#include "hookbot/token_cli/verify_token.hpp"
+
 #include <doctest/doctest.h>
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "hookbot/auth/token.hpp"
-#include "hookbot/token_cli/verify_token.hpp"
 #include "../support/temporary_directory.hpp"
+#include "hookbot/auth/token.hpp"
 #include "run_tool.hpp"
 
 using hookbot::auth::hash_kind;

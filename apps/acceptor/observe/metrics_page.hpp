@@ -9,9 +9,9 @@
 
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/counters.hpp"
-#include "observe/metrics_access.hpp"
 #include "http/request_plan.hpp"
 #include "http/responses.hpp"
+#include "observe/metrics_access.hpp"
 
 // /metrics: what hookbot exposes, in one place. collect() reads every counter
 // of the bus's control segment (the acceptor's, the supervisor's, each

@@ -3,13 +3,12 @@
 #include <exception>
 #include <string>
 
-#include "publish/github_envelope.hpp"
 #include "hookbot/posix/log.hpp"
+#include "publish/github_envelope.hpp"
 
 namespace hookbot::acceptor {
 
-publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers,
-                                 github_routing* github)
+publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github)
     : writer_(bus), workers_(workers), github_(github), counters_(bus.acceptor()) {}
 
 std::optional<responses::response> publish_handler::publish(
@@ -39,8 +38,8 @@ void publish_handler::route_github(std::string_view topic, std::string_view body
     try {
         committed = writer_.append(routed->topic, routed->body).has_value();
     } catch (const std::exception& e) {
-        log::error("append of the routed message to topic \"", routed->topic, "\" failed: ",
-                   e.what());
+        log::error("append of the routed message to topic \"", routed->topic,
+                   "\" failed: ", e.what());
     }
     github_->appended(*routed, committed);
 }

@@ -4,11 +4,11 @@
 #include <optional>
 #include <string_view>
 
-#include "publish/github_routing.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/bus_writer.hpp"
 #include "http/request_plan.hpp"
 #include "http/responses.hpp"
+#include "publish/github_routing.hpp"
 #include "workers/worker_pool.hpp"
 
 namespace hookbot::acceptor {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "http/head_checks.hpp"
 #include "hookbot/handoff/sealed_body.hpp"
 #include "hookbot/posix/log.hpp"
+#include "http/head_checks.hpp"
 #include "http/request_plan.hpp"
 
 namespace hookbot::acceptor {

@@ -9,9 +9,9 @@
 
 #include "hookbot/http_front/linger_close.hpp"
 #include "hookbot/http_front/policy.hpp"
-#include "http/head_checks.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
+#include "http/head_checks.hpp"
 #include "workers/upgrade_handler.hpp"
 
 namespace hookbot::acceptor {
@@ -161,8 +161,7 @@ void http_session::on_head() {
     if (auto refused = check_head(request, route, state_->limits)) {
         return refuse(std::move(*refused), printable(request.method_string()) + " " +
                                                printable(request.target()) + " (" +
-                                               std::to_string(request.target().size()) +
-                                               " bytes)");
+                                               std::to_string(request.target().size()) + " bytes)");
     }
     begin_request();
     auto plan = plan_request(request, route, state_->verifier);
@@ -337,9 +336,9 @@ void http_session::on_discard_body(beast::error_code ec, std::size_t /*bytes*/) 
 }
 
 void http_session::do_close() {
-    http_front::linger_close(
-        stream_, buffer_, shared_from_this(),
-        std::min<std::chrono::milliseconds>(http_front::linger_time, state_->limits.header_timeout));
+    http_front::linger_close(stream_, buffer_, shared_from_this(),
+                             std::min<std::chrono::milliseconds>(http_front::linger_time,
+                                                                 state_->limits.header_timeout));
 }
 
 bool http_session::body_unread() const {
@@ -385,11 +384,11 @@ void http_session::fail(beast::error_code ec, std::string_view what) const {
 namespace hookbot::acceptor {
 
 void http_session::answer_timeout(std::string_view what) {
-    const auto limit = what == "request body" ? state_->limits.body_timeout
-                                              : state_->limits.header_timeout;
-    refuse(responses::request_timeout(),
-           std::string(what) + " not complete after " + std::to_string(limit.count()) + " ms (" +
-               std::to_string(buffer_.size()) + " bytes unread)");
+    const auto limit =
+        what == "request body" ? state_->limits.body_timeout : state_->limits.header_timeout;
+    refuse(responses::request_timeout(), std::string(what) + " not complete after " +
+                                             std::to_string(limit.count()) + " ms (" +
+                                             std::to_string(buffer_.size()) + " bytes unread)");
 }
 
 // Answers a request the server will not serve, and says why in the log.

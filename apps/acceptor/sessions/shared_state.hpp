@@ -4,10 +4,10 @@
 #include <functional>
 
 #include "hookbot/auth/verifier.hpp"
-#include "publish/bus_room.hpp"
 #include "hookbot/shm_ring/counters.hpp"
 #include "http/limits.hpp"
 #include "observe/metrics_page.hpp"
+#include "publish/bus_room.hpp"
 #include "publish/publish_handler.hpp"
 #include "workers/worker_pool.hpp"
 
@@ -73,7 +73,7 @@ struct shared_state {
     connection_count connections;
     const metrics_endpoint& metrics;
     shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
-    bus_room* room = nullptr;  // flow control; none: publishes are committed at once
+    bus_room* room = nullptr;               // flow control; none: publishes are committed at once
 };
 
 }  // namespace hookbot::acceptor

@@ -9,9 +9,9 @@
 #include <thread>
 #include <variant>
 
+#include "control/reconnect_backoff.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
-#include "control/reconnect_backoff.hpp"
 
 namespace hookbot::fanout {
 namespace {

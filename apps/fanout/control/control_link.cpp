@@ -8,9 +8,9 @@
 #include <utility>
 #include <variant>
 
+#include "control/reconnect_backoff.hpp"
 #include "hookbot/posix/error.hpp"
 #include "hookbot/posix/log.hpp"
-#include "control/reconnect_backoff.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;

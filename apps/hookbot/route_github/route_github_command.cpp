@@ -12,10 +12,10 @@
 #include <optional>
 
 #include "command_line.hpp"
-#include "route_github/github_relay.hpp"
 #include "hookbot/client/subscription.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/token_cli/make_tokens.hpp"
+#include "route_github/github_relay.hpp"
 
 namespace hookbot::route_github {
 namespace {
@@ -91,8 +91,8 @@ std::optional<client::header_list> handshake_headers(const command_options& o,
 
 }  // namespace
 
-int run_route_github_command(const std::vector<std::string>& args,
-                             const auth::key_flags& key_flags, const std::string& github_secret) {
+int run_route_github_command(const std::vector<std::string>& args, const auth::key_flags& key_flags,
+                             const std::string& github_secret) {
     log::set_program("hookbot-route-github");
     command_options options;
     if (const char* origin = std::getenv("HOOKBOT_ORIGIN"); origin != nullptr) {

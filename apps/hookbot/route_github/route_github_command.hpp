@@ -12,7 +12,7 @@ namespace hookbot::route_github {
 // server. The signing key (the first of the global --key or --key-file, else
 // of README "Keys"' other sources) makes the publish tokens;
 // `github_secret` (--github-secret or HOOKBOT_GITHUB_SECRET) checks signatures.
-int run_route_github_command(const std::vector<std::string>& args,
-                             const auth::key_flags& key_flags, const std::string& github_secret);
+int run_route_github_command(const std::vector<std::string>& args, const auth::key_flags& key_flags,
+                             const std::string& github_secret);
 
 }  // namespace hookbot::route_github

@@ -81,7 +81,8 @@ bool check_options(const serve_options& options, const std::string& github_secre
 
 }  // namespace
 
-std::optional<checked_serve> validate(const serve_options& options, const auth::key_flags& key_flags,
+std::optional<checked_serve> validate(const serve_options& options,
+                                      const auth::key_flags& key_flags,
                                       const std::string& github_secret) {
     std::optional<auth::key_source> keys = serving_key_source(key_flags);
     if (!keys) return std::nullopt;

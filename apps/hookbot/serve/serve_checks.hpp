@@ -21,7 +21,8 @@ struct checked_serve {
 // serve before a socket is bound or a child started. On a mistake, says why
 // on stderr ("hookbot serve: ..."; exactly "HOOKBOT_KEY not set" without a
 // key, docs/PROTOCOL.md C1) and returns nullopt.
-std::optional<checked_serve> validate(const serve_options& options, const auth::key_flags& key_flags,
+std::optional<checked_serve> validate(const serve_options& options,
+                                      const auth::key_flags& key_flags,
                                       const std::string& github_secret);
 
 }  // namespace hookbot::serve

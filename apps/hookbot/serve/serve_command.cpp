@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "supervisor/bus_census.hpp"
 #include "command_line.hpp"
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
@@ -12,6 +11,7 @@
 #include "serve/serve_checks.hpp"
 #include "serve/serve_config.hpp"
 #include "serve/serve_options.hpp"
+#include "supervisor/bus_census.hpp"
 #include "supervisor/service_notifier.hpp"
 #include "supervisor/supervisor.hpp"
 
@@ -20,7 +20,7 @@ namespace {
 
 // Removes what the instance left in /dev/shm and on disk when serve ends.
 class instance_files {
-public:
+  public:
     instance_files(std::string instance, std::string control_socket)
         : instance_(std::move(instance)), control_socket_(std::move(control_socket)) {}
     instance_files(const instance_files&) = delete;
@@ -30,7 +30,7 @@ public:
         ::unlink(control_socket_.c_str());
     }
 
-private:
+  private:
     std::string instance_;
     std::string control_socket_;
 };
@@ -47,8 +47,7 @@ void log_start(const serve_options& options, const public_listener& listener,
 // Creates the bus and the control socket, starts the children and
 // supervises them until serve is told to stop. Throws when the bus or the
 // control socket cannot be made.
-int start(serve_options& options, const checked_serve& checked,
-          const std::string& github_secret) {
+int start(serve_options& options, const checked_serve& checked, const std::string& github_secret) {
     auto listener = open_public_listener(options.bind);
     name_instance(options, listener);
     supervisor::block_signals();
@@ -58,8 +57,8 @@ int start(serve_options& options, const checked_serve& checked,
 
     supervisor_config config = configure(options, checked, github_secret);
     config.on_restart = [&counters = bus.supervisor()](child_kind kind) {
-        auto& restarts = kind == child_kind::acceptor ? counters.acceptor_restarts
-                                                      : counters.worker_restarts;
+        auto& restarts =
+            kind == child_kind::acceptor ? counters.acceptor_restarts : counters.worker_restarts;
         restarts.fetch_add(1, std::memory_order_relaxed);
     };
     log_start(options, listener, checked);

@@ -3,16 +3,16 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "serve/activated_socket.hpp"
 #include "hookbot/posix/log.hpp"
+#include "serve/activated_socket.hpp"
 #include "serve/serve_keys.hpp"
 
 namespace hookbot::serve {
 namespace {
 
 std::string default_instance(const listen_address& address, std::uint16_t port) {
-    std::string name = (address.host.empty() ? std::string("any") : address.host) + "_" +
-                       std::to_string(port);
+    std::string name =
+        (address.host.empty() ? std::string("any") : address.host) + "_" + std::to_string(port);
     for (char& c : name) {
         if (c == ':' || c == '/' || c == '[' || c == ']') c = '_';
     }
@@ -42,10 +42,10 @@ public_listener open_public_listener(const std::string& bind) {
         public_listener listener{std::move(*activated), {}, 0, {}};
         listener.address = local_address(listener.socket.get());
         listener.port = bound_port(listener.socket.get());
-        listener.description = (listener.address.host.empty() ? "*" : listener.address.host) +
-                               ":" + std::to_string(listener.port);
-        log::info("socket activation: serving on the socket systemd passed, ",
-                  listener.description, ", instead of binding --bind ", bind);
+        listener.description = (listener.address.host.empty() ? "*" : listener.address.host) + ":" +
+                               std::to_string(listener.port);
+        log::info("socket activation: serving on the socket systemd passed, ", listener.description,
+                  ", instead of binding --bind ", bind);
         return listener;
     }
     const listen_address address = parse_listen_address(bind);
@@ -68,8 +68,8 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     const std::string dir = program_directory();
     supervisor_config config;
     config.acceptor_program = dir + "/hookbot-acceptor";
-    config.acceptor_args = {"--instance", options.instance, "--token-hash", options.token_hash,
-                            "--metrics-allow", options.metrics_allow};
+    config.acceptor_args = {"--instance",       options.instance,  "--token-hash",
+                            options.token_hash, "--metrics-allow", options.metrics_allow};
     hand_keys_to_acceptor(checked.keys, config.acceptor_args);
     if (checked.github_router) {
         append(config.acceptor_args, {"--router", "github"});

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "serve/flow_options.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "serve/flow_options.hpp"
 #include "serve/limit_options.hpp"
 
 namespace hookbot::serve {

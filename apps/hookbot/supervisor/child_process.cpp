@@ -68,7 +68,9 @@ child_process& child_process::operator=(child_process&& other) noexcept {
     return *this;
 }
 
-child_process::~child_process() { kill_and_reap(); }
+child_process::~child_process() {
+    kill_and_reap();
+}
 
 void child_process::signal(int signo) const noexcept {
     if (pid_ > 0) ::kill(pid_, signo);

@@ -20,7 +20,7 @@ struct spawn_spec {
 // object dies, it is killed and reaped, so no child outlives its owner by
 // accident. It also dies with the supervisor (PR_SET_PDEATHSIG).
 class child_process {
-public:
+  public:
     static child_process spawn(const spawn_spec& spec);
 
     child_process(child_process&& other) noexcept : pid_(std::exchange(other.pid_, -1)) {}
@@ -34,7 +34,7 @@ public:
     // The caller reaped it (waitpid): nothing left to kill.
     void reaped() noexcept { pid_ = -1; }
 
-private:
+  private:
     explicit child_process(pid_t pid) noexcept : pid_(pid) {}
     void kill_and_reap() noexcept;
 

@@ -29,7 +29,8 @@ sigset_t handled_signals() {
 
 std::string describe_exit(int status) {
     if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return std::string("killed by signal ") + ::strsignal(WTERMSIG(status));
+    if (WIFSIGNALED(status))
+        return std::string("killed by signal ") + ::strsignal(WTERMSIG(status));
     return "stopped";
 }
 
@@ -200,8 +201,8 @@ bool supervisor::on_exit(child_role& role, int status) {
     } else {
         role.backoff = std::clamp(role.backoff * 2, config_.first_backoff, config_.max_backoff);
     }
-    log::warning(role.name, " ", describe_exit(status), "; restarting in ",
-                 role.backoff.count(), " ms");
+    log::warning(role.name, " ", describe_exit(status), "; restarting in ", role.backoff.count(),
+                 " ms");
     role.restart_at = now + role.backoff;
     return true;
 }

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "supervisor/child_process.hpp"
 #include "hookbot/posix/unique_fd.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "supervisor/child_process.hpp"
 #include "supervisor/readiness_pipe.hpp"
 #include "supervisor/service_notifier.hpp"
-#include "hookbot/shm_ring/bus.hpp"
 #include "supervisor/slot_reservations.hpp"
 
 namespace hookbot::serve {
@@ -58,7 +58,7 @@ struct supervisor_config {
 // slot); SIGUSR2 drains the newest one (SIGTERM: its subscribers get 1001 and
 // reconnect to the others) and does not restart it. The last worker stays.
 class supervisor {
-public:
+  public:
     // `bus`: the instance's bus, whose worker slots this hands out.
     supervisor(supervisor_config config, posix::unique_fd listener,
                posix::unique_fd control_listener, const shm_ring::bus& bus,
@@ -72,7 +72,7 @@ public:
     // thread or child exists.
     static void block_signals();
 
-private:
+  private:
     using clock = std::chrono::steady_clock;
 
     struct child_role {
@@ -85,8 +85,8 @@ private:
         std::optional<clock::time_point> restart_at;
         std::chrono::milliseconds backoff{0};
         std::deque<clock::time_point> recent_exits;
-        std::optional<std::uint32_t> slot;  // a worker's bus slot
-        bool retiring = false;              // removed (SIGUSR2): draining, not restarted
+        std::optional<std::uint32_t> slot;         // a worker's bus slot
+        bool retiring = false;                     // removed (SIGUSR2): draining, not restarted
         std::optional<clock::time_point> kill_at;  // retiring and still running then: SIGKILL
     };
 

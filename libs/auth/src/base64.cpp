@@ -21,8 +21,8 @@ const unsigned char* bytes_of(std::string_view text) noexcept {
 std::string base64_encode(std::string_view bytes) {
     // EVP_EncodeBlock writes 4 digits per started 3 bytes, then a NUL.
     std::string encoded(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int written = EVP_EncodeBlock(writable_bytes(encoded), bytes_of(bytes),
-                                        static_cast<int>(bytes.size()));
+    const int written =
+        EVP_EncodeBlock(writable_bytes(encoded), bytes_of(bytes), static_cast<int>(bytes.size()));
     encoded.resize(static_cast<std::size_t>(written));
     return encoded;
 }

@@ -50,7 +50,7 @@ void put(std::string& out, T value) {
 
 // Reads fixed-width fields off the front of a packet, failing once on underrun.
 class reader {
-public:
+  public:
     explicit reader(std::string_view bytes) : rest_(bytes) {}
 
     template <typename T>
@@ -68,7 +68,7 @@ public:
     }
     [[nodiscard]] bool done() const { return rest_.empty(); }
 
-private:
+  private:
     std::string_view rest_;
 };
 
@@ -92,11 +92,10 @@ struct encoder {
     void operator()(const forwarded_request& r) {
         put(out, kind::forwarded_request);
         put(out, r.id);
-        put(out, static_cast<std::uint8_t>((r.body_in_memfd ? in_memfd : 0) |
-                                           (r.body_too_large ? too_large : 0) |
-                                           (r.bytes_after_head ? after_head : 0) |
-                                           (r.head_too_large ? head_too_large : 0) |
-                                           (r.malformed ? malformed : 0)));
+        put(out, static_cast<std::uint8_t>(
+                     (r.body_in_memfd ? in_memfd : 0) | (r.body_too_large ? too_large : 0) |
+                     (r.bytes_after_head ? after_head : 0) |
+                     (r.head_too_large ? head_too_large : 0) | (r.malformed ? malformed : 0)));
         put(out, r.body_bytes);
         put(out, static_cast<std::uint32_t>(r.head.size()));
         put(out, static_cast<std::uint32_t>(r.body.size()));

@@ -31,7 +31,7 @@ void request_deadline::wait(std::weak_ptr<void> owner) {
 
 void request_deadline::on_timer(std::weak_ptr<void> owner) {
     waiting_ = false;
-    if (at_ == std::chrono::steady_clock::time_point::max()) return;  // disarmed
+    if (at_ == std::chrono::steady_clock::time_point::max()) return;            // disarmed
     if (std::chrono::steady_clock::now() < at_) return wait(std::move(owner));  // moved on
     disarm();
     passed_ = true;

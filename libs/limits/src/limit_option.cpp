@@ -41,8 +41,9 @@ void add_option(po::options_description& options, const seconds_limit& spec,
                 std::chrono::milliseconds& value) {
     value = to_milliseconds(spec.default_value);
     options.add_options()(std::string(spec.name).c_str(),
-                          po::value<double>()->default_value(spec.default_value)->notifier(
-                              [spec, &value](double given) {
+                          po::value<double>()
+                              ->default_value(spec.default_value)
+                              ->notifier([spec, &value](double given) {
                                   check(spec, given);
                                   value = to_milliseconds(given);
                               }),
@@ -68,8 +69,7 @@ template void add_option(po::options_description&, const limit<unsigned long>&, 
 template void add_option(po::options_description&, const limit<unsigned long long>&,
                          unsigned long long&);
 template void pass_on(std::vector<std::string>&, const limit<unsigned>&, const unsigned&);
-template void pass_on(std::vector<std::string>&, const limit<unsigned long>&,
-                      const unsigned long&);
+template void pass_on(std::vector<std::string>&, const limit<unsigned long>&, const unsigned long&);
 template void pass_on(std::vector<std::string>&, const limit<unsigned long long>&,
                       const unsigned long long&);
 

@@ -22,17 +22,23 @@ bool under_journald() {
 
 const char* level_word(level lvl) {
     switch (lvl) {
-        case level::error: return "error";
-        case level::warning: return "warning";
-        case level::info: return "info";
-        case level::debug: return "debug";
+        case level::error:
+            return "error";
+        case level::warning:
+            return "warning";
+        case level::info:
+            return "info";
+        case level::debug:
+            return "debug";
     }
     return "?";
 }
 
 }  // namespace
 
-void set_program(std::string_view name) { program() = name; }
+void set_program(std::string_view name) {
+    program() = name;
+}
 
 void write(level lvl, std::string_view message) {
     std::string text;

@@ -20,7 +20,8 @@ std::optional<std::string> query_parameter(std::string_view query, std::string_v
     while (!query.empty()) {
         const std::size_t ampersand = query.find('&');
         const std::string_view pair = query.substr(0, ampersand);
-        query = ampersand == std::string_view::npos ? std::string_view{} : query.substr(ampersand + 1);
+        query =
+            ampersand == std::string_view::npos ? std::string_view{} : query.substr(ampersand + 1);
 
         const std::size_t equals = pair.find('=');
         const std::string_view raw_value =

@@ -9,7 +9,7 @@ namespace hookbot::routing {
 namespace {
 
 struct raw_target {
-    std::string_view path;  // still percent-encoded
+    std::string_view path;   // still percent-encoded
     std::string_view query;  // without '?'
 };
 

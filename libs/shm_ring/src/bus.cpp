@@ -85,8 +85,8 @@ bus bus::create(const std::string& instance, const bus_options& options) {
                                                layout::control_segment_bytes(options.worker_slots));
     write_rings_header(rings, options, epoch);
     write_control_header(control, options, epoch);
-    return bus(
-        std::make_unique<mapping>(mapping{instance, access::writer, std::move(rings), std::move(control)}));
+    return bus(std::make_unique<mapping>(
+        mapping{instance, access::writer, std::move(rings), std::move(control)}));
 }
 
 bus bus::open(const std::string& instance, access mode) {
@@ -99,7 +99,8 @@ bus bus::open(const std::string& instance, access mode) {
     auto control = detail::shm_segment::open(control_name(instance), segment_mode::read_write);
     const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
     detail::check_control_segment(control, header.epoch);
-    return bus(std::make_unique<mapping>(mapping{instance, mode, std::move(rings), std::move(control)}));
+    return bus(
+        std::make_unique<mapping>(mapping{instance, mode, std::move(rings), std::move(control)}));
 }
 
 void bus::remove(const std::string& instance) noexcept {

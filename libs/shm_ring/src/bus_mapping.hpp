@@ -41,8 +41,8 @@ struct bus::mapping {
     }
 
     [[nodiscard]] acceptor_counters& acceptor() const noexcept {
-        return reinterpret_cast<layout::padded_acceptor_counters*>(
-                   control.data() + layout::acceptor_counters_offset)
+        return reinterpret_cast<layout::padded_acceptor_counters*>(control.data() +
+                                                                   layout::acceptor_counters_offset)
             ->counters;
     }
     [[nodiscard]] supervisor_counters& supervisor() const noexcept {

@@ -58,7 +58,9 @@ std::uint64_t bus_writer::blob_bytes_held() const noexcept {
     return state_->blobs->held_bytes();
 }
 
-std::uint64_t bus_writer::last_bus_seq() const noexcept { return state_->next_bus_seq - 1; }
+std::uint64_t bus_writer::last_bus_seq() const noexcept {
+    return state_->next_bus_seq - 1;
+}
 
 std::optional<bus_writer::appended> bus_writer::append(std::string_view topic,
                                                        std::string_view body, std::uint32_t flags) {

@@ -26,16 +26,14 @@ struct make_tokens_options {
 
 po::options_description visible_options() {
     po::options_description options("Options");
-    options.add_options()
-        ("help,h", "print this help")
-        ("bare", "print only the token for each URI")
-        ("url-base,U", po::value<std::string>(),
-         "base of the printed URLs (default: $HOOKBOT_URL_BASE, else http://localhost:8080)")
-        ("sha1", "make HMAC-SHA1 tokens, for servers older than v0.19 (default: HMAC-SHA256)")
-        ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")
-        ("key-file", po::value<std::string>(),
-         "a file of keys, one per line; the first signs (default: $HOOKBOT_KEY_FILE, else "
-         "$CREDENTIALS_DIRECTORY/hookbot-key)");
+    options.add_options()("help,h", "print this help")("bare", "print only the token for each URI")(
+        "url-base,U", po::value<std::string>(),
+        "base of the printed URLs (default: $HOOKBOT_URL_BASE, else http://localhost:8080)")(
+        "sha1", "make HMAC-SHA1 tokens, for servers older than v0.19 (default: HMAC-SHA256)")(
+        "key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")(
+        "key-file", po::value<std::string>(),
+        "a file of keys, one per line; the first signs (default: $HOOKBOT_KEY_FILE, else "
+        "$CREDENTIALS_DIRECTORY/hookbot-key)");
     return options;
 }
 
@@ -72,8 +70,8 @@ std::optional<std::string> flag_or_environment(const std::optional<std::string>&
 // half an answer.
 std::vector<std::string> make_lines(const make_tokens_options& options, std::string_view key,
                                     std::string_view url_base) {
-    const token_settings settings{key, options.sha1 ? auth::hash_kind::sha1
-                                                    : auth::hash_kind::sha256};
+    const token_settings settings{key,
+                                  options.sha1 ? auth::hash_kind::sha1 : auth::hash_kind::sha256};
     std::vector<std::string> lines;
     for (const std::string& uri : options.uris) {
         lines.push_back(options.bare ? bare_token(uri, settings)
@@ -107,7 +105,8 @@ int run_make_tokens(std::string_view program, const std::vector<std::string>& ar
     const std::string url_base = flag_or_environment(options.url_base, env, "HOOKBOT_URL_BASE")
                                      .value_or(std::string(default_url_base));
     try {
-        for (const std::string& line : make_lines(options, keys->front(), url_base)) out << line << "\n";
+        for (const std::string& line : make_lines(options, keys->front(), url_base))
+            out << line << "\n";
     } catch (const std::invalid_argument& error) {
         err << program << ": " << error.what() << "\n";
         return 1;

@@ -10,8 +10,8 @@ namespace hookbot::token_cli {
 namespace {
 
 [[noreturn]] void reject(std::string_view what, std::string_view text, std::string_view why) {
-    throw std::invalid_argument(std::string(what) + " '" + std::string(text) + "': " +
-                                std::string(why));
+    throw std::invalid_argument(std::string(what) + " '" + std::string(text) +
+                                "': " + std::string(why));
 }
 
 // The percent-decoded path a token is made for (D2.1).

@@ -25,12 +25,12 @@ struct verify_options {
 
 po::options_description verify_option_description() {
     po::options_description options("Options");
-    options.add_options()
-        ("key", po::value<std::string>(), "the server's secret (default: $HOOKBOT_KEY)")
-        ("key-file", po::value<std::string>(),
-         "a file of keys, one per line, all tried (default: $HOOKBOT_KEY_FILE, else "
-         "$CREDENTIALS_DIRECTORY/hookbot-key)")
-        ("token", po::value<std::string>(), "the token to check (default: the URL's user name)");
+    options.add_options()("key", po::value<std::string>(),
+                          "the server's secret (default: $HOOKBOT_KEY)")(
+        "key-file", po::value<std::string>(),
+        "a file of keys, one per line, all tried (default: $HOOKBOT_KEY_FILE, else "
+        "$CREDENTIALS_DIRECTORY/hookbot-key)")("token", po::value<std::string>(),
+                                               "the token to check (default: the URL's user name)");
     return options;
 }
 

@@ -4,9 +4,13 @@
 
 namespace hookbot::version {
 
-std::string_view number() { return build_info::number; }
+std::string_view number() {
+    return build_info::number;
+}
 
-std::string_view commit() { return build_info::commit; }
+std::string_view commit() {
+    return build_info::commit;
+}
 
 std::string line(std::string_view program) {
     std::string text(program);

@@ -200,10 +200,9 @@ TEST_CASE("/metrics: GET and HEAD plan the page, noting the token; other methods
     const auto with_token = request(http::verb::head, "/metrics?x").bearer("/metrics").plan();
     REQUIRE(std::holds_alternative<metrics_plan>(with_token));
     CHECK(std::get<metrics_plan>(with_token).token_valid);
-    CHECK_FALSE(std::get<metrics_plan>(request(http::verb::get, "/metrics")
-                                           .bearer("/pub/metrics")
-                                           .plan())
-                    .token_valid);
+    CHECK_FALSE(
+        std::get<metrics_plan>(request(http::verb::get, "/metrics").bearer("/pub/metrics").plan())
+            .token_valid);
 
     const auto post = request(http::verb::post, "/metrics").bearer("/metrics").plan();
     CHECK(status_of(post) == 405);

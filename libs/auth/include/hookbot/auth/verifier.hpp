@@ -13,7 +13,7 @@
 namespace hookbot::auth {
 
 class verifier {
-public:
+  public:
     // Why a token was accepted, for logs and `hookbot-tokens verify`.
     struct match {
         std::size_t key_index = 0;  // into the keys given to the constructor
@@ -44,7 +44,7 @@ public:
         return !only_hash_ || *only_hash_ == hash;
     }
 
-private:
+  private:
     [[nodiscard]] const std::vector<keyed_hmac>& macs_for(hash_kind hash) const noexcept {
         return hash == hash_kind::sha1 ? sha1_macs_ : sha256_macs_;
     }

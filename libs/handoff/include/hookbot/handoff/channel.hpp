@@ -11,7 +11,7 @@ namespace hookbot::handoff {
 // One end of a connected, non-blocking SOCK_SEQPACKET Unix socket. Callers
 // plug fd() into their event loop and call send/receive when it is ready.
 class channel {
-public:
+  public:
     explicit channel(posix::unique_fd socket);
 
     // Connects to the control socket at `path`. Throws std::system_error.
@@ -36,7 +36,7 @@ public:
     // Throws std::system_error on other socket errors.
     receive_status receive(std::optional<received>& out);
 
-private:
+  private:
     posix::unique_fd socket_;
 };
 

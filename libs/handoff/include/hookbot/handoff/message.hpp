@@ -43,8 +43,8 @@ struct subscriber {
 // (see sealed_body.hpp) and `body` is then empty.
 struct forwarded_request {
     std::uint64_t id = 0;
-    std::string head;  // the request head, serialised, ending in CRLF CRLF
-    std::string body;  // the whole body, decoded (no chunk framing)
+    std::string head;              // the request head, serialised, ending in CRLF CRLF
+    std::string body;              // the whole body, decoded (no chunk framing)
     std::uint64_t body_bytes = 0;  // the body's length, inline or in the memfd
     bool body_in_memfd = false;
     // The body was not read because it is larger than the bus takes: a

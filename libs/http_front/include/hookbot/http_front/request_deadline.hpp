@@ -21,8 +21,7 @@ namespace hookbot::http_front {
 // a heap update, and when cancelled a handler run through the event loop).
 class request_deadline {
   public:
-    request_deadline(const boost::asio::any_io_executor& executor,
-                     std::function<void()> on_expiry);
+    request_deadline(const boost::asio::any_io_executor& executor, std::function<void()> on_expiry);
 
     // `owner` is the session: the timer holds it weakly (its pending
     // operations keep it alive, not this).

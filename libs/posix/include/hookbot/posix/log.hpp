@@ -22,10 +22,16 @@ void line(level lvl, const Parts&... parts) {
 }
 
 template <typename... Parts>
-void error(const Parts&... parts) { line(level::error, parts...); }
+void error(const Parts&... parts) {
+    line(level::error, parts...);
+}
 template <typename... Parts>
-void warning(const Parts&... parts) { line(level::warning, parts...); }
+void warning(const Parts&... parts) {
+    line(level::warning, parts...);
+}
 template <typename... Parts>
-void info(const Parts&... parts) { line(level::info, parts...); }
+void info(const Parts&... parts) {
+    line(level::info, parts...);
+}
 
 }  // namespace hookbot::log

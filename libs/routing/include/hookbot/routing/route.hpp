@@ -27,10 +27,10 @@ struct redirect {
 // D1.3 and D1.5: handle the request at this endpoint.
 struct dispatch {
     endpoint kind = endpoint::root;
-    std::string path;    // percent-decoded, no query: what tokens are made for
-    std::string topic;   // D3: "X" for /pub/X, "/unsafe/X" for /unsafe/pub/X, …
+    std::string path;        // percent-decoded, no query: what tokens are made for
+    std::string topic;       // D3: "X" for /pub/X, "/unsafe/X" for /unsafe/pub/X, …
     bool recursive = false;  // topic ends in '/'
-    std::string query;   // raw query string, without '?'
+    std::string query;       // raw query string, without '?'
 };
 
 using decision = std::variant<malformed, redirect, dispatch>;

@@ -27,7 +27,7 @@ namespace hookbot::shm_ring {
 
 struct bus_options {
     std::uint32_t shards = 4;
-    std::uint64_t ring_bytes = 16u << 20;     // per shard; a power of two
+    std::uint64_t ring_bytes = 16u << 20;  // per shard; a power of two
     // The largest publish body: 25 MiB, GitHub's cap on a webhook payload.
     std::uint64_t max_body_bytes = 25u << 20;
     // Bodies up to this size travel inside a ring record; larger ones in a
@@ -43,7 +43,7 @@ struct bus_options {
 };
 
 class bus {
-public:
+  public:
     enum class access { writer, reader };
 
     // Creates a fresh bus with a new random epoch, replacing any left over by
@@ -81,7 +81,7 @@ public:
     struct mapping;  // defined in the implementation
     [[nodiscard]] const mapping& mapped() const noexcept { return *mapping_; }
 
-private:
+  private:
     explicit bus(std::unique_ptr<mapping> m) noexcept;
     std::unique_ptr<mapping> mapping_;
 };

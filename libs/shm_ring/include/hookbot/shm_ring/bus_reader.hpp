@@ -25,7 +25,7 @@ struct record_view {
 // after the copy; a record overwritten meanwhile is never returned: the reader
 // counts it as lapped and resumes at the oldest record still in the ring.
 class bus_reader {
-public:
+  public:
     // Starts at the live end of every shard: only records committed after
     // construction come out.
     explicit bus_reader(const bus& source);
@@ -53,7 +53,7 @@ public:
     // slot's blob_read_bus_seq, so that the writer can unlink what it read.
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

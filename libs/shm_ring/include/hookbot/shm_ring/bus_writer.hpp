@@ -14,7 +14,7 @@ namespace hookbot::shm_ring {
 // same sequence numbers, no gap and no duplicate seen by readers, and nothing
 // a dead writer half-wrote is ever accepted.
 class bus_writer {
-public:
+  public:
     explicit bus_writer(bus& target);
     bus_writer(bus_writer&&) noexcept;
     ~bus_writer();
@@ -39,7 +39,7 @@ public:
     // The bus_seq of the newest committed record (0: none yet).
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };
