@@ -7,6 +7,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
+# Formatting first: it takes seconds and fails before a long build.
+"$root/scripts/check-format.sh"
 
 run_suite() {
   local dir=$1; shift
