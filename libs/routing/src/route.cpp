@@ -98,7 +98,9 @@ decision route(std::string_view target) {
     if (!parts) return malformed{};
     std::optional<std::string> path = percent_decode(parts->path);
     if (!path) return malformed{};
-    if (path->empty()) path = "/";  // an absolute-form target without a path
+    // An absolute-form target without a path. push_back, not `= "/"`: GCC 12
+    // at -O3 sees a false -Wrestrict overlap in the inlined assignment.
+    if (path->empty()) path->push_back('/');
 
     if (!detail::is_clean(*path)) {
         return redirect{percent_encode_path(detail::clean_path(*path)) + query_suffix(*parts)};
