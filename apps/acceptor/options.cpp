@@ -19,16 +19,14 @@ struct raw_options {
     double shutdown_timeout_s = 2;
     std::vector<std::string> routers;
     std::uint64_t max_body_bytes = 0;
-    bool help = false;
-    bool version = false;  // both read from the variables_map, before notify()
 };
 
 po::options_description describe(acceptor_options& o, raw_options& raw) {
     po::options_description d("hookbot-acceptor options");
     // clang-format off
     d.add_options()
-        ("help,h", po::bool_switch(&raw.help), "show this help")
-        ("version,v", po::bool_switch(&raw.version), "show the version and commit")
+        ("help,h", po::bool_switch(), "show this help")
+        ("version,v", po::bool_switch(), "show the version and commit")
         ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus to write")
         ("listen-fd", po::value(&o.listen_fd),
             "inherited listening TCP socket (kept by the supervisor); none with built-in TLS, "
