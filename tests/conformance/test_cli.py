@@ -47,6 +47,7 @@ class Serve:
         self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True)
         self.lines = []
+        self.log_ended = False  # the reader saw end of file: no line is still on its way
         self.changed = threading.Condition()
         threading.Thread(target=self._collect, daemon=True).start()
 
@@ -55,6 +56,9 @@ class Serve:
             with self.changed:
                 self.lines.append(line)
                 self.changed.notify_all()
+        with self.changed:
+            self.log_ended = True
+            self.changed.notify_all()
 
     def wait_for_log(self, pattern):
         deadline = time.monotonic() + TIMEOUT
@@ -64,7 +68,7 @@ class Serve:
                     if match := re.search(pattern, line):
                         return match
                 left = deadline - time.monotonic()
-                if left <= 0 or self.process.poll() is not None:
+                if left <= 0 or self.log_ended:
                     raise AssertionError(f"no log line matching {pattern!r}:\n" +
                                          "".join(self.lines))
                 self.changed.wait(left)

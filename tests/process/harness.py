@@ -110,6 +110,7 @@ class Server:
         self.process = None
         self.port = None
         self.log_lines = []
+        self.log_ended = False  # the reader saw end of file: no line is still on its way
         self._log_ready = threading.Condition()
 
     def __enter__(self):
@@ -147,6 +148,9 @@ class Server:
             with self._log_ready:
                 self.log_lines.append(line)
                 self._log_ready.notify_all()
+        with self._log_ready:
+            self.log_ended = True
+            self._log_ready.notify_all()
 
     def log_mark(self):
         """A mark for wait_for_log(since=...): only lines logged after now."""
@@ -163,7 +167,7 @@ class Server:
                     if re.search(pattern, line):
                         return line
                 left = deadline - time.monotonic()
-                if left <= 0 or self.process.poll() is not None:
+                if left <= 0 or self.log_ended:
                     raise AssertionError(f"no log line matching {pattern!r}; log:\n" +
                                          "".join(self.log_lines[-40:]))
                 self._log_ready.wait(left)
