@@ -4,11 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <boost/interprocess/mapped_region.hpp>
+#include <boost/interprocess/shared_memory_object.hpp>
 #include <map>
 #include <thread>
 #include <vector>
 
 #include "hookbot/shm_ring/bus_writer.hpp"
+#include "hookbot/shm_ring/ring_writer.hpp"
 #include "test_support.hpp"
 
 namespace hookbot::shm_ring {
@@ -146,6 +149,56 @@ TEST_CASE("a reader thread racing the writer sees bus_seq order and counts every
     CHECK(checker.ring_gaps == lapped);
     CHECK(checker.records + lapped == records);
     MESSAGE("racing bus reader: " << checker.records << " read, " << lapped << " lapped");
+}
+
+// The rings of a bus mapped through the layout alone, so that a test can
+// append to one shard with any bus_seq, as no bus_writer would.
+class raw_rings {
+  public:
+    raw_rings(const std::string& instance, const bus_options& options)
+        : object_(boost::interprocess::open_only, ("hookbot." + instance + ".rings").c_str(),
+                  boost::interprocess::read_write),
+          region_(object_, boost::interprocess::read_write),
+          options_(options) {}
+
+    [[nodiscard]] ring_span ring(std::uint32_t shard) const {
+        auto* base = static_cast<std::byte*>(region_.get_address());
+        return ring_span{reinterpret_cast<layout::ring_header*>(
+                             base + layout::ring_header_offset(shard, options_.ring_bytes)),
+                         base + layout::ring_data_offset(shard, options_.ring_bytes),
+                         options_.ring_bytes,
+                         layout::max_record_bytes(options_.max_inline_body_bytes)};
+    }
+
+  private:
+    boost::interprocess::shared_memory_object object_;
+    boost::interprocess::mapped_region region_;
+    bus_options options_;
+};
+
+TEST_CASE("a reader starts after the largest bus_seq it saw, whatever comes in behind it") {
+    // The reader walks the shards one after another. Shard 0 first: empty.
+    // Then, before it gets to shard 1, bus_seq 1 lands in shard 0 and bus_seq
+    // 2 in shard 1: it starts after 2, and bus_seq 1 (behind its start, in a
+    // shard it had passed) must never come out.
+    test::bus_guard guard(test::unique_instance("start"));
+    const bus_options options = four_shards();
+    bus b = bus::create(guard.instance(), options);
+    raw_rings rings(guard.instance(), options);
+    ring_writer shard0(rings.ring(0));
+    ring_writer shard1(rings.ring(1));
+    shard1.append("topic/2", "two", 0, 2);
+    bus_reader reader(b);  // sees shard 0 empty and 2 as the last
+    REQUIRE(reader.last_bus_seq() == 2);
+    shard0.append("topic/1", "one", 0, 1);  // as if committed during the walk
+    shard0.append("topic/3", "three", 0, 3);
+
+    const auto record = reader.next();
+    REQUIRE(record);
+    CHECK(record->bus_seq == 3);
+    CHECK(record->body == "three");
+    CHECK(reader.last_bus_seq() == 3);
+    CHECK_FALSE(reader.next());
 }
 
 }  // namespace

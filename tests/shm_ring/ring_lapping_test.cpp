@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "hookbot/shm_ring/ring_reader.hpp"
@@ -151,6 +152,32 @@ TEST_CASE("a reader racing a writer thread never returns torn bytes") {
     CHECK(checker.records + lapped == seq);
     MESSAGE("racing reader: " << seq << " written, " << checker.records << " read, " << lapped
                               << " lapped, " << rejected << " copies rejected as overwritten");
+}
+
+TEST_CASE("a reader lapped again and again while it peeks still comes back") {
+    // Head and tail move on as fast as a thread can store them, for up to
+    // 10 s: most steps of peek() find the reader lapped again. It must give
+    // up for now instead of chasing the writer for as long as it writes.
+    test::local_ring ring(4096, 1024);
+    ring_reader reader(ring.span(), 0);
+    std::atomic<bool> stop{false};
+    std::atomic<bool> lapping{true};
+    std::thread lapper([&] {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        for (std::uint64_t position = 4096; !stop; position += 8) {
+            ring.header().tail.store(position + 2048, std::memory_order_release);
+            ring.header().head.store(position, std::memory_order_release);
+            if (position % 8192 == 0 && std::chrono::steady_clock::now() > deadline) break;
+        }
+        lapping = false;
+    });
+    while (ring.header().tail.load() == 0) std::this_thread::yield();  // lapping has begun
+    const record_view* record = reader.peek();
+    const bool came_back_while_lapped = lapping;
+    stop = true;
+    lapper.join();
+    CHECK(record == nullptr);
+    CHECK(came_back_while_lapped);
 }
 
 }  // namespace

@@ -14,6 +14,11 @@ namespace hookbot::shm_ring {
 struct bus_reader::state {
     std::vector<ring_reader> rings;
     std::uint64_t last_bus_seq = 0;
+    // Where this reader started: the largest last bus_seq over the shards.
+    // They are walked one after another, so a shard walked early may receive
+    // records with a smaller bus_seq than a later shard's last before the walk
+    // ends: those belong before the start and never come out.
+    std::uint64_t start_bus_seq = 0;
     std::string instance;
     std::uint64_t epoch = 0;
     std::optional<detail::mapped_blob> blob;  // the body of the last blob record returned
@@ -57,6 +62,7 @@ bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
         state_->rings.emplace_back(mapped.const_ring(shard), shard);
         state_->last_bus_seq = std::max(state_->last_bus_seq, state_->rings.back().start_bus_seq());
     }
+    state_->start_bus_seq = state_->last_bus_seq;
     state_->instance = mapped.instance;
     state_->epoch = source.epoch();
 }
@@ -76,6 +82,7 @@ std::optional<record_view> bus_reader::next() {
         }
         record_view record = *chosen->peek();
         chosen->take();
+        if (record.bus_seq <= state_->start_bus_seq) continue;
         state_->last_bus_seq = record.bus_seq;
         if ((record.flags & layout::record_flag_blob) == 0) {
             state_->blob.reset();

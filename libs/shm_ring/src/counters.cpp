@@ -32,7 +32,10 @@ std::string load_name(const topic_prefix_table::entry& entry) {
 // A sequence lock (Boehm, "Can seqlocks get along with programming language
 // memory models?"): odd while writing, the data itself in relaxed atomics.
 void write_topic_prefixes(topic_prefix_table& table, const prefix_counts& counts) noexcept {
-    const std::uint64_t sequence = table.sequence.load(relaxed);
+    std::uint64_t sequence = table.sequence.load(relaxed);
+    // Odd: the slot's previous worker died mid-write. Round up to even first,
+    // or this write would leave it odd and readers retrying for ever.
+    sequence += sequence % 2;
     table.sequence.store(sequence + 1, relaxed);
     std::atomic_thread_fence(std::memory_order_release);
     std::uint64_t other = counts.other;

@@ -1,5 +1,6 @@
 #include "hookbot/shm_ring/ring_reader.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -9,11 +10,13 @@
 namespace hookbot::shm_ring {
 namespace {
 
-// How often one peek() may find a copy rejected without head having moved
-// past it before giving up for now. A rejection with head moved is progress
-// (the writer lapped us; we jump) and is not limited. One that is not is the
-// writer's head store still in flight, or a corrupt ring.
-constexpr int max_stuck_copies = 64;
+// How many steps one peek() takes at most before it gives up for now: jumps
+// to head, padding skipped, copies rejected. A writer that laps this reader
+// again and again (or a corrupt ring) must not keep it here without bound;
+// has_pending() stays true, and the caller comes back after its other work
+// (the fanout's bus_tailer posts another turn). A lap costs one jump, a wrap
+// one padding record: a reader never needs more than a few steps.
+constexpr int max_steps = 64;
 
 }  // namespace
 
@@ -34,19 +37,14 @@ const record_view* ring_reader::peek() {
         peeked_ = taken_ = false;
     }
     if (peeked_) return &view_;
-    for (int stuck = 0; stuck < max_stuck_copies;) {
+    for (int step = 0; step < max_steps; ++step) {
         const std::uint64_t tail = ring_.header->tail.load(std::memory_order_acquire);
         if (position_ >= tail) return nullptr;  // (>: jumped to a head not yet committed)
         const std::uint64_t head = ring_.header->head.load(std::memory_order_acquire);
         if (position_ < head || tail - position_ > ring_.capacity) {
-            // Lapped: the gap shows in the next ring_seq. A head that does not
-            // move us on (its store still in flight, or a corrupt ring) counts
-            // as stuck, so that such a ring cannot keep this loop going.
-            if (head <= position_) {
-                ++stuck;
-                continue;
-            }
-            position_ = head;
+            // Lapped: the gap shows in the next ring_seq. (A head not past us
+            // is its store still in flight, or a corrupt ring: try again.)
+            jump_to_head();
             continue;
         }
         switch (copy_record(position_)) {
@@ -58,7 +56,7 @@ const record_view* ring_reader::peek() {
                 break;
             case copy_result::torn:
                 ++rejected_;
-                if (!jump_to_head()) ++stuck;
+                jump_to_head();
                 break;
         }
     }
@@ -117,11 +115,8 @@ ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
     return copy_result::message;
 }
 
-bool ring_reader::jump_to_head() noexcept {
-    const std::uint64_t head = ring_.header->head.load(std::memory_order_acquire);
-    if (head <= position_) return false;
-    position_ = head;
-    return true;
+void ring_reader::jump_to_head() noexcept {
+    position_ = std::max(position_, ring_.header->head.load(std::memory_order_acquire));
 }
 
 }  // namespace hookbot::shm_ring

@@ -41,7 +41,7 @@ class ring_reader {
   private:
     enum class copy_result { message, padding, torn };
     copy_result copy_record(std::uint64_t position);
-    bool jump_to_head() noexcept;  // false when head is not past us
+    void jump_to_head() noexcept;  // to head, when head is past us
 
     const_ring_span ring_;
     std::uint32_t shard_;
