@@ -153,6 +153,23 @@ class ServeCommand(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("--workers must be between 1 and 64", result.stderr)
 
+    def test_C1_one_serve_per_bus_instance(self):
+        instance = f"c1-twice-{os.getpid()}"
+        first = self.serve([program("hookbot"), "serve", "-b", "127.0.0.1:0", "--workers", "1",
+                            "--instance", instance], HOOKBOT_KEY=KEY)
+        port = int(first.wait_for_log(r"\(port (\d+)\)").group(1))
+        first.wait_for_log(r"worker joined")
+        second = run([program("hookbot"), "serve", "-b", "127.0.0.1:0", "--workers", "1",
+                      "--instance", instance], HOOKBOT_KEY=KEY)
+        self.assertEqual(second.returncode, 1)
+        self.assertIn(f'cannot serve: bus "{instance}" is in use: the process that created it '
+                      "still runs (one hookbot serve per bus)", second.stderr)
+        # The first one never noticed.
+        server = ConformanceServer(Plain())
+        server.port = port
+        accepted = server.exchange(http_request("POST", "/unsafe/pub/c1", {}, b""))
+        self.assertEqual(accepted.status_line, "HTTP/1.1 200 OK")
+
     def test_T1_serve_token_hash_option_checked(self):
         result = run([program("hookbot"), "serve", "--bind", "127.0.0.1:0", "--token-hash", "md5"],
                      HOOKBOT_KEY=KEY)

@@ -2,11 +2,15 @@
 #include "hookbot/shm_ring/bus.hpp"
 
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "hookbot/shm_ring/bus_reader.hpp"
@@ -185,6 +189,69 @@ TEST_CASE("append refuses an oversize topic, or a body over the blob budget, and
     REQUIRE(record);
     CHECK(record->body.size() == 1024);
     CHECK(record->topic.size() == layout::max_topic_bytes);
+}
+
+TEST_CASE("a second writer is refused while the first maps the bus, and follows it once gone") {
+    test::bus_guard guard(test::unique_instance("writers"));
+    const bus created = bus::create(guard.instance(), small_options());
+    std::optional<bus> first = bus::open(guard.instance(), bus::access::writer);
+    std::optional<bus_writer> first_writer(std::in_place, *first);
+    bus second = bus::open(guard.instance(), bus::access::writer);
+    const std::string message = error_of([&] { bus_writer refused(second); });
+    CHECK(message ==
+          "bus \"" + guard.instance() + "\" already has a writer: another process appends to it");
+    CHECK(first_writer->append("t", "x"));
+    first_writer.reset();
+    first.reset();  // the lock goes with the mapping
+    bus_writer follower(second);
+    const auto appended = follower.append("t", "y");
+    REQUIRE(appended);
+    CHECK(appended->bus_seq == 2);
+}
+
+TEST_CASE("a writer that is killed leaves the bus to the next one") {
+    test::bus_guard guard(test::unique_instance("killed"));
+    const bus created = bus::create(guard.instance(), small_options());
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        try {
+            bus mine = bus::open(guard.instance(), bus::access::writer);
+            bus_writer writer(mine);
+            (void)!::write(ready[1], "w", 1);
+            for (;;) ::pause();
+        } catch (...) {
+            ::_exit(3);
+        }
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    REQUIRE(::read(ready[0], &byte, 1) == 1);
+    ::close(ready[0]);
+    bus mine = bus::open(guard.instance(), bus::access::writer);
+    CHECK_THROWS_AS(bus_writer{mine}, std::runtime_error);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    bus_writer writer(mine);
+    CHECK(writer.append("t", "x"));
+}
+
+TEST_CASE("create refuses a bus whose creator still runs, and replaces it once gone") {
+    test::bus_guard guard(test::unique_instance("owner"));
+    std::optional<bus> first = bus::create(guard.instance(), small_options());
+    const std::uint64_t first_epoch = first->epoch();
+    const std::string message =
+        error_of([&] { (void)bus::create(guard.instance(), small_options()); });
+    CHECK(message == "bus \"" + guard.instance() +
+                         "\" is in use: the process that created it still runs (one hookbot "
+                         "serve per bus)");
+    // Nothing of the first was touched.
+    CHECK(bus::open(guard.instance(), bus::access::reader).epoch() == first_epoch);
+    first.reset();
+    CHECK(bus::create(guard.instance(), small_options()).epoch() != first_epoch);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "hookbot/shm_ring/bus.hpp"
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -72,17 +73,40 @@ std::uint64_t topic_hash(std::string_view topic) noexcept {
     return hash;
 }
 
+// The process that created a bus holds a lock on its control segment for
+// its life (hookbot serve, the supervisor): a second create of the same
+// instance would pull the bus from under the first server's children.
+void refuse_a_bus_in_use(const std::string& instance) {
+    std::optional<detail::shm_segment> control;
+    try {
+        control.emplace(detail::shm_segment::open(control_name(instance),
+                                                  detail::shm_segment::mode::read_write));
+    } catch (const std::runtime_error&) {
+        return;  // none there, or not ours to map: nothing runs on it
+    }
+    if (!control->try_lock()) {
+        throw std::runtime_error("bus \"" + instance +
+                                 "\" is in use: the process that created it still runs "
+                                 "(one hookbot serve per bus)");
+    }
+}
+
 }  // namespace
 
 bus bus::create(const std::string& instance, const bus_options& options) {
     detail::check_instance_name(instance);
     detail::check_options(options);
+    refuse_a_bus_in_use(instance);
     remove(instance);
     const std::uint64_t epoch = random_epoch();
     auto rings = detail::shm_segment::create(
         rings_name(instance), layout::rings_segment_bytes(options.shards, options.ring_bytes));
     auto control = detail::shm_segment::create(control_name(instance),
                                                layout::control_segment_bytes(options.worker_slots));
+    if (!control.try_lock()) {
+        throw std::runtime_error("bus \"" + instance +
+                                 "\": another process created it at the same time");
+    }
     write_rings_header(rings, options, epoch);
     write_control_header(control, options, epoch);
     return bus(std::make_unique<mapping>(

@@ -35,6 +35,13 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
     const bus::mapping& mapped = target.mapped();
     if (mapped.mode != bus::access::writer)
         throw std::logic_error("bus_writer needs a bus opened for writing");
+    // One writer: a second one would hand out the same bus_seq twice and
+    // overwrite records half-written. The lock goes with the mapping, so a
+    // writer that crashes leaves it to its successor.
+    if (!mapped.rings.try_lock()) {
+        throw std::runtime_error("bus \"" + mapped.instance +
+                                 "\" already has a writer: another process appends to it");
+    }
     state_->target = &target;
     state_->max_inline_body_bytes = target.max_inline_body_bytes();
     std::uint64_t last_bus_seq = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/interprocess/mapped_region.hpp>
+#include <boost/interprocess/shared_memory_object.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,8 +9,8 @@
 
 namespace hookbot::shm_ring::detail {
 
-// One named POSIX shared-memory segment, mapped for the life of this object.
-// Errors throw std::runtime_error naming the segment.
+// One named POSIX shared-memory segment, mapped and open for the life of this
+// object. Errors throw std::runtime_error naming the segment.
 class shm_segment {
   public:
     enum class mode { read_only, read_write };
@@ -26,11 +27,18 @@ class shm_segment {
     [[nodiscard]] std::size_t size() const noexcept { return region_.get_size(); }
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
+    // An exclusive flock(2) on the segment, held until this object (its open
+    // descriptor) is gone, a crash included. False when another open of the
+    // segment holds it; taking it again through this object succeeds.
+    [[nodiscard]] bool try_lock() const;
+
   private:
-    shm_segment(std::string name, boost::interprocess::mapped_region region) noexcept
-        : name_(std::move(name)), region_(std::move(region)) {}
+    shm_segment(std::string name, boost::interprocess::shared_memory_object object,
+                boost::interprocess::mapped_region region) noexcept
+        : name_(std::move(name)), object_(std::move(object)), region_(std::move(region)) {}
 
     std::string name_;
+    boost::interprocess::shared_memory_object object_;  // the descriptor the lock lives on
     boost::interprocess::mapped_region region_;
 };
 

@@ -47,7 +47,9 @@ class bus {
     enum class access { writer, reader };
 
     // Creates a fresh bus with a new random epoch, replacing any left over by
-    // an earlier instance of the same name (the supervisor does this).
+    // an earlier instance of the same name (the supervisor does this). The
+    // returned bus holds the bus for its life: a second create of the same
+    // instance meanwhile, from any process, throws std::runtime_error.
     static bus create(const std::string& instance, const bus_options& options);
     // Maps an existing bus. Throws std::runtime_error naming the segment when
     // it is missing, or its magic or layout version do not match.

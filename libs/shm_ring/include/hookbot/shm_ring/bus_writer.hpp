@@ -15,6 +15,8 @@ namespace hookbot::shm_ring {
 // a dead writer half-wrote is ever accepted.
 class bus_writer {
   public:
+    // Takes the bus's writer lock for as long as `target` stays mapped;
+    // throws std::runtime_error while another process holds it.
     explicit bus_writer(bus& target);
     bus_writer(bus_writer&&) noexcept;
     ~bus_writer();
