@@ -304,3 +304,34 @@ TEST_CASE("a subscriber goes to a worker with its request head (P2, D5.1)") {
     CHECK(readable(doorbell.get(), 1000));
     CHECK(s.bus.slot(1).sleeping.load() == 0);
 }
+
+TEST_CASE("a second hello for a slot a live worker holds is refused") {
+    server s;
+    auto holder = handoff::channel::connect(s.control_path);
+    const posix::unique_fd holder_bell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    REQUIRE(holder.send(handoff::hello{1, ::getpid()}, holder_bell.get()) ==
+            handoff::channel::send_result::sent);
+    // Ready once a subscriber reaches it (the hello is read asynchronously).
+    std::optional<client> c;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        c.emplace(s.port);
+        c->send_raw(upgrade_request);
+        if (readable(holder.fd(), 50)) break;
+        CHECK(c->read().result_int() == 503);
+    }
+    std::optional<handoff::channel::received> received;
+    REQUIRE(holder.receive(received) == handoff::channel::receive_status::ready);
+
+    auto second = handoff::channel::connect(s.control_path);
+    const posix::unique_fd second_bell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    REQUIRE(second.send(handoff::hello{1, ::getpid()}, second_bell.get()) ==
+            handoff::channel::send_result::sent);
+    REQUIRE(readable(second.fd(), 2000));
+    std::optional<handoff::channel::received> nothing;
+    CHECK(second.receive(nothing) == handoff::channel::receive_status::closed);
+    // The holder keeps its slot and its subscribers.
+    client next(s.port);
+    next.send_raw(upgrade_request);
+    REQUIRE(readable(holder.fd(), 2000));
+    CHECK(holder.receive(received) == handoff::channel::receive_status::ready);
+}

@@ -164,6 +164,14 @@ void worker_connection::on_hello(const handoff::hello& hello, posix::unique_fd d
         close();
         return;
     }
+    if (const auto holder = slot_holder_ ? slot_holder_(hello.slot) : std::nullopt) {
+        // Its doorbell would replace the holder's, which could then sleep with
+        // records waiting; the slot's counters would mix both workers'.
+        log::warning("worker pid ", hello.pid, " said hello with slot ", hello.slot,
+                     ", which worker pid ", *holder, " holds: closing its connection");
+        close();
+        return;
+    }
     slot_ = hello.slot;
     pid_ = hello.pid;
     max_subscribers_ = hello.max_subscribers;

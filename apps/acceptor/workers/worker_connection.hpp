@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/unique_fd.hpp"
@@ -53,6 +54,10 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     void close();
     // Called once, after the worker's valid hello.
     void on_joined(std::function<void()> handler) { on_joined_ = std::move(handler); }
+    // Asked at a hello: the pid of another ready worker on that slot, if any.
+    // A second hello for a held slot is refused.
+    using slot_holder_query = std::function<std::optional<std::int32_t>(std::uint32_t slot)>;
+    void ask_slot_holder(slot_holder_query query) { slot_holder_ = std::move(query); }
 
     // After a valid hello, until closed.
     [[nodiscard]] bool ready() const noexcept { return ready_ && !closed_; }
@@ -106,6 +111,7 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
 
     bool ready_ = false;
     std::function<void()> on_joined_;
+    slot_holder_query slot_holder_;
     bool draining_ = false;
     bool closed_ = false;
     bool writing_ = false;

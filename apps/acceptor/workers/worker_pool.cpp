@@ -1,5 +1,6 @@
 #include "workers/worker_pool.hpp"
 
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -45,6 +46,7 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
                 [this](worker_connection& closed) { remove(closed); }, on_request_, description_);
             workers_.push_back(worker);
             worker->on_joined(on_joined_);
+            worker->ask_slot_holder([this](std::uint32_t slot) { return holder_of(slot); });
             worker->start();
             continue;
         }
@@ -65,6 +67,16 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
 
 void worker_pool::remove(worker_connection& worker) {
     std::erase_if(workers_, [&worker](const auto& w) { return w.get() == &worker; });
+}
+
+std::optional<std::int32_t> worker_pool::holder_of(std::uint32_t slot) const {
+    for (const auto& worker : workers_) {
+        // A holder that died may not have had its connection's end read yet
+        // when its successor's hello comes: a dead one holds nothing.
+        const bool gone = ::kill(worker->pid(), 0) == -1 && errno == ESRCH;
+        if (worker->ready() && worker->slot() == slot && !gone) return worker->pid();
+    }
+    return std::nullopt;
 }
 
 bool worker_pool::hand_off(const handoff::subscriber& subscriber, int client) {

@@ -68,6 +68,8 @@ class worker_pool {
     void do_wait_accept();
     void on_acceptable(const boost::system::error_code& ec);
     void remove(worker_connection& worker);
+    // The pid of the ready worker on `slot`, if one is.
+    [[nodiscard]] std::optional<std::int32_t> holder_of(std::uint32_t slot) const;
     void flush_doorbells() noexcept;
 
     net::io_context& ioc_;

@@ -32,11 +32,24 @@ slot_claim::slot_claim(const shm_ring::bus& bus, std::optional<std::uint32_t> wa
         }
         index_ = *wanted;
         slot_ = &bus.slot(index_);
-        const std::int32_t previous = slot_->pid.exchange(pid, std::memory_order_acq_rel);
-        if (previous != 0 && previous != pid && previous != ::getppid()) {
-            // The supervisor hands out slots (and holds them with its own pid
-            // meanwhile); a predecessor that crashed leaves its pid.
-            log::info("slot ", index_, " was held by pid ", previous, "; taking it over");
+        // Two workers on one slot would share its doorbell and counters, and
+        // one of them could sleep with records waiting: take it only from
+        // the supervisor's reservation (its pid), or from a holder that is gone.
+        std::int32_t holder = slot_->pid.load(std::memory_order_acquire);
+        const auto ours_to_take = [&] {
+            return holder == 0 || holder == pid || holder == ::getppid() || holder_is_gone(holder);
+        };
+        for (;;) {
+            if (!ours_to_take()) {
+                throw std::runtime_error("slot " + std::to_string(index_) + " is held by pid " +
+                                         std::to_string(holder) +
+                                         ", which still runs: one worker per slot");
+            }
+            if (slot_->pid.compare_exchange_weak(holder, pid, std::memory_order_acq_rel)) break;
+        }
+        if (holder != 0 && holder != pid && holder != ::getppid()) {
+            log::info("slot ", index_, " was held by pid ", holder,
+                      ", which is gone; taking it over");
         }
     } else {
         for (index_ = 0; index_ < count; ++index_) {

@@ -16,9 +16,10 @@ namespace hookbot::fanout {
 class slot_claim {
   public:
     // Takes slot `wanted`, or the first free one when none is given (free:
-    // no pid, or the pid of a process that no longer exists). Throws
+    // no pid, the pid of a process that no longer exists, or, for `wanted`,
+    // the parent's: serve reserves a slot for the worker it starts). Throws
     // std::out_of_range for an index past the bus's slots, std::runtime_error
-    // when every slot is taken.
+    // when `wanted` is held by a live process or every slot is taken.
     slot_claim(const shm_ring::bus& bus, std::optional<std::uint32_t> wanted, pid_t pid);
     ~slot_claim();
     slot_claim(const slot_claim&) = delete;

@@ -67,3 +67,20 @@ TEST_CASE("a worker given its slot takes it over from the reservation") {
     CHECK(fixture.bus.slot(2).pid.load() == ::getpid());
     CHECK_THROWS_AS(slot_claim(fixture.bus, 3u, ::getpid()), std::out_of_range);
 }
+
+TEST_CASE("a worker given a slot that a live process holds is refused") {
+    three_slots fixture;
+    REQUIRE(::getppid() != 1);
+    fixture.bus.slot(1).pid = 1;  // init: alive, and not our parent
+    try {
+        const slot_claim claim(fixture.bus, 1u, ::getpid());
+        FAIL("took a live process's slot");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()) ==
+              "slot 1 is held by pid 1, which still runs: one worker per slot");
+    }
+    CHECK(fixture.bus.slot(1).pid.load() == 1);
+    fixture.bus.slot(1).pid = gone_pid();
+    const slot_claim claim(fixture.bus, 1u, ::getpid());
+    CHECK(fixture.bus.slot(1).pid.load() == ::getpid());
+}
