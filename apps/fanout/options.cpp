@@ -15,10 +15,7 @@ namespace {
 
 struct raw_options {
     std::uint32_t slot = 0;
-    std::string overflow = "drop";
-    unsigned write_timeout = 90;
-    unsigned ping_interval = 30;
-    unsigned ping_timeout = 40;
+    std::string overflow;
     int listen_fd = -1;
     std::string attach;
 };
@@ -38,14 +35,6 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
             "index of this worker's slot in the bus (default: the first free one)")
         ("control", po::value(&o.control),
             "the acceptor's control socket (Unix, SOCK_SEQPACKET)")
-        ("overflow", po::value(&raw.overflow)->default_value(raw.overflow),
-            "when a subscriber's queue is full: drop (the message, counted) or close (1008)")
-        ("write-timeout", po::value(&raw.write_timeout)->default_value(raw.write_timeout),
-            "seconds one write may take before the subscriber is closed")
-        ("ping-interval", po::value(&raw.ping_interval)->default_value(raw.ping_interval),
-            "seconds of client silence before the worker pings it")
-        ("ping-timeout", po::value(&raw.ping_timeout)->default_value(raw.ping_timeout),
-            "seconds of client silence before the worker closes it (> ping-interval)")
         ("listen-fd", po::value(&raw.listen_fd),
             "built-in TLS: the inherited public listening socket, shared by the workers")
         ("tls-cert", po::value(&o.tls_cert), "built-in TLS: certificate chain (PEM)")
@@ -57,6 +46,10 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
     limits::add_option(limits_given, limits::queue_messages, o.limits.queue.max_messages);
     limits::add_option(limits_given, limits::queue_bytes, o.limits.queue.max_bytes);
     limits::add_option(limits_given, limits::slow_after, o.slow_after);
+    limits::add_option(limits_given, limits::overflow, raw.overflow);
+    limits::add_option(limits_given, limits::write_timeout, o.limits.write_timeout);
+    limits::add_option(limits_given, limits::ping_interval, o.limits.ping_interval);
+    limits::add_option(limits_given, limits::ping_timeout, o.limits.ping_timeout);
     limits::add_option(limits_given, limits::max_client_message, o.limits.max_client_message);
     limits::add_option(limits_given, limits::max_subscribers, o.max_subscribers);
     limits::add_option(limits_given, limits::max_header_bytes, o.http.max_header_bytes);
@@ -81,12 +74,7 @@ std::string check(const fanout_options& o, const raw_options& raw, bool slot_giv
     } else if (o.instance.empty() || o.control.empty()) {
         return "give --instance and --control, or --attach PATH";
     }
-    if (raw.overflow != "drop" && raw.overflow != "close") {
-        return "--overflow must be drop or close, not \"" + raw.overflow + "\"";
-    }
-    if (raw.write_timeout == 0) return "--write-timeout must be at least 1";
-    if (raw.ping_interval == 0) return "--ping-interval must be at least 1";
-    if (raw.ping_timeout <= raw.ping_interval) {
+    if (o.limits.ping_timeout <= o.limits.ping_interval) {
         return "--ping-timeout must be greater than --ping-interval";
     }
     const bool tls = raw.listen_fd >= 0;
@@ -140,9 +128,6 @@ command_line parse_command_line(const std::vector<std::string>& args) {
     auto& subscriber = cl.options.limits;
     subscriber.queue.overflow =
         raw.overflow == "drop" ? overflow_policy::drop : overflow_policy::close;
-    subscriber.write_timeout = std::chrono::seconds(raw.write_timeout);
-    subscriber.ping_interval = std::chrono::seconds(raw.ping_interval);
-    subscriber.ping_timeout = std::chrono::seconds(raw.ping_timeout);
     return cl;
 }
 

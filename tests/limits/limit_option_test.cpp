@@ -72,3 +72,18 @@ TEST_CASE("a value passed on parses back to itself") {
     CHECK(window == 96);
     CHECK(wait == std::chrono::milliseconds(1500));
 }
+
+TEST_CASE("a choice takes its default, one of its two values, and refuses any other") {
+    po::options_description options;
+    std::string policy;
+    add_option(options, overflow, policy);
+    parse(options, {});
+    CHECK(policy == "drop");
+    parse(options, {"--overflow", "close"});
+    CHECK(policy == "close");
+    std::vector<std::string> args;
+    pass_on(args, overflow, policy);
+    CHECK(args == std::vector<std::string>{"--overflow", "close"});
+    CHECK_THROWS_WITH_AS(parse(options, {"--overflow", "block"}),
+                         "--overflow must be drop or close, not \"block\"", po::error);
+}

@@ -3,18 +3,20 @@
 Frames are crafted by hand on a raw socket (TLS-wrapped for the built-in TLS
 port), so that a client can break the rules a library would keep: invalid
 UTF-8 in text (RFC 6455 8.1: fail with 1007) and ping floods (5.5.3: a pong
-may answer only the most recent ping). One worker, so that the subscriber
-that must stay served shares the worker with the hostile one.
+may answer only the most recent ping), and a subscriber that never answers
+at all (pinged, then closed, as serve's options say). One worker, so that the
+subscriber that must stay served shares the worker with the hostile one.
 """
 import base64
 import os
 import socket
 import struct
+import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import Server, bearer, publish_all, recv_head, wait_for
+from harness import BIN_DIR, Server, bearer, publish_all, recv_head, wait_for
 from tls_pki import TestPKI, serve_args
 
 OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
@@ -206,6 +208,52 @@ class HostileSubscriberCases:
                   f"{pongs} pongs, then {answer} after {time.monotonic() - sent:.3f} s")
             self.assertIn(answer, ("pong", "close 1008"))
             self.assertTrue(bystander.answers_ping())
+
+
+class SilentSubscribers(unittest.TestCase):
+    """serve passes the workers' liveness options on: a subscriber that never
+    answers is pinged after --ping-interval and closed after --ping-timeout."""
+
+    def test_a_silent_subscriber_is_pinged_then_closed_as_serve_was_told(self):
+        with Server(workers=1, extra_args=["--ping-interval", "0.3",
+                                           "--ping-timeout", "1"]) as server:
+            for pid in server.worker_pids():
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+                self.assertIn(b"--ping-interval", argv)
+                self.assertEqual(argv[argv.index(b"--ping-timeout") + 1], b"1")
+            with wait_for(lambda: _raw_client_or_none(server, "silent/x"), 5,
+                          "a 101 on /sub/silent/x") as client:
+                started = time.monotonic()
+                frame = client.next_frame(started + 5)
+                self.assertIsNotNone(frame)
+                self.assertEqual(frame[0], OP_PING)
+                # Never answered: the connection ends (a close frame or EOF).
+                while (frame := client.next_frame(started + 5)) is not None:
+                    if frame[0] == OP_CLOSE:
+                        break
+                waited = time.monotonic() - started
+                print(f"silent subscriber: pinged, then closed after {waited:.2f} s")
+                self.assertLess(waited, 4)
+
+    def test_serve_checks_the_liveness_options_before_it_starts(self):
+        for args, message in (
+                (["--ping-interval", "5", "--ping-timeout", "5"],
+                 "--ping-timeout must be greater than --ping-interval"),
+                (["--overflow", "block"], '--overflow must be drop or close, not "block"')):
+            result = subprocess.run(
+                [os.path.join(BIN_DIR, "hookbot"), "serve", "--bind", "127.0.0.1:0", *args],
+                env=dict(os.environ, HOOKBOT_KEY="k"), capture_output=True, text=True,
+                timeout=30)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn(message, result.stderr)
+
+
+def _raw_client_or_none(server, topic):
+    try:
+        return RawClient(server, topic)
+    except ConnectionError:
+        return None
 
 
 class HostileSubscribers(HostileSubscriberCases, unittest.TestCase):

@@ -13,11 +13,11 @@ struct subscriber_limits {
     queue_limits queue;
     // A write (the 101, one message, the close) not finished by then closes
     // the connection: the client stopped reading.
-    std::chrono::seconds write_timeout{90};
+    std::chrono::milliseconds write_timeout = limits::default_milliseconds(limits::write_timeout);
     // A subscriber silent (no frame, no pong) this long gets a ping ...
-    std::chrono::seconds ping_interval{30};
+    std::chrono::milliseconds ping_interval = limits::default_milliseconds(limits::ping_interval);
     // ... and one silent this long is closed. Must exceed ping_interval.
-    std::chrono::seconds ping_timeout{40};
+    std::chrono::milliseconds ping_timeout = limits::default_milliseconds(limits::ping_timeout);
     // Largest message a client may send (it is read and ignored, D5.3).
     std::size_t max_client_message = limits::max_client_message.default_value;
 };

@@ -31,7 +31,7 @@ class stream_handshake final : public upgrade_handshake {
     stream_handshake(Stream stream, upgrade_request request)
         : ws_(std::move(stream)), request_(std::move(request)) {}
 
-    void async_answer(std::chrono::seconds timeout,
+    void async_answer(std::chrono::milliseconds timeout,
                       std::function<void(beast::error_code)> done) override {
         websocket::stream_base::timeout timeouts{};
         timeouts.handshake_timeout = timeout;

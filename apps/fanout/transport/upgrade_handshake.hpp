@@ -26,7 +26,7 @@ class upgrade_handshake {
 
     // Writes the 101 (within `timeout`), then calls `done`. The request is
     // held until then.
-    virtual void async_answer(std::chrono::seconds timeout,
+    virtual void async_answer(std::chrono::milliseconds timeout,
                               std::function<void(boost::beast::error_code)> done) = 0;
     // After `done` without error: the connection, non-blocking. Null, with
     // `ec` set, when it cannot go on.

@@ -11,6 +11,7 @@ boost::program_options::options_description flow_options::describe() {
     limits::add_option(d, limits::queue_messages, queue_messages_);
     limits::add_option(d, limits::queue_bytes, queue_bytes_);
     limits::add_option(d, limits::slow_after, slow_after_);
+    limits::add_option(d, limits::overflow, overflow_);
     limits::add_option(d, limits::max_publish_wait, max_publish_wait_);
     limits::add_option(d, limits::publish_window, publish_window_);
     return d;
@@ -23,6 +24,7 @@ void flow_options::add_to(std::vector<std::string>& acceptor_args,
     limits::pass_on(fanout_args, limits::queue_messages, queue_messages_);
     limits::pass_on(fanout_args, limits::queue_bytes, queue_bytes_);
     limits::pass_on(fanout_args, limits::slow_after, slow_after_);
+    limits::pass_on(fanout_args, limits::overflow, overflow_);
 }
 
 }  // namespace hookbot::serve

@@ -7,7 +7,7 @@
 #include <vector>
 
 // Flow control from subscribers back to publishers, as `hookbot serve` takes
-// it and passes it on: the workers' queue bounds and --slow-after, the
+// it and passes it on: the workers' queue bounds, --slow-after and --overflow, the
 // acceptor's --max-publish-wait and --publish-window. Names, defaults, ranges
 // and help are hookbot/limits'.
 namespace hookbot::serve {
@@ -25,6 +25,7 @@ class flow_options {
     std::size_t queue_messages_{};
     std::size_t queue_bytes_{};
     std::chrono::milliseconds slow_after_{};
+    std::string overflow_;
     std::chrono::milliseconds max_publish_wait_{};
     std::uint64_t publish_window_{};
 };

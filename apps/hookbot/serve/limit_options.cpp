@@ -1,5 +1,7 @@
 #include "serve/limit_options.hpp"
 
+#include <stdexcept>
+
 #include "hookbot/limits/limit_option.hpp"
 
 namespace hookbot::serve {
@@ -15,7 +17,16 @@ boost::program_options::options_description limit_options::describe() {
     limits::add_option(d, limits::max_connections, max_connections_);
     limits::add_option(d, limits::max_subscribers, max_subscribers_);
     limits::add_option(d, limits::max_client_message, max_client_message_);
+    limits::add_option(d, limits::write_timeout, write_timeout_);
+    limits::add_option(d, limits::ping_interval, ping_interval_);
+    limits::add_option(d, limits::ping_timeout, ping_timeout_);
     return d;
+}
+
+void limit_options::check() const {
+    if (ping_timeout_ <= ping_interval_) {
+        throw std::invalid_argument("--ping-timeout must be greater than --ping-interval");
+    }
 }
 
 void limit_options::add_to(std::vector<std::string>& acceptor_args,
@@ -35,6 +46,9 @@ void limit_options::add_to(std::vector<std::string>& acceptor_args,
     limits::pass_on(fanout_args, limits::max_connections, max_connections_);
     limits::pass_on(fanout_args, limits::max_subscribers, max_subscribers_);
     limits::pass_on(fanout_args, limits::max_client_message, max_client_message_);
+    limits::pass_on(fanout_args, limits::write_timeout, write_timeout_);
+    limits::pass_on(fanout_args, limits::ping_interval, ping_interval_);
+    limits::pass_on(fanout_args, limits::ping_timeout, ping_timeout_);
 }
 
 }  // namespace hookbot::serve

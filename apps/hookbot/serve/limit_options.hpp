@@ -21,6 +21,8 @@ class limit_options {
     // Appends "--name value" for each to the children's command lines.
     void add_to(std::vector<std::string>& acceptor_args,
                 std::vector<std::string>& fanout_args) const;
+    // What no single range can say; throws std::invalid_argument.
+    void check() const;
 
   private:
     std::uint32_t max_header_bytes_{};
@@ -32,6 +34,9 @@ class limit_options {
     std::size_t max_connections_{};
     std::uint32_t max_subscribers_{};
     std::size_t max_client_message_{};
+    std::chrono::milliseconds write_timeout_{};
+    std::chrono::milliseconds ping_interval_{};
+    std::chrono::milliseconds ping_timeout_{};
 };
 
 }  // namespace hookbot::serve

@@ -57,6 +57,7 @@ bool check_options(const serve_options& options, const std::string& github_secre
     if (!is_one_of(options.metrics_allow, {"any", "loopback", "token"})) {
         throw std::invalid_argument("--metrics-allow must be any, loopback or token");
     }
+    options.limits.check();
     if (options.workers == 0 || options.workers > options.bus.worker_slots) {
         throw std::invalid_argument("--workers must be between 1 and " +
                                     std::to_string(options.bus.worker_slots) +

@@ -50,6 +50,20 @@ void add_option(po::options_description& options, const seconds_limit& spec,
                           std::string(spec.help).c_str());
 }
 
+void add_option(po::options_description& options, const choice& spec, std::string& value) {
+    value = spec.default_value;
+    options.add_options()(
+        std::string(spec.name).c_str(),
+        po::value(&value)->default_value(value)->notifier([spec](const std::string& given) {
+            if (given != spec.allowed[0] && given != spec.allowed[1]) {
+                throw po::error("--" + std::string(spec.name) + " must be " +
+                                std::string(spec.allowed[0]) + " or " +
+                                std::string(spec.allowed[1]) + ", not \"" + given + "\"");
+            }
+        }),
+        std::string(spec.help).c_str());
+}
+
 template <typename T>
 void pass_on(std::vector<std::string>& args, const limit<T>& spec, const T& value) {
     args.push_back("--" + std::string(spec.name));
@@ -60,6 +74,11 @@ void pass_on(std::vector<std::string>& args, const seconds_limit& spec,
              std::chrono::milliseconds value) {
     args.push_back("--" + std::string(spec.name));
     args.push_back(text(static_cast<double>(value.count()) / 1000));
+}
+
+void pass_on(std::vector<std::string>& args, const choice& spec, const std::string& value) {
+    args.push_back("--" + std::string(spec.name));
+    args.push_back(value);
 }
 
 // The value types limits come in (std::size_t and std::uint64_t are one of

@@ -52,6 +52,20 @@ inline constexpr limit<std::uint32_t> max_subscribers{
     "max-subscribers", 100000, 1, std::numeric_limits<std::uint32_t>::max(),
     "subscribers per fanout worker; with every worker full: 503 with Retry-After"};
 
+// A subscriber's liveness, watched by its worker.
+inline constexpr seconds_limit write_timeout{
+    "write-timeout", 90, 0.001, 86400,
+    "seconds one write to a subscriber may take before it is closed (it stopped reading)"};
+
+inline constexpr seconds_limit ping_interval{
+    "ping-interval", 30, 0.001, 86400,
+    "seconds of silence from a subscriber before its worker pings it"};
+
+inline constexpr seconds_limit ping_timeout{
+    "ping-timeout", 40, 0.001, 86400,
+    "seconds of silence from a subscriber before its worker closes it (more than "
+    "--ping-interval)"};
+
 inline constexpr limit<std::size_t> max_client_message{
     "max-client-message", 64 * 1024, 1, unbounded,
     "largest websocket message a subscriber may send, in bytes (larger: close 1009)"};

@@ -7,7 +7,7 @@
 #include "hookbot/limits/limit.hpp"
 
 // Flow control from subscribers back to publishers (docs/ARCHITECTURE.md,
-// "Flow control"): the workers' queues and --slow-after, the acceptor's
+// "Flow control"): the workers' queues, --slow-after and --overflow, the acceptor's
 // --max-publish-wait and --publish-window.
 namespace hookbot::limits {
 
@@ -24,6 +24,12 @@ inline constexpr seconds_limit slow_after{
     "seconds a subscriber's queue may stay over its high watermark (half full, at most 256 "
     "messages or 1 MiB) and hold its worker (and so the publishers) back; behind longer, it is "
     "slow and loses what overflows its queue (0: never hold back)"};
+
+inline constexpr choice overflow{
+    "overflow",
+    "drop",
+    {"drop", "close"},
+    "when a subscriber's queue is full: drop (the message, counted) or close (1008)"};
 
 inline constexpr seconds_limit max_publish_wait{
     "max-publish-wait", 1, 0, 60,

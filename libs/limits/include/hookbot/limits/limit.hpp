@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -19,6 +20,14 @@ struct limit {
 
 // Limits in seconds are given as decimals ("0.5") and kept as milliseconds.
 using seconds_limit = limit<double>;
+
+// An option that picks one of two behaviours, by name.
+struct choice {
+    std::string_view name;
+    std::string_view default_value;
+    std::array<std::string_view, 2> allowed;
+    std::string_view help;
+};
 
 inline std::chrono::milliseconds to_milliseconds(double seconds) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
