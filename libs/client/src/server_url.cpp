@@ -41,8 +41,8 @@ std::optional<server_url> parse_server_url(std::string_view text) {
     std::string_view authority = rest.substr(0, authority_end);
     const std::string_view target =
         authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
-    url.target =
-        target.empty() || target.front() == '?' ? "/" + std::string(target) : std::string(target);
+    url.target = target.empty() || target.front() == '?' ? std::string("/").append(target)
+                                                         : std::string(target);
 
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         const std::string_view user_info = authority.substr(0, at);

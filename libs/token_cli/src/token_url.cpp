@@ -64,8 +64,10 @@ std::string token_url(std::string_view uri, std::string_view url_base,
     const std::optional<std::string_view> own_host = parts.host_and_port();
     url += own_host && !own_host->empty() ? *own_host : *base.host_and_port();
     url += routing::percent_encode_path(path);
-    if (parts.query) url += "?" + std::string(*parts.query);
-    if (parts.fragment) url += "#" + std::string(*parts.fragment);
+    // Appended piece by piece: "?" + std::string(...) draws a false
+    // -Wrestrict from GCC 12 at -O3.
+    if (parts.query) url.append("?").append(*parts.query);
+    if (parts.fragment) url.append("#").append(*parts.fragment);
     return url;
 }
 

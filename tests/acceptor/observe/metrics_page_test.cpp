@@ -159,12 +159,14 @@ TEST_CASE_FIXTURE(bus_fixture, "topic prefixes: the largest ten, the rest summed
     auto& slot = bus.slot(0);
     slot.pid.store(1);
     shm_ring::prefix_counts first;
-    for (int i = 0; i < 8; ++i) first.top.push_back({"p" + std::to_string(i), 10u + i});
+    for (int i = 0; i < 8; ++i)
+        first.top.push_back({std::string("p").append(std::to_string(i)), 10u + i});
     first.other = 5;
     shm_ring::write_topic_prefixes(slot.counters.topics, first);
     bus.slot(1).pid.store(2);
     shm_ring::prefix_counts second;
-    for (int i = 8; i < 12; ++i) second.top.push_back({"p" + std::to_string(i), 1});
+    for (int i = 8; i < 12; ++i)
+        second.top.push_back({std::string("p").append(std::to_string(i)), 1});
     shm_ring::write_topic_prefixes(bus.slot(1).counters.topics, second);
 
     const metrics_snapshot snapshot = collect_metrics(bus);

@@ -146,7 +146,7 @@ TEST_CASE("beyond the table's size, prefixes count as other") {
     subscriptions registry(slot);
     std::vector<recording_subscriber> many(topic_prefix_table::entries + 3);
     for (std::size_t i = 0; i < many.size(); ++i) {
-        registry.add(many[i], "p" + std::to_string(i) + "/t", false);
+        registry.add(many[i], std::string("p").append(std::to_string(i)).append("/t"), false);
     }
     registry.publish_topic_prefixes();
     const auto table = read_topic_prefixes(slot.counters.topics);
