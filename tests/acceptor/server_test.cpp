@@ -136,6 +136,18 @@ const std::string upgrade_request =
     "\r\n"
     "\r\n";
 
+// The acceptor reads a worker's hello asynchronously: sends subscribers
+// (each refused with 503 until then) until one reaches `worker`; `c` is
+// left holding that one's client.
+void send_subscriber_reaching(server& s, const handoff::channel& worker, std::optional<client>& c) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        c.emplace(s.port);
+        c->send_raw(upgrade_request);
+        if (readable(worker.fd(), 50)) return;
+        CHECK(c->read().result_int() == 503);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("publishes reach the bus in order over one keep-alive connection (P1, P9, D4.2)") {
@@ -262,14 +274,8 @@ TEST_CASE("a subscriber goes to a worker with its request head (P2, D5.1)") {
     REQUIRE(worker.send(handoff::hello{1, ::getpid()}, doorbell.get()) ==
             handoff::channel::send_result::sent);
 
-    // The acceptor reads the hello asynchronously: retry until it is taken.
     std::optional<client> c;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        c.emplace(s.port);
-        c->send_raw(upgrade_request);
-        if (readable(worker.fd(), 50)) break;
-        CHECK(c->read().result_int() == 503);
-    }
+    send_subscriber_reaching(s, worker, c);
     std::optional<handoff::channel::received> received;
     REQUIRE(worker.receive(received) == handoff::channel::receive_status::ready);
     const auto& subscriber = std::get<handoff::subscriber>(received->body);
@@ -311,14 +317,8 @@ TEST_CASE("a second hello for a slot a live worker holds is refused") {
     const posix::unique_fd holder_bell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     REQUIRE(holder.send(handoff::hello{1, ::getpid()}, holder_bell.get()) ==
             handoff::channel::send_result::sent);
-    // Ready once a subscriber reaches it (the hello is read asynchronously).
     std::optional<client> c;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        c.emplace(s.port);
-        c->send_raw(upgrade_request);
-        if (readable(holder.fd(), 50)) break;
-        CHECK(c->read().result_int() == 503);
-    }
+    send_subscriber_reaching(s, holder, c);
     std::optional<handoff::channel::received> received;
     REQUIRE(holder.receive(received) == handoff::channel::receive_status::ready);
 
