@@ -67,6 +67,26 @@ bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
     state_->epoch = source.epoch();
 }
 
+bus_reader::bus_reader(const bus& source, std::uint64_t after_bus_seq,
+                       std::span<const std::uint32_t> shards)
+    : state_(std::make_unique<state>()) {
+    const bus::mapping& mapped = source.mapped();
+    state_->rings.reserve(shards.size());
+    for (const std::uint32_t shard : shards) {
+        state_->rings.emplace_back(mapped.const_ring(shard), shard, after_bus_seq);
+    }
+    state_->last_bus_seq = after_bus_seq;
+    state_->start_bus_seq = after_bus_seq;
+    state_->instance = mapped.instance;
+    state_->epoch = source.epoch();
+}
+
+bool bus_reader::started_after_loss() const noexcept {
+    for (const auto& ring : state_->rings)
+        if (ring.started_after_loss()) return true;
+    return false;
+}
+
 bus_reader::bus_reader(bus_reader&&) noexcept = default;
 bus_reader& bus_reader::operator=(bus_reader&&) noexcept = default;
 bus_reader::~bus_reader() = default;

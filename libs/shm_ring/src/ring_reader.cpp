@@ -18,17 +18,37 @@ namespace {
 // one padding record: a reader never needs more than a few steps.
 constexpr int max_steps = 64;
 
+// What a reader's copy buffer starts with: most records are smaller.
+constexpr std::uint64_t initial_copy_bytes = 4096;
+
 }  // namespace
 
 ring_reader::ring_reader(const_ring_span ring, std::uint32_t shard)
-    : ring_(detail::checked(ring)),
-      shard_(shard),
-      mask_(ring.capacity - 1),
-      buffer_(std::make_unique_for_overwrite<std::byte[]>(ring.max_record_bytes)) {
+    : ring_(detail::checked(ring)), shard_(shard), mask_(ring.capacity - 1) {
     const detail::ring_end end = detail::find_end(ring_);
     position_ = end.tail;
     expected_ring_seq_ = end.next_ring_seq;
     start_bus_seq_ = end.last_bus_seq;
+    reserve_copy(std::min(initial_copy_bytes, ring_.max_record_bytes));
+}
+
+ring_reader::ring_reader(const_ring_span ring, std::uint32_t shard, std::uint64_t after_bus_seq)
+    : ring_(detail::checked(ring)), shard_(shard), mask_(ring.capacity - 1) {
+    const detail::resume_point point = detail::find_resume_point(ring_, after_bus_seq);
+    position_ = point.position;
+    expected_ring_seq_ = point.ring_seq;
+    start_bus_seq_ = after_bus_seq;
+    started_after_loss_ = point.may_have_lost;
+    reserve_copy(std::min(initial_copy_bytes, ring_.max_record_bytes));
+}
+
+void ring_reader::reserve_copy(std::uint64_t bytes) {
+    if (bytes <= buffer_bytes_) return;
+    const std::uint64_t grown =
+        std::min(std::max(bytes, 2 * buffer_bytes_), ring_.max_record_bytes);
+    const std::uint64_t words = (grown + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t);
+    buffer_ = std::make_unique_for_overwrite<std::uint64_t[]>(words);
+    buffer_bytes_ = words * sizeof(std::uint64_t);
 }
 
 const record_view* ring_reader::peek() {
@@ -85,7 +105,6 @@ ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
     const std::uint64_t offset = position & mask_;
     const std::uint64_t room = ring_.capacity - offset;
     const std::byte* source = ring_.data + offset;
-    std::byte* copy = buffer_.get();
 
     layout::record_header header{};
     const std::size_t header_bytes =
@@ -95,14 +114,17 @@ ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
     const bool copyable = header.type == layout::record_type::message &&
                           header.length >= sizeof header && header.length <= room &&
                           header.length <= ring_.max_record_bytes;
-    if (copyable) detail::copy_from_ring(copy, source, header.length);
+    if (copyable) {
+        reserve_copy(header.length);  // one comparison once the buffer has grown
+        detail::copy_from_ring(buffer_.get(), source, header.length);
+    }
     if (!detail::copy_was_intact(ring_, position)) return copy_result::torn;
     if (!detail::header_is_sane(header, room, ring_.max_record_bytes)) return copy_result::torn;
 
     copied_bytes_ = layout::align_record(header.length);
     if (header.type == layout::record_type::padding) return copy_result::padding;
 
-    const auto* text = reinterpret_cast<const char*>(copy) + sizeof header;
+    const auto* text = reinterpret_cast<const char*>(buffer_.get()) + sizeof header;
     view_ = record_view{
         .bus_seq = header.bus_seq,
         .ring_seq = header.ring_seq,

@@ -85,7 +85,43 @@ std::optional<ring_end> try_walk(const_ring_span ring) {
     return end;
 }
 
+std::optional<resume_point> try_resume_walk(const_ring_span ring, std::uint64_t after_bus_seq) {
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
+    if (position > tail || tail - position > ring.capacity) return std::nullopt;
+    resume_point point{tail, 1, false};
+    bool first_message = true;
+    while (position < tail) {
+        const auto header = read_header(ring, position);
+        if (!header) return std::nullopt;
+        if (header->type == layout::record_type::message) {
+            if (first_message) {
+                first_message = false;
+                point.may_have_lost = header->ring_seq > 1 && header->bus_seq > after_bus_seq + 1;
+            }
+            if (header->bus_seq > after_bus_seq) {
+                point.position = position;
+                point.ring_seq = header->ring_seq;
+                return point;
+            }
+            point.ring_seq = header->ring_seq + 1;
+        }
+        position += layout::align_record(header->length);
+    }
+    if (position != tail) return std::nullopt;
+    return point;
+}
+
 }  // namespace
+
+resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq) {
+    constexpr int attempts = 1000;
+    for (int i = 0; i < attempts; ++i) {
+        if (auto point = try_resume_walk(ring, after_bus_seq)) return *point;
+    }
+    throw std::runtime_error(
+        "shm ring: cannot find a resume point in a ring the writer keeps lapping");
+}
 
 ring_end find_end(const_ring_span ring) {
     constexpr int attempts = 1000;

@@ -38,4 +38,20 @@ struct ring_end {
 // cannot finish a walk after many tries.
 ring_end find_end(const_ring_span ring);
 
+// Where a reader resuming after `after_bus_seq` starts: the first message
+// with a larger bus_seq, or the tail.
+struct resume_point {
+    std::uint64_t position;
+    std::uint64_t ring_seq;  // of the record there (or the next one committed)
+    // A message with a larger bus_seq may already be overwritten: the oldest
+    // one retained was not the ring's first, and its bus_seq is past
+    // after_bus_seq + 1. (Conservative: what was overwritten is not known
+    // record by record, so this may also say so when only smaller ones were.)
+    bool may_have_lost;
+};
+
+// Walks headers from head, as find_end does, until the resume point. The cost
+// is the retained records before it, not the ring's size alone.
+resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq);
+
 }  // namespace hookbot::shm_ring::detail

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "hookbot/shm_ring/bus.hpp"
@@ -29,6 +30,11 @@ class bus_reader {
     // Starts at the live end of every shard: only records committed after
     // construction come out.
     explicit bus_reader(const bus& source);
+    // A resume: starts on `shards` only (those a subscription's topics map
+    // to) at their oldest retained records with a bus_seq past
+    // `after_bus_seq`. Walks the retained records before that point once.
+    bus_reader(const bus& source, std::uint64_t after_bus_seq,
+               std::span<const std::uint32_t> shards);
     bus_reader(bus_reader&&) noexcept;
     bus_reader& operator=(bus_reader&&) noexcept;
     ~bus_reader();
@@ -52,6 +58,10 @@ class bus_reader {
     // committed before this reader started). The worker publishes it in its
     // slot's blob_read_bus_seq, so that the writer can unlink what it read.
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;
+
+    // A resume that may have missed records: one past its start point was
+    // overwritten before it began (ring_reader::started_after_loss).
+    [[nodiscard]] bool started_after_loss() const noexcept;
 
   private:
     struct state;

@@ -18,6 +18,9 @@ class ring_reader {
   public:
     // Starts at the live tail: only records committed afterwards come out.
     ring_reader(const_ring_span ring, std::uint32_t shard);
+    // Starts at the oldest retained record with a bus_seq past
+    // `after_bus_seq` (a resume): older ones never come out.
+    ring_reader(const_ring_span ring, std::uint32_t shard, std::uint64_t after_bus_seq);
 
     // The next record, copied and validated, or nullptr when none is committed
     // (or, on a corrupt ring, none can be validated). Stays valid until the next
@@ -37,11 +40,16 @@ class ring_reader {
     // Copies thrown away because the writer was overwriting them (a measure
     // of how close to the writer this reader runs).
     [[nodiscard]] std::uint64_t rejected_copies() const noexcept { return rejected_; }
+    // Resuming: a record past the resume point may have been overwritten
+    // before this reader started (see detail::resume_point).
+    [[nodiscard]] bool started_after_loss() const noexcept { return started_after_loss_; }
 
   private:
     enum class copy_result { message, padding, torn };
     copy_result copy_record(std::uint64_t position);
     void jump_to_head() noexcept;  // to head, when head is past us
+    // Makes the copy buffer hold `bytes` (at most the ring's largest record).
+    void reserve_copy(std::uint64_t bytes);
 
     const_ring_span ring_;
     std::uint32_t shard_;
@@ -51,8 +59,13 @@ class ring_reader {
     std::uint64_t start_bus_seq_;
     std::uint64_t lapped_ = 0;
     std::uint64_t rejected_ = 0;
-    std::unique_ptr<std::byte[]> buffer_;  // max_record_bytes, 8-aligned
-    std::uint64_t copied_bytes_ = 0;       // align8(length) of the copied record
+    // Grows to the largest record copied so far, never past max_record_bytes:
+    // the resume readers a worker may hold at once cost a small record each,
+    // not the bus's largest. Words, so that it is 8-aligned.
+    std::unique_ptr<std::uint64_t[]> buffer_;
+    std::uint64_t buffer_bytes_ = 0;
+    bool started_after_loss_ = false;
+    std::uint64_t copied_bytes_ = 0;  // align8(length) of the copied record
     bool peeked_ = false;
     bool taken_ = false;
     record_view view_{};
