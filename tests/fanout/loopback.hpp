@@ -75,9 +75,11 @@ inline void hand_over(asio::io_context& ioc, tcp::acceptor& listener, subscripti
     const std::size_t length = asio::read_until(socket, asio::dynamic_buffer(head), "\r\n\r\n");
     head.resize(length);
     posix::unique_fd fd(socket.release());
-    start_handed_subscriber(ioc, std::move(fd),
-                            handoff::subscriber{std::move(topic), recursive, std::move(head)},
-                            registry, limits);
+    start_handed_subscriber(
+        ioc, std::move(fd),
+        handoff::subscriber{
+            std::move(topic), recursive, std::move(head), handoff::delivery_format::original, {}},
+        registry, limits);
 }
 
 }  // namespace hookbot::fanout::testing

@@ -132,8 +132,10 @@ TEST_CASE(
         tcp::socket socket = tcp_listener.accept();
         std::string head;
         head.resize(boost::asio::read_until(socket, boost::asio::dynamic_buffer(head), "\r\n\r\n"));
-        REQUIRE(link.send(handoff::subscriber{"news/", true, head}, socket.native_handle()) ==
-                handoff::channel::send_result::sent);
+        REQUIRE(
+            link.send(
+                handoff::subscriber{"news/", true, head, handoff::delivery_format::original, {}},
+                socket.native_handle()) == handoff::channel::send_result::sent);
     }  // our copy of the connection closes; the worker's stays
 
     // Published after the handoff was answered: the worker must deliver it.

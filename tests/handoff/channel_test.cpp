@@ -18,8 +18,8 @@ TEST_CASE("a message and its descriptor cross the channel") {
     posix::unique_fd read_end(pipe_fds[0]);
     posix::unique_fd write_end(pipe_fds[1]);
 
-    REQUIRE(left.send(subscriber{"t", false, "head"}, write_end.get()) ==
-            channel::send_result::sent);
+    REQUIRE(left.send(subscriber{"t", false, "head", delivery_format::original, {}},
+                      write_end.get()) == channel::send_result::sent);
     std::optional<channel::received> got;
     REQUIRE(right.receive(got) == channel::receive_status::ready);
     REQUIRE(got->attached.valid());

@@ -69,7 +69,8 @@ TEST_CASE("forwarded_response and forwarded_subscribe round-trip") {
     CHECK(r.close);
     CHECK(r.bytes == "HTTP/1.1 401 x\r\n\r\n");
 
-    const auto subscribe = decode(encode(forwarded_subscribe{8, "a/b/", true}));
+    const auto subscribe =
+        decode(encode(forwarded_subscribe{8, "a/b/", true, delivery_format::original, {}}));
     REQUIRE(subscribe);
     const auto& s = std::get<forwarded_subscribe>(*subscribe);
     CHECK(s.id == 8);
@@ -90,7 +91,8 @@ TEST_CASE("malformed forwarded messages are refused") {
     request[9] = 32;  // an unknown flag
     CHECK_FALSE(decode(request));
 
-    std::string subscribe = encode(forwarded_subscribe{1, "t", false});
+    std::string subscribe =
+        encode(forwarded_subscribe{1, "t", false, delivery_format::original, {}});
     subscribe[9] = 3;
     CHECK_FALSE(decode(subscribe));
 }

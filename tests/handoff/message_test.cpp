@@ -23,7 +23,11 @@ TEST_CASE("hello carries the worker's subscriber limit") {
 }
 
 TEST_CASE("subscriber round-trips, binary topic and head kept verbatim") {
-    subscriber s{std::string("/unsafe/a\0b/", 12), true, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n"};
+    subscriber s{std::string("/unsafe/a\0b/", 12),
+                 true,
+                 "GET /x HTTP/1.1\r\nHost: h\r\n\r\n",
+                 delivery_format::original,
+                 {}};
     const auto decoded = decode(encode(s));
     REQUIRE(decoded);
     const auto& back = std::get<subscriber>(*decoded);
@@ -35,7 +39,7 @@ TEST_CASE("subscriber round-trips, binary topic and head kept verbatim") {
 TEST_CASE("malformed packets are refused") {
     CHECK_FALSE(decode(""));
     CHECK_FALSE(decode("\x7f"));  // unknown type
-    std::string bytes = encode(subscriber{"topic", false, "head"});
+    std::string bytes = encode(subscriber{"topic", false, "head", delivery_format::original, {}});
     CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));  // truncated
     CHECK_FALSE(decode(bytes + "x"));                                          // trailing garbage
     bytes[1] = 2;  // recursive flag out of range
@@ -54,5 +58,30 @@ TEST_CASE("attach and drain messages round-trip") {
     std::string bytes = encode(instance_description{"name", false});
     CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));
     bytes[1] = 2;  // the TLS flag out of range
+    CHECK_FALSE(decode(bytes));
+}
+
+TEST_CASE("a subscription's delivery format and resume point travel with it") {
+    const subscriber s{"a/", true, "head", delivery_format::event_stream, "00000000000000ab-7"};
+    const auto decoded = decode(encode(s));
+    REQUIRE(decoded);
+    const auto& back = std::get<subscriber>(*decoded);
+    CHECK(back.format == delivery_format::event_stream);
+    CHECK(back.since == "00000000000000ab-7");
+
+    const auto forwarded =
+        decode(encode(forwarded_subscribe{3, "t", false, delivery_format::json, "all"}));
+    REQUIRE(forwarded);
+    CHECK(std::get<forwarded_subscribe>(*forwarded).format == delivery_format::json);
+    CHECK(std::get<forwarded_subscribe>(*forwarded).since == "all");
+
+    // A longer `since` is no id this server wrote: cut, it reads as unknown.
+    const auto cut = decode(
+        encode(subscriber{"t", false, "h", delivery_format::original, std::string(500, 'x')}));
+    REQUIRE(cut);
+    CHECK(std::get<subscriber>(*cut).since.size() == max_since_bytes);
+
+    std::string bytes = encode(subscriber{"t", false, "h", delivery_format::json, ""});
+    bytes[bytes.size() - 2] = 3;  // an unknown format
     CHECK_FALSE(decode(bytes));
 }

@@ -31,4 +31,9 @@ TEST_CASE("what a client sent reaches the log printable and bounded") {
     CHECK(printable("GET /pub/x\r\nInjected: yes") == "GET /pub/x??Injected: yes");
     CHECK(printable(std::string(100, 'a'), 10) == "aaaaaaaaaa...");
     CHECK(printable("caf\xc3\xa9") == "caf??");
+    // A token in a URL is never logged.
+    CHECK(printable("GET /sub/x?a=1&access_token=s3cret&b=2 HTTP/1.1") ==
+          "GET /sub/x?a=1&access_token=REDACTED&b=2 HTTP/1.1");
+    CHECK(printable("/sub/x?access_token=s3cret") == "/sub/x?access_token=REDACTED");
+    CHECK(printable("/x?access_token=" + std::string(200, 'Z'), 40).find('Z') == std::string::npos);
 }

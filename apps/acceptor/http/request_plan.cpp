@@ -8,17 +8,54 @@ namespace {
 
 using routing::endpoint;
 
+bool is_subscription(const http::request_header<>& head, const routing::dispatch& target) {
+    return target.kind == endpoint::sub || target.kind == endpoint::unsafe_sub ||
+           (target.kind == endpoint::root && head.method() == http::verb::get);
+}
+
+// The Authorization header's token; on a subscription without that header,
+// the access_token parameter's.
+std::optional<std::string> request_token(const http::request_header<>& head,
+                                         const routing::dispatch& target) {
+    const auto authorization = head.find(http::field::authorization);
+    if (authorization != head.end() || !is_subscription(head, target)) {
+        return auth::token_from_authorization(head[http::field::authorization]);
+    }
+    return routing::query_parameter(target.query, access_token_parameter);
+}
+
 bool authorised(const http::request_header<>& head, const routing::dispatch& target,
                 const auth::verifier& verifier) {
-    const auto token = auth::token_from_authorization(head[http::field::authorization]);
+    const auto token = request_token(head, target);
     return token && verifier.authorizes(*token, target.path);
 }
 
-request_plan subscribe(const http::request_header<>& head, const routing::dispatch& target) {
-    if (const auto refused = check_websocket_handshake(head)) {
-        return reply{responses::websocket_refused(*refused)};
+// A GET asking for text/event-stream without an upgrade: Server-Sent Events.
+bool wants_event_stream(const http::request_header<>& head) {
+    if (head.method() != http::verb::get || head.find(http::field::upgrade) != head.end()) {
+        return false;
     }
-    return subscribe_plan{target.topic, target.recursive};
+    return head[http::field::accept].find("text/event-stream") != std::string_view::npos;
+}
+
+request_plan subscribe(const http::request_header<>& head, const routing::dispatch& target) {
+    subscribe_plan plan;
+    plan.topic = target.topic;
+    plan.recursive = target.recursive;
+    if (wants_event_stream(head)) {
+        plan.format = handoff::delivery_format::event_stream;
+    } else if (const auto refused = check_websocket_handshake(head)) {
+        return reply{responses::websocket_refused(*refused)};
+    } else if (const auto format = routing::query_parameter(target.query, "format")) {
+        if (*format != "json") return reply{responses::bad_format()};
+        plan.format = handoff::delivery_format::json;
+    }
+    if (auto since = routing::query_parameter(target.query, "since")) {
+        plan.since = std::move(*since);
+    } else {
+        plan.since = std::string(head["Last-Event-ID"]);
+    }
+    return plan;
 }
 
 // D4.3: only the first extra-metadata parameter counts, and only "github".

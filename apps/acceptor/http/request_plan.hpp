@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "hookbot/auth/verifier.hpp"
+#include "hookbot/handoff/message.hpp"
 #include "hookbot/routing/route.hpp"
 #include "http/responses.hpp"
 
@@ -26,10 +27,13 @@ struct publish_plan {
     bool github_envelope = false;
 };
 
-// A valid, authorised websocket handshake: hand the connection to a worker.
+// A valid, authorised websocket handshake or event-stream request: hand the
+// connection to a worker.
 struct subscribe_plan {
     std::string topic;
     bool recursive = false;
+    handoff::delivery_format format = handoff::delivery_format::original;
+    std::string since;  // ?since=, else Last-Event-ID; empty: live only
 };
 
 // GET or HEAD /metrics: answer with the metrics page if the peer may read it
@@ -47,6 +51,10 @@ bool is_publish_request(const http::request_header<>& head, const routing::decis
 
 request_plan plan_request(const http::request_header<>& head, const routing::decision& route,
                           const auth::verifier& verifier);
+
+// A subscription's token may come in the URL when the client cannot set
+// headers (a browser's EventSource): docs/PROTOCOL.md, "Tokens in the URL".
+inline constexpr std::string_view access_token_parameter = "access_token";
 
 // D6: the header an unsafe subscription must carry, and its exact value.
 inline constexpr std::string_view unsafe_header_name = "X-Hookbot-Unsafe-Is-Ok";

@@ -66,6 +66,30 @@ std::string_view ok_keep_alive_bytes() {
     return bytes;
 }
 
+response published(std::string_view id) {
+    response res = ok();
+    res.set(message_id_header, id);
+    return res;
+}
+
+void published_keep_alive_bytes(std::string_view id, std::string& out) {
+    // Where finish() puts Content-Length, after the fields the builder set:
+    // the bytes published(id) would serialise to.
+    const std::string_view ok = ok_keep_alive_bytes();
+    const std::size_t at = ok.find("Content-Length:");
+    out.clear();
+    out.append(ok.substr(0, at));
+    out.append(message_id_header);
+    out.append(": ");
+    out.append(id);
+    out.append("\r\n");
+    out.append(ok.substr(at));
+}
+
+response bad_format() {
+    return error(http::status::bad_request, "format must be json\n");
+}
+
 response malformed_request() {
     return error(http::status::bad_request, "400 Bad Request\n");
 }

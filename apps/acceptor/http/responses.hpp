@@ -24,6 +24,14 @@ response ok();
 // publish gets. Serialised once, from ok() itself, so they cannot drift from
 // it; writing them skips Beast's serializer on the hot path.
 std::string_view ok_keep_alive_bytes();
+// A committed publish: ok() with the message's id in `Hookbot-Id`.
+response published(std::string_view id);
+// The bytes of published(id) finished for HTTP/1.1 keep-alive, written into
+// `out` (a buffer the session reuses): ok_keep_alive_bytes() with the id
+// spliced in where published(id) has it.
+void published_keep_alive_bytes(std::string_view id, std::string& out);
+// The header that carries a message id (docs/PROTOCOL.md, "Message ids").
+inline constexpr std::string_view message_id_header = "Hookbot-Id";
 
 // D1.1 and a request Beast cannot parse: `400` and the connection closes.
 response malformed_request();
@@ -43,6 +51,8 @@ response forbidden();
 response metrics_page(std::string text);
 // D4.3 / X2.
 response bad_extra_metadata();
+// A subscription's ?format= other than "json".
+response bad_format();
 // D4.2: this project's answer when a record cannot be committed at all.
 response publish_unavailable();
 // A publish body (or its github envelope) larger than the bus takes.

@@ -9,17 +9,24 @@
 namespace hookbot::acceptor {
 
 publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github)
-    : writer_(bus), workers_(workers), github_(github), counters_(bus.acceptor()) {}
+    : writer_(bus),
+      workers_(workers),
+      github_(github),
+      counters_(bus.acceptor()),
+      epoch_(bus.epoch()) {}
 
-std::optional<responses::response> publish_handler::publish(
-    const publish_plan& plan, const boost::beast::http::fields& headers, std::string_view body) {
+publish_handler::outcome publish_handler::publish(const publish_plan& plan,
+                                                  const boost::beast::http::fields& headers,
+                                                  std::string_view body) {
     std::string envelope;
     if (plan.github_envelope) {
         envelope = github_envelope(headers, body);
         body = envelope;
     }
+    std::optional<shm_ring::bus_writer::appended> appended;
     try {
-        if (!writer_.append(plan.topic, body)) return responses::payload_too_large();
+        appended = writer_.append(plan.topic, body);
+        if (!appended) return responses::payload_too_large();
         counters_.published_bytes.fetch_add(body.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
         // A broken invariant in the bus; the client may retry later.
@@ -28,7 +35,7 @@ std::optional<responses::response> publish_handler::publish(
     }
     if (github_ != nullptr) route_github(plan.topic, body);
     workers_.ring_doorbells();
-    return std::nullopt;
+    return shm_ring::message_id{epoch_, appended->bus_seq};
 }
 
 void publish_handler::route_github(std::string_view topic, std::string_view body) {

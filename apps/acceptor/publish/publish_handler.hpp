@@ -3,9 +3,11 @@
 #include <boost/beast/http/fields.hpp>
 #include <optional>
 #include <string_view>
+#include <variant>
 
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/bus_writer.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 #include "http/request_plan.hpp"
 #include "http/responses.hpp"
 #include "publish/github_routing.hpp"
@@ -21,13 +23,13 @@ class publish_handler {
   public:
     publish_handler(shm_ring::bus& bus, worker_pool& workers, github_routing* github = nullptr);
 
-    // Publishes `body` (or its github envelope) as `plan` says. Returns
-    // nothing once committed (the answer is 200: responses::ok(), or the
-    // session's pre-built bytes), else the refusal: 413 when the record
-    // cannot fit the bus, 503 when it cannot be committed at all.
-    std::optional<responses::response> publish(const publish_plan& plan,
-                                               const boost::beast::http::fields& headers,
-                                               std::string_view body);
+    // Publishes `body` (or its github envelope) as `plan` says. Returns the
+    // committed message's id (the answer is 200 with it:
+    // responses::published), else the refusal: 413 when the record cannot
+    // fit the bus, 503 when it cannot be committed at all.
+    using outcome = std::variant<shm_ring::message_id, responses::response>;
+    outcome publish(const publish_plan& plan, const boost::beast::http::fields& headers,
+                    std::string_view body);
 
     // Unlinks the large-body blobs every worker has read (bus_writer).
     void release_read_blobs() noexcept { writer_.release_read_blobs(); }
@@ -41,6 +43,7 @@ class publish_handler {
     worker_pool& workers_;
     github_routing* github_;  // nullptr: no --router github
     shm_ring::acceptor_counters& counters_;
+    std::uint64_t epoch_;
 };
 
 }  // namespace hookbot::acceptor

@@ -7,9 +7,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "hookbot/handoff/sealed_body.hpp"
 #include "hookbot/posix/log.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 #include "http/head_checks.hpp"
 #include "http/request_plan.hpp"
 
@@ -78,8 +80,8 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
         }
         // The worker completes the handshake itself: handed off all the same.
         state_.counters.handoffs.fetch_add(1, std::memory_order_relaxed);
-        send_answer(
-            handoff::forwarded_subscribe{request_.id, subscribe.topic, subscribe.recursive});
+        send_answer(handoff::forwarded_subscribe{request_.id, subscribe.topic, subscribe.recursive,
+                                                 subscribe.format, subscribe.since});
     }
 
   private:
@@ -104,10 +106,13 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
             state_.room, plan.topic.size(), body_bytes, [self = shared_from_this(), plan] {
                 const std::string_view body =
                     self->from_memfd_ ? self->from_memfd_->bytes() : self->request_.body;
-                auto refused =
+                auto outcome =
                     self->state_.publisher.publish(plan, self->parser_.get().base(), body);
+                auto* id = std::get_if<shm_ring::message_id>(&outcome);
                 self->send_answer(
-                    self->respond(refused ? std::move(*refused) : responses::ok(), false));
+                    self->respond(id ? responses::published(shm_ring::format_message_id(*id))
+                                     : std::move(std::get<responses::response>(outcome)),
+                                  false));
             });
     }
 

@@ -239,29 +239,33 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     bus_room::admit(state_->room, publishing_.topic.size(), body_parser_->get().body().size(),
                     [self = shared_from_this()] {
                         auto& request = self->body_parser_->get();
-                        auto refused = self->state_->publisher.publish(
+                        auto outcome = self->state_->publisher.publish(
                             self->publishing_, request.base(), request.body());
                         // Up to 25 MiB: not kept for the life of a keep-alive connection.
                         std::string().swap(request.body());
-                        if (!refused) return self->send_ok();
-                        self->send(std::move(*refused));
+                        if (const auto* id = std::get_if<shm_ring::message_id>(&outcome)) {
+                            return self->send_ok(*id);
+                        }
+                        self->send(std::move(std::get<responses::response>(outcome)));
                     });
 }
 
 // A committed publish: the pre-built bytes when the answer is the common
 // HTTP/1.1 keep-alive one, else (HTTP/1.0, Connection: close, draining) the
 // general path.
-void http_session::send_ok() {
+void http_session::send_ok(shm_ring::message_id id) {
+    const std::string id_text = shm_ring::format_message_id(id);
     const auto& request = head();
     if (request.version() != 11 || !keep_alive_requested() || state_->requests.draining() ||
         body_unread()) {
-        return send(responses::ok());
+        return send(responses::published(id_text));
     }
     if (counting_publish_) {
         counting_publish_ = false;
         state_->counters.count_publish(200);
     }
-    const std::string_view bytes = responses::ok_keep_alive_bytes();
+    responses::published_keep_alive_bytes(id_text, answer_bytes_);
+    const std::string_view bytes = answer_bytes_;
     // Written to the socket under the session's deadline: the stream's own
     // timeout would arm and cancel a timer for every answer.
     deadline_.arm(state_->limits.header_timeout, *this);

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "hookbot/http_front/request_deadline.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 #include "http/request_plan.hpp"
 #include "http/responses.hpp"
 #include "sessions/shared_state.hpp"
@@ -58,7 +59,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void answer_metrics(const metrics_plan& plan);
 
     void send(responses::response res, bool close = false);
-    void send_ok();
+    // A committed publish's 200, carrying its id.
+    void send_ok(shm_ring::message_id id);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
     void do_discard_body();
     void on_discard_body(beast::error_code ec, std::size_t bytes);
@@ -88,6 +90,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     std::optional<http::request_parser<http::string_body>> body_parser_;
     publish_plan publishing_;
     responses::response res_;
+    std::string answer_bytes_;  // send_ok's answer while it is written
     bool in_request_ = false;
     bool counting_publish_ = false;  // the answer counts in hookbot_publishes_total
 };

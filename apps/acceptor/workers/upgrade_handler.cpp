@@ -22,7 +22,8 @@ std::string serialise_head(const http::request_header<>& head) {
 
 bool hand_off_subscriber(worker_pool& workers, const subscribe_plan& plan,
                          const http::request_header<>& head, int client) {
-    const handoff::subscriber message{plan.topic, plan.recursive, serialise_head(head)};
+    const handoff::subscriber message{plan.topic, plan.recursive, serialise_head(head), plan.format,
+                                      plan.since};
     if (workers.hand_off(message, client)) return true;
     refusal_warnings.warning("no fanout worker could take a subscriber to \"", plan.topic, "\" (",
                              workers.ready_workers(),

@@ -6,12 +6,14 @@
 //
 //   hello:       u8 type=1 | u32 slot | i32 pid | u32 max_subscribers
 //   subscriber:  u8 type=2 | u8 recursive | u32 topic_len | u32 head_len | topic | head
+//                | u8 format | u8 since_len | since
 //   forwarded_request:   u8 type=3 | u64 id | u8 flags | u64 body_bytes | u32 head_len
 //                        | u32 inline_len | head | inline body | u8 peer_len | peer
 //                        flags: 1 body_in_memfd, 2 body_too_large, 4 bytes_after_head,
 //                               8 head_too_large, 16 malformed
 //   forwarded_response:  u8 type=4 | u64 id | u8 close | u32 len | bytes
 //   forwarded_subscribe: u8 type=5 | u64 id | u8 recursive | u32 topic_len | topic
+//                        | u8 format | u8 since_len | since
 //   attach_query:         u8 type=6
 //   instance_description: u8 type=7 | u8 workers_terminate_tls | u32 instance_len | instance
 //   draining:             u8 type=8
@@ -72,6 +74,25 @@ class reader {
     std::string_view rest_;
 };
 
+void put_resume(std::string& out, delivery_format format, std::string_view since) {
+    since = since.substr(0, max_since_bytes);
+    put(out, static_cast<std::uint8_t>(format));
+    put(out, static_cast<std::uint8_t>(since.size()));
+    out += since;
+}
+
+bool get_resume(reader& in, delivery_format& format, std::string& since) {
+    std::uint8_t format_byte = 0;
+    std::uint8_t since_len = 0;
+    if (!in.get(format_byte) ||
+        format_byte > static_cast<std::uint8_t>(delivery_format::event_stream) ||
+        !in.get(since_len) || since_len > max_since_bytes || !in.get(since, since_len)) {
+        return false;
+    }
+    format = static_cast<delivery_format>(format_byte);
+    return true;
+}
+
 struct encoder {
     std::string out;
 
@@ -88,6 +109,7 @@ struct encoder {
         put(out, static_cast<std::uint32_t>(s.request_head.size()));
         out += s.topic;
         out += s.request_head;
+        put_resume(out, s.format, s.since);
     }
     void operator()(const forwarded_request& r) {
         put(out, kind::forwarded_request);
@@ -119,6 +141,7 @@ struct encoder {
         put(out, static_cast<std::uint8_t>(s.recursive ? 1 : 0));
         put(out, static_cast<std::uint32_t>(s.topic.size()));
         out += s.topic;
+        put_resume(out, s.format, s.since);
     }
     void operator()(const attach_query&) { put(out, kind::attach_query); }
     void operator()(const instance_description& d) {
@@ -170,7 +193,7 @@ std::optional<message> decode_forwarded_subscribe(reader& in) {
     std::uint8_t recursive = 0;
     std::uint32_t length = 0;
     if (!in.get(s.id) || !in.get(recursive) || recursive > 1 || !in.get(length) ||
-        !in.get(s.topic, length) || !in.done()) {
+        !in.get(s.topic, length) || !get_resume(in, s.format, s.since) || !in.done()) {
         return std::nullopt;
     }
     s.recursive = recursive == 1;
@@ -221,7 +244,8 @@ std::optional<message> decode(std::string_view bytes) {
             std::uint32_t topic_len = 0;
             std::uint32_t head_len = 0;
             if (!in.get(recursive) || recursive > 1 || !in.get(topic_len) || !in.get(head_len) ||
-                !in.get(s.topic, topic_len) || !in.get(s.request_head, head_len) || !in.done()) {
+                !in.get(s.topic, topic_len) || !in.get(s.request_head, head_len) ||
+                !get_resume(in, s.format, s.since) || !in.done()) {
                 return std::nullopt;
             }
             s.recursive = recursive == 1;

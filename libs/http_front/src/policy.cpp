@@ -26,7 +26,32 @@ bool is_routine_error(const beast::error_code& ec) {
            ec == http::error::end_of_stream;
 }
 
+namespace {
+
+// Every "access_token=" value, up to the next '&', '#' or whitespace, cut
+// from `text` (also a parameter cut short by a limit).
+std::string without_access_tokens(std::string_view text) {
+    constexpr std::string_view name = "access_token=";
+    std::string out;
+    out.reserve(text.size());
+    for (;;) {
+        const auto at = text.find(name);
+        if (at == std::string_view::npos) break;
+        out.append(text.substr(0, at + name.size()));
+        out.append("REDACTED");
+        text.remove_prefix(at + name.size());
+        const auto end = text.find_first_of("&# \t\r\n");
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end);
+    }
+    out.append(text);
+    return out;
+}
+
+}  // namespace
+
 std::string printable(std::string_view text, std::size_t max) {
+    const std::string redacted = without_access_tokens(text);
+    text = redacted;
     std::string out(text.substr(0, max));
     for (char& c : out) {
         if (c < 0x20 || c > 0x7e) c = '?';

@@ -228,3 +228,60 @@ TEST_CASE("publishes for the counters: publish endpoints, and POST on the root e
     CHECK_FALSE(is_publish(http::verb::post, "/metrics"));
     CHECK_FALSE(is_publish(http::verb::post, "/pub/%zz"));
 }
+
+TEST_CASE("Server-Sent Events: a GET asking for text/event-stream, with the same token rules") {
+    request sse(http::verb::get, "/sub/a/b");
+    sse.head.set(http::field::accept, "text/event-stream");
+    CHECK(status_of(sse.plan()) == 401);
+    const auto planned = sse.bearer("/sub/a/b").plan();
+    const auto& plan = subscribed(planned);
+    CHECK(plan.topic == "a/b");
+    CHECK(plan.format == handoff::delivery_format::event_stream);
+    CHECK(plan.since.empty());
+
+    request recursive(http::verb::get, "/sub/a/");
+    recursive.head.set(http::field::accept, "text/html, text/event-stream;q=0.9");
+    CHECK(subscribed(recursive.bearer("/sub/a/").plan()).recursive);
+
+    // Without the Accept it is a websocket handshake, which this is not.
+    CHECK(status_of(request(http::verb::get, "/sub/a").bearer("/sub/a").plan()) == 400);
+    request unsafe(http::verb::get, "/unsafe/sub/x");
+    unsafe.head.set(http::field::accept, "text/event-stream");
+    CHECK(status_of(unsafe.bearer("/unsafe/sub/x").plan()) == 400);  // D6 header first
+}
+
+TEST_CASE("a subscription's token may come as access_token when no Authorization is sent") {
+    const std::string path = "/sub/t";
+    request in_url(http::verb::get, path + "?access_token=" + token_for(path));
+    in_url.websocket();
+    CHECK(subscribed(in_url.plan()).topic == "t");
+    request wrong(http::verb::get, "/sub/t?access_token=" + token_for("/sub/other"));
+    CHECK(status_of(wrong.websocket().plan()) == 401);
+    // A header, when sent, decides alone.
+    request both(http::verb::get, path + "?access_token=" + token_for(path));
+    both.websocket().head.set(http::field::authorization, "Bearer wrong");
+    CHECK(status_of(both.plan()) == 401);
+    // Never for a publish: publishers set headers.
+    const std::string pub = "/pub/t";
+    CHECK(status_of(request(http::verb::post, pub + "?access_token=" + token_for(pub)).plan()) ==
+          401);
+}
+
+TEST_CASE("format=json and the resume point, from since= or Last-Event-ID") {
+    request json(http::verb::get, "/sub/t?format=json&since=all");
+    json.head.set("Last-Event-ID", "ignored-when-since-is-given");
+    const auto planned = json.bearer("/sub/t").websocket().plan();
+    const auto& plan = subscribed(planned);
+    CHECK(plan.format == handoff::delivery_format::json);
+    CHECK(plan.since == "all");
+
+    request resumed(http::verb::get, "/sub/t");
+    resumed.head.set("Last-Event-ID", "00000000000000ab-3");
+    CHECK(subscribed(resumed.bearer("/sub/t").websocket().plan()).since == "00000000000000ab-3");
+    CHECK(
+        subscribed(request(http::verb::get, "/sub/t").bearer("/sub/t").websocket().plan()).format ==
+        handoff::delivery_format::original);
+    CHECK(status_of(
+              request(http::verb::get, "/sub/t?format=xml").bearer("/sub/t").websocket().plan()) ==
+          400);
+}

@@ -29,6 +29,20 @@ TEST_CASE("the pre-built 200 of a keep-alive publish is ok()'s bytes") {
     CHECK(responses::ok_keep_alive_bytes().ends_with("\r\n\r\nOK\n"));
 }
 
+TEST_CASE("a committed publish carries its id; the pre-built bytes are published()'s") {
+    std::string bytes;
+    responses::published_keep_alive_bytes("00000000000000ab-9", bytes);
+    CHECK(bytes == wire(responses::published("00000000000000ab-9")));
+    CHECK(bytes ==
+          "HTTP/1.1 200 OK\r\n"
+          "Server: hookbot\r\n"
+          "Content-Type: text/plain; charset=utf-8\r\n"
+          "Hookbot-Id: 00000000000000ab-9\r\n"
+          "Content-Length: 3\r\n"
+          "\r\n"
+          "OK\n");
+}
+
 TEST_CASE("401 carries the realm, text type and nosniff (D2.4)") {
     CHECK(wire(responses::unauthorized()) ==
           "HTTP/1.1 401 Unauthorized\r\n"

@@ -21,12 +21,28 @@ struct hello {
     std::uint32_t max_subscribers = UINT32_MAX;
 };
 
-// acceptor → worker: an authorised websocket upgrade. Carries the client
+// How a subscriber receives its messages (docs/PROTOCOL.md, "Delivery
+// formats").
+enum class delivery_format : std::uint8_t {
+    original = 0,      // websocket binary frames, byte for byte the original's
+    json = 1,          // websocket text frames, one JSON envelope each (?format=json)
+    event_stream = 2,  // Server-Sent Events: an HTTP response, one event per message
+};
+
+// The longest `since` handed on: longer is no id this server wrote, and is
+// cut here (it then reads as unknown: a gap notice).
+inline constexpr std::size_t max_since_bytes = 64;
+
+// acceptor → worker: an authorised websocket upgrade or event stream. Carries the client
 // connection's fd; the worker completes the handshake from `request_head`.
 struct subscriber {
     std::string topic;         // as docs/PROTOCOL.md D3 ("/unsafe/…" for unsafe ones)
     bool recursive = false;    // topic ends in '/': framed "topic NUL body" delivery
     std::string request_head;  // the HTTP request head, serialised, ending in CRLF CRLF
+    delivery_format format = delivery_format::original;
+    // Where to resume (?since= or Last-Event-ID): a message id, "all" or
+    // "latest"; empty for live messages only. The worker reads it.
+    std::string since;
 };
 
 // With built-in TLS the workers terminate the connections and the acceptor
@@ -76,6 +92,8 @@ struct forwarded_subscribe {
     std::uint64_t id = 0;
     std::string topic;
     bool recursive = false;
+    delivery_format format = delivery_format::original;
+    std::string since;  // as subscriber::since
 };
 
 // A worker started on its own (`hookbot-fanout --attach PATH`) knows only the

@@ -26,7 +26,9 @@ inline constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n
 [[nodiscard]] bool is_routine_error(const boost::beast::error_code& ec);
 
 // At most `max` bytes of `text`, with control and non-ASCII bytes shown as
-// '?': what a client sent must not forge or break log lines.
+// '?': what a client sent must not forge or break log lines. The value of
+// every access_token parameter shows as "REDACTED": a token in a URL is never
+// logged (docs/PROTOCOL.md, "Tokens in the URL").
 [[nodiscard]] std::string printable(std::string_view text, std::size_t max = 80);
 
 // The client's address, nullopt once the connection is gone.
