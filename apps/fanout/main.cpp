@@ -76,7 +76,7 @@ int run(fanout_options options) {
         hookbot::shm_ring::bus::open(options.instance, hookbot::shm_ring::bus::access::reader);
     const slot_claim claim(bus, options.slot, ::getpid());
     // Declared before the io_context: subscribers destroyed with it unregister here.
-    subscriptions registry(claim.slot());
+    subscriptions registry(claim.slot(), &bus);
     std::optional<hookbot::tls::context_source> tls;
     if (options.listen_fd) {
         try {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "delivery/subscriber.hpp"
 #include "hookbot/posix/error.hpp"
 #include "hookbot/posix/log.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 
 namespace hookbot::fanout {
 namespace asio = boost::asio;
@@ -36,6 +38,7 @@ bus_tailer::bus_tailer(asio::io_context& ioc, const shm_ring::bus& source,
       lapped_before_(slot.lapped.load(std::memory_order_relaxed)) {
     // Blobs committed before this reader started are not ours to wait for.
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
+    registry_.delivered_through(reader_.last_bus_seq());
     registry_.backlog().on_caught_up([this] {
         if (held_) end_hold();
     });
@@ -75,6 +78,7 @@ void bus_tailer::skip_to_live_end() {
     lapped_seen_ = 0;
     lapped_unowned_ = 0;
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
+    registry_.delivered_through(reader_.last_bus_seq());
 }
 
 void bus_tailer::schedule() {
@@ -139,21 +143,26 @@ bool bus_tailer::deliver_next() {
     // A large body's blob is mapped now and is copied into the payloads
     // below: the writer may unlink its name already.
     slot_.blob_read_bus_seq.store(reader_.last_bus_seq(), std::memory_order_release);
+    registry_.delivered_through(reader_.last_bus_seq());
     if (!record) return false;
     registry_.find(record->topic, matches_);
-    payload bare;
-    payload framed;
+    // Built once per record and kind, straight from the record (or its blob)
+    // into what every subscriber of that kind is sent.
+    std::array<payload, payload_kind_count> built;
+    std::string id;  // only for the kinds that carry it
     std::uint64_t queued = 0;
     std::uint64_t dropped = 0;
     std::uint64_t overflowed = 0;
     for (const topic_index::match& m : matches_) {
-        payload& message = m.recursive ? framed : bare;
+        payload_kind kind = m.target->kind();
+        if (kind == payload_kind::bare && m.recursive) kind = payload_kind::recursive;
+        payload& message = built[static_cast<std::size_t>(kind)];
         if (!message) {
-            // Built once per record and format, straight from the record
-            // (or its blob) into the frame every subscriber is sent.
-            message = m.recursive
-                          ? make_recursive_payload(record->topic, record->body, record->commit_us)
-                          : make_payload(record->body, record->commit_us);
+            if (id.empty() && (kind == payload_kind::json || kind == payload_kind::event)) {
+                id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
+            }
+            message = make_kind_payload(
+                kind, {id, record->topic, record->body, record->commit_us, record->bus_seq});
         }
         switch (m.target->deliver(message)) {
             case push_result::queued:
@@ -165,6 +174,8 @@ bool bus_tailer::deliver_next() {
             case push_result::overflow:
                 ++overflowed;
                 registry_.count_slow_close();
+                break;
+            case push_result::already_sent:
                 break;
         }
     }

@@ -34,9 +34,12 @@ void start_handed_subscriber(boost::asio::io_context& ioc, posix::unique_fd conn
                                 "\": cannot adopt its connection (", ec.message(), "); closing it");
         return registry.withdraw_joining();
     }
-    websocket_subscriber::start(
-        make_upgrade_handshake(beast::tcp_stream(std::move(*socket)), std::move(*head)),
-        std::move(request.topic), request.recursive, registry, limits);
+    beast::tcp_stream stream(std::move(*socket));
+    auto answer = request.format == handoff::delivery_format::event_stream
+                      ? make_event_stream_answer(std::move(stream))
+                      : make_upgrade_handshake(std::move(stream), std::move(*head));
+    websocket_subscriber::start(std::move(answer), std::move(request.topic), request.recursive,
+                                registry, limits, request.format, request.since);
 }
 
 }  // namespace hookbot::fanout

@@ -6,11 +6,15 @@
 namespace hookbot::fanout {
 
 // A subscriber as the worker's delivery path sees it, whatever its transport
-// (websocket now, Server-Sent Events later). Implementations live as long as
-// their connection does and unregister themselves from `subscriptions`.
+// (websocket or Server-Sent Events). Implementations live as long as their
+// connection does and unregister themselves from `subscriptions`.
 class subscriber {
   public:
     virtual ~subscriber() = default;
+
+    // The payload it takes: bare (the original framing; recursive when its
+    // subscription is), json or event. Not virtual: read once per delivery.
+    [[nodiscard]] payload_kind kind() const noexcept { return kind_; }
 
     // Queues one message. Must not add or remove subscriptions synchronously:
     // it is called while the bus tailer walks a list of matches.
@@ -24,9 +28,12 @@ class subscriber {
     virtual void close_going_away() = 0;
 
   protected:
-    subscriber() = default;
+    explicit subscriber(payload_kind kind = payload_kind::bare) : kind_(kind) {}
     subscriber(const subscriber&) = default;
     subscriber& operator=(const subscriber&) = default;
+
+  private:
+    payload_kind kind_;
 };
 
 }  // namespace hookbot::fanout

@@ -97,11 +97,24 @@ void subscriber_queue::trim() {
     if (count_ == 0 && capacity_ > min_capacity) reallocate(min_capacity);
 }
 
+std::size_t subscriber_queue::high_messages() const noexcept {
+    return std::min(limits_.max_messages / 2, watermark_messages);
+}
+
+std::size_t subscriber_queue::high_bytes() const noexcept {
+    return std::min(limits_.max_bytes / 2, watermark_bytes);
+}
+
+bool subscriber_queue::has_replay_room() const noexcept {
+    // An empty queue takes one message whatever its size, as push() does.
+    return count_ == 0 || (count_ < high_messages() / 2 && bytes_ < high_bytes() / 2);
+}
+
 void subscriber_queue::note_level() {
     backlog_tracker* tracker = limits_.tracker;
     if (tracker == nullptr) return;
-    const std::size_t high_messages = std::min(limits_.max_messages / 2, watermark_messages);
-    const std::size_t high_bytes = std::min(limits_.max_bytes / 2, watermark_bytes);
+    const std::size_t high_messages = this->high_messages();
+    const std::size_t high_bytes = this->high_bytes();
     if (!behind_) {
         if (count_ > high_messages || bytes_ > high_bytes) behind_ = tracker->fell_behind();
     } else if (count_ <= high_messages / 2 && bytes_ <= high_bytes / 2) {

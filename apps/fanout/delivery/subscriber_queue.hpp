@@ -32,6 +32,9 @@ enum class push_result {
     queued,
     dropped,   // full, policy drop: the message is lost for this subscriber
     overflow,  // full, policy close: the message is lost and the subscriber must close
+    // A resuming subscriber has it already, or its replay will send it from
+    // the bus (docs/ARCHITECTURE.md, "Resume"): neither queued nor lost.
+    already_sent,
 };
 
 // A subscriber's bounded outgoing queue. The front entry stays queued (and
@@ -63,6 +66,10 @@ class subscriber_queue {
     [[nodiscard]] const payload& at(std::size_t i) const { return slots_[index(i)]; }
     // Over the high watermark and not yet below the low one.
     [[nodiscard]] bool behind() const noexcept { return behind_.has_value(); }
+    // Below its low watermark (half the high one): a resume's replay queues
+    // only while this holds, so that a replay never makes the queue behind
+    // (which would hold the bus for every other subscriber).
+    [[nodiscard]] bool has_replay_room() const noexcept;
     // Slots allocated (for tests and memory accounting).
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
@@ -83,6 +90,8 @@ class subscriber_queue {
     void reallocate(std::size_t capacity);
     void after_removal();
     void note_level();
+    [[nodiscard]] std::size_t high_messages() const noexcept;
+    [[nodiscard]] std::size_t high_bytes() const noexcept;
 
     queue_limits limits_;
     std::unique_ptr<payload[]> slots_;

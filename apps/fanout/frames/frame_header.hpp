@@ -9,7 +9,7 @@
 // Server-to-client websocket frames (RFC 6455 5.2): never masked, always FIN.
 namespace hookbot::fanout::ws_frame {
 
-enum class opcode : std::uint8_t { binary = 0x2, close = 0x8, ping = 0x9, pong = 0xA };
+enum class opcode : std::uint8_t { text = 0x1, binary = 0x2, close = 0x8, ping = 0x9, pong = 0xA };
 
 // The longest header a server frame has: 2 bytes and a 64-bit length.
 inline constexpr std::size_t max_header = 10;

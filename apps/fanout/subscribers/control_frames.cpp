@@ -37,4 +37,8 @@ void control_frames::written(std::size_t bytes) noexcept {
     sent_ = 0;
 }
 
+void control_frames::keep_alive_comment() {
+    waiting_ += ":\n\n";
+}
+
 }  // namespace hookbot::fanout

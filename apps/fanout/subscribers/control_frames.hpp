@@ -21,6 +21,8 @@ class control_frames {
     void pong(std::string_view payload);
     void ping();
     void close(std::uint16_t code, std::string_view reason);
+    // An event stream's keep-alive: a comment line, which carries no id.
+    void keep_alive_comment();
 
     // What a write sends next of the control frames: the rest of those being
     // sent, or else those waiting, which are being sent from now on.

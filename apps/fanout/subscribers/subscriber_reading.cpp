@@ -48,6 +48,9 @@ void websocket_subscriber::on_readable(beast::error_code ec) {
 }
 
 bool websocket_subscriber::consume(std::span<char> data) {
+    // An event stream's client has nothing to say after its request; what it
+    // sends anyway is not read as frames.
+    if (event_stream_) return true;
     // Any frame proves the client alive, a pong as much as data.
     last_heard_ = clock::now();
     using kind = client_frame_parser::kind;

@@ -21,10 +21,17 @@ void websocket_subscriber::request_write() {
 void websocket_subscriber::flush() {
     flush_scheduled_ = false;
     if (state_.closed() || writing()) return;
+    // Once per flush: a long replay takes turns with the other subscribers.
+    if (replay_) continue_replay();
     for (;;) {
         write_buffers buffers;
         collect(buffers);
-        if (buffers.empty() && !transport_->holds_unsent()) return;  // nothing left
+        if (buffers.empty() && !transport_->holds_unsent()) {
+            // A replay with nothing ready yet (its reader came back for now):
+            // another turn, after the other subscribers'.
+            if (replay_) request_write();
+            return;
+        }
         const write_result result = transport_->write(buffers);
         registry_.count_socket_write();
         if (result.error) return write_failed(result.error);

@@ -34,35 +34,57 @@ log::throttle subscriber_warnings(20, "subscriber warnings");
 
 }  // namespace
 
+namespace {
+
+payload_kind kind_of(handoff::delivery_format format) {
+    switch (format) {
+        case handoff::delivery_format::json:
+            return payload_kind::json;
+        case handoff::delivery_format::event_stream:
+            return payload_kind::event;
+        case handoff::delivery_format::original:
+            break;
+    }
+    return payload_kind::bare;  // the bus tailer frames a recursive subscription's
+}
+
+}  // namespace
+
 void websocket_subscriber::start(std::unique_ptr<upgrade_handshake> handshake, std::string topic,
                                  bool recursive, subscriptions& registry,
-                                 const subscriber_limits& limits) {
-    auto self = std::make_shared<websocket_subscriber>(std::move(handshake), registry, limits);
+                                 const subscriber_limits& limits, handoff::delivery_format format,
+                                 std::string_view since) {
+    auto self =
+        std::make_shared<websocket_subscriber>(std::move(handshake), registry, limits, format);
     self->name_ = self->handshake_->peer() + " on \"" + topic + "\"";
-    self->run(std::move(topic), recursive);
+    self->run(std::move(topic), recursive, since);
 }
 
 websocket_subscriber::websocket_subscriber(std::unique_ptr<upgrade_handshake> handshake,
-                                           subscriptions& registry, const subscriber_limits& limits)
-    : handshake_(std::move(handshake)),
+                                           subscriptions& registry, const subscriber_limits& limits,
+                                           handoff::delivery_format format)
+    : subscriber(kind_of(format)),
+      handshake_(std::move(handshake)),
       registry_(registry),
       limits_(limits),
       flushes_(asio::use_service<flush_queue>(handshake_->executor().context())),
       queue_(limits.queue),
       parser_(limits.max_client_message),
-      watchdog_(handshake_->executor()) {}
+      watchdog_(handshake_->executor()),
+      event_stream_(format == handoff::delivery_format::event_stream) {}
 
 websocket_subscriber::~websocket_subscriber() {
     registry_.remove(*this);
 }
 
-void websocket_subscriber::run(std::string topic, bool recursive) {
+void websocket_subscriber::run(std::string topic, bool recursive, std::string_view since) {
     try {
-        registry_.add(*this, std::move(topic), recursive);
+        registry_.add(*this, topic, recursive);
     } catch (const std::invalid_argument& e) {
         subscriber_warnings.warning("subscriber ", name_, " refused: ", e.what());
         return;  // the last reference goes: the connection closes
     }
+    if (!since.empty()) start_replay(topic, recursive, since);
     last_heard_ = clock::now();
     handshake_->async_answer(
         limits_.write_timeout,  // the 101
@@ -84,11 +106,12 @@ void websocket_subscriber::on_answered(beast::error_code ec) {
         return queue_close(close_after_101_.code, close_after_101_.reason);
     }
     arm_watchdog(next_deadline(last_heard_));
-    if (!queue_.empty()) request_write();
+    if (!queue_.empty() || replay_) request_write();
 }
 
 push_result websocket_subscriber::deliver(const payload& message) {
     if (!state_.accepts_messages()) return push_result::dropped;
+    if (replay_ || message->bus_seq < live_from_bus_seq_) return push_result::already_sent;
     const push_result result = queue_.push(message);
     if (result == push_result::overflow) {
         close(1008, "subscriber too slow", limits_.write_timeout,
@@ -107,6 +130,9 @@ void websocket_subscriber::close(std::uint16_t code, const char* reason, clock::
                                  shm_ring::drop_cause cause) {
     if (!state_.accepts_messages()) return;
     stop_delivering(grace, cause);
+    replay_.reset();
+    // An event stream has no close frame: its end is the connection's.
+    if (event_stream_) return finish({}, "close");
     if (state_.we_close() == close_handshake::action::queue_close) {
         queue_close(code, reason);
     } else {

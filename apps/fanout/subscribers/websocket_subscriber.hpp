@@ -14,6 +14,8 @@
 #include "delivery/flush_queue.hpp"
 #include "delivery/subscriber.hpp"
 #include "frames/client_frame_parser.hpp"
+#include "hookbot/handoff/message.hpp"
+#include "resume/replay.hpp"
 #include "subscribers/close_handshake.hpp"
 #include "subscribers/control_frames.hpp"
 #include "subscribers/subscriber_limits.hpp"
@@ -25,7 +27,11 @@ namespace hookbot::fanout {
 
 // One websocket subscriber, from the upgrade request to the close, over any
 // subscriber_transport (plain TCP handed over by the acceptor, TLS accepted
-// by this worker), in as few bytes as it can be:
+// by this worker), in as few bytes as it can be. An event stream (Server-Sent
+// Events) is served by the same class: the same queue, writes and limits;
+// its "handshake" writes a 200 instead of the 101, it reads nothing but the
+// end of the connection, keeps alive with comment lines instead of pings,
+// and closes without a close frame.
 // - writes: queued frames (shared, built once per bus record by the bus
 //   tailer) and this subscriber's control frames go out gathered, up to 64
 //   frames per write, when the worker's flush_queue comes to it; it waits
@@ -45,14 +51,22 @@ class websocket_subscriber final : public subscriber,
     // delivered. Logs and closes the connection when the subscription is
     // refused. `registry` and `limits` must outlive the subscriber (the
     // worker's own: they outlive its io_context's run).
+    // A resume (`since` not empty) replays the retained messages after it
+    // first (resume/replay.hpp).
     static void start(std::unique_ptr<upgrade_handshake> handshake, std::string topic,
-                      bool recursive, subscriptions& registry, const subscriber_limits& limits);
+                      bool recursive, subscriptions& registry, const subscriber_limits& limits,
+                      handoff::delivery_format format = handoff::delivery_format::original,
+                      std::string_view since = {});
 
     websocket_subscriber(std::unique_ptr<upgrade_handshake> handshake, subscriptions& registry,
-                         const subscriber_limits& limits);
+                         const subscriber_limits& limits, handoff::delivery_format format);
     ~websocket_subscriber() override;
     websocket_subscriber(const websocket_subscriber&) = delete;
     websocket_subscriber& operator=(const websocket_subscriber&) = delete;
+
+    // How often an event stream gets a comment line when nothing else is
+    // written (docs/PROTOCOL.md, "Server-Sent Events").
+    static constexpr std::chrono::seconds event_stream_keep_alive{15};
 
     push_result deliver(const payload& message) override;
     void flush() override;
@@ -67,8 +81,13 @@ class websocket_subscriber final : public subscriber,
         const char* reason = "";  // a string literal
     };
 
-    void run(std::string topic, bool recursive);
+    void run(std::string topic, bool recursive, std::string_view since);
     void on_answered(boost::beast::error_code ec);
+
+    // Resuming (subscriber_resume.cpp).
+    void start_replay(const std::string& topic, bool recursive, std::string_view since);
+    // Queues more of the replay if the queue has room; ends it once caught up.
+    void continue_replay();
 
     // Reading (subscriber_reading.cpp).
     void do_read(wait_type wait = wait_type::wait_read);
@@ -130,6 +149,11 @@ class websocket_subscriber final : public subscriber,
         watchdog_;
     control_frames controls_;
     std::size_t front_offset_ = 0;  // bytes of the queue's front frame written
+    // While resuming: live messages are the replay's to send.
+    std::unique_ptr<replay> replay_;
+    // After a replay: live messages below this bus_seq were replayed.
+    std::uint64_t live_from_bus_seq_ = 0;
+    bool event_stream_;
 
     close_handshake state_;
     close_request close_after_101_;

@@ -31,7 +31,16 @@ void websocket_subscriber::on_watchdog(beast::error_code ec) {
     if (now >= close_deadline_) return finish(beast::error::timeout, "close");
     if (writing() && now >= write_deadline_) return finish(beast::error::timeout, "write");
     queue_.trim();  // an empty queue after a burst: the subscriber has gone quiet
-    if (state_.now() == close_handshake::state::open) {
+    if (event_stream_) {
+        // No pongs to wait for: a dead client shows in a write that fails or
+        // times out. last_heard_ is when the last comment went out.
+        if (state_.now() == close_handshake::state::open &&
+            now - last_heard_ >= event_stream_keep_alive) {
+            last_heard_ = now;
+            controls_.keep_alive_comment();
+            request_write();
+        }
+    } else if (state_.now() == close_handshake::state::open) {
         const auto silence = now - last_heard_;
         if (silence >= limits_.ping_timeout) return finish(beast::error::timeout, "keep-alive");
         if (silence >= limits_.ping_interval && !ping_in_flight_) {
@@ -47,7 +56,11 @@ websocket_subscriber::clock::time_point websocket_subscriber::next_deadline(
     clock::time_point now) const {
     auto next = std::min(clock::time_point::max(), close_deadline_);
     if (writing()) next = std::min(next, write_deadline_);
-    if (state_.now() == close_handshake::state::open) {
+    if (event_stream_) {
+        if (state_.now() == close_handshake::state::open) {
+            next = std::min(next, last_heard_ + event_stream_keep_alive);
+        }
+    } else if (state_.now() == close_handshake::state::open) {
         const bool pinged = now - last_heard_ >= limits_.ping_interval;
         next =
             std::min(next, last_heard_ + (pinged ? limits_.ping_timeout : limits_.ping_interval));

@@ -215,9 +215,13 @@ void tls_http_session::subscribe(const handoff::forwarded_subscribe& answer) {
     shared_.sessions.erase(this);  // a subscriber now: the registry closes it on stop
     registered_ = false;
     beast::get_lowest_layer(stream_).expires_never();
-    upgrade_request request(std::move(parser_->get().base()));
-    websocket_subscriber::start(make_upgrade_handshake(std::move(stream_), std::move(request)),
-                                answer.topic, answer.recursive, shared_.registry, shared_.limits);
+    auto handshake =
+        answer.format == handoff::delivery_format::event_stream
+            ? make_event_stream_answer(std::move(stream_))
+            : make_upgrade_handshake(std::move(stream_),
+                                     upgrade_request(std::move(parser_->get().base())));
+    websocket_subscriber::start(std::move(handshake), answer.topic, answer.recursive,
+                                shared_.registry, shared_.limits, answer.format, answer.since);
 }
 
 // close_notify, then the lingering close of every front end.

@@ -22,7 +22,10 @@ namespace hookbot::fanout {
 // remove themselves.
 class subscriptions {
   public:
-    explicit subscriptions(shm_ring::worker_slot& slot) : slot_(&slot) {}
+    // `source`: the bus resuming subscribers replay from (none: resumes are
+    // answered with live messages only).
+    explicit subscriptions(shm_ring::worker_slot& slot, const shm_ring::bus* source = nullptr)
+        : slot_(&slot), source_(source) {}
     subscriptions(const subscriptions&) = delete;
     subscriptions& operator=(const subscriptions&) = delete;
 
@@ -69,6 +72,12 @@ class subscriptions {
     // The subscribers' queues that are behind (they report it themselves).
     [[nodiscard]] backlog_tracker& backlog() noexcept { return backlog_; }
 
+    [[nodiscard]] const shm_ring::bus* source() const noexcept { return source_; }
+    // The bus_seq of the last record the bus tailer has handed out (or
+    // skipped): a resume names no id past it that this bus wrote.
+    [[nodiscard]] std::uint64_t delivered_through() const noexcept { return delivered_through_; }
+    void delivered_through(std::uint64_t bus_seq) noexcept { delivered_through_ = bus_seq; }
+
   private:
     struct subscription {
         std::string topic;
@@ -77,6 +86,8 @@ class subscriptions {
     };
 
     shm_ring::worker_slot* slot_;
+    const shm_ring::bus* source_;
+    std::uint64_t delivered_through_ = 0;
     topic_index index_;
     topic_prefixes prefixes_;
     std::unordered_map<subscriber*, subscription> live_;

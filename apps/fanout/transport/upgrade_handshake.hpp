@@ -44,6 +44,12 @@ class upgrade_handshake {
 
 std::unique_ptr<upgrade_handshake> make_upgrade_handshake(boost::beast::tcp_stream stream,
                                                           upgrade_request request);
+
+// An event stream's answer instead of the 101: the head of a 200
+// text/event-stream response whose body runs until the connection closes
+// (docs/PROTOCOL.md, "Server-Sent Events"), then the same transport.
+std::unique_ptr<upgrade_handshake> make_event_stream_answer(boost::beast::tcp_stream stream);
+std::unique_ptr<upgrade_handshake> make_event_stream_answer(tls_stream stream);
 std::unique_ptr<upgrade_handshake> make_upgrade_handshake(tls_stream stream,
                                                           upgrade_request request);
 

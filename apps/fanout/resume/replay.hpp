@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "delivery/payload.hpp"
+#include "delivery/subscriber_queue.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/bus_reader.hpp"
+#include "resume/resume_start.hpp"
+
+namespace hookbot::fanout {
+
+// One subscriber's way from its resume point to the live messages
+// (docs/ARCHITECTURE.md, "Resume"). It reads the subscription's shards of
+// the bus with a reader of its own, from the resume point on, and queues
+// the messages of the subscription a few at a time, as the subscriber's
+// queue has room: a resume costs the messages since its point, paced by its
+// own connection, and never holds the bus tailer for the other subscribers.
+// Live messages meanwhile are the replay's to send (the subscriber answers
+// them already_sent): it reads on until it has caught up with the bus, and
+// from then on the subscriber takes live messages past last_bus_seq().
+class replay {
+  public:
+    // Throws std::runtime_error when the bus cannot be walked (a writer that
+    // keeps lapping the walk).
+    replay(const shm_ring::bus& source, std::string topic, bool recursive, payload_kind kind,
+           const resume_start& start);
+
+    // The gap notice to send before anything else, if the start has one.
+    [[nodiscard]] payload gap_notice(std::string_view since) const;
+
+    // Queues up to `max` more messages into `out` while it has replay room
+    // (subscriber_queue::has_replay_room: a replay never makes it behind).
+    // False once the replay has caught up: nothing committed is left to read.
+    bool fill(subscriber_queue& out, std::size_t max);
+
+    // The last bus_seq read: live messages up to it were replayed (or were
+    // not the subscription's).
+    [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return reader_.last_bus_seq(); }
+    // Messages overwritten before the replay reached them.
+    [[nodiscard]] std::uint64_t lost() const noexcept {
+        return reader_.lapped_records() + reader_.lost_blobs();
+    }
+
+  private:
+    [[nodiscard]] bool matches(std::string_view topic) const noexcept;
+
+    const shm_ring::bus& source_;
+    std::string topic_;
+    bool recursive_;
+    payload_kind kind_;
+    std::optional<gap_reason> gap_;
+    shm_ring::bus_reader reader_;
+};
+
+}  // namespace hookbot::fanout

@@ -1,0 +1,48 @@
+// A subscriber that resumes: the gap notice, the replay, the seam to the
+// live messages (docs/ARCHITECTURE.md, "Resume").
+#include <exception>
+
+#include "hookbot/posix/log_throttle.hpp"
+#include "subscribers/websocket_subscriber.hpp"
+
+namespace hookbot::fanout {
+namespace {
+
+// Messages one flush takes from a replay: a thousand subscribers resuming at
+// once take turns with every other subscriber of the worker.
+constexpr std::size_t replay_batch = 64;
+
+log::throttle resume_warnings(20, "resume warnings");
+
+}  // namespace
+
+void websocket_subscriber::start_replay(const std::string& topic, bool recursive,
+                                        std::string_view since) {
+    const shm_ring::bus* source = registry_.source();
+    if (source == nullptr) return;
+    const auto start = parse_since(since, source->epoch(), registry_.delivered_through());
+    if (!start) return;
+    try {
+        replay_ = std::make_unique<replay>(*source, topic, recursive, kind(), *start);
+    } catch (const std::exception& e) {
+        resume_warnings.warning("subscriber ", name_, ": cannot resume from \"", since, "\" (",
+                                e.what(), "); live messages only");
+        return;
+    }
+    if (const payload notice = replay_->gap_notice(since)) queue_.push(notice);
+    continue_replay();
+}
+
+void websocket_subscriber::continue_replay() {
+    if (replay_->fill(queue_, replay_batch)) return;
+    // Caught up: what the bus tailer hands out from now on and the replay
+    // has not read is this subscriber's, in order, and nothing twice.
+    live_from_bus_seq_ = replay_->last_bus_seq() + 1;
+    if (const std::uint64_t lost = replay_->lost(); lost != 0) {
+        resume_warnings.warning("subscriber ", name_, ": ", lost,
+                                " messages were overwritten before its resume reached them");
+    }
+    replay_.reset();
+}
+
+}  // namespace hookbot::fanout
