@@ -14,12 +14,14 @@ import select
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
 import websockets
 
 from harness import Server, bearer, publish_all, receive_n, token, wait_for
+from tls_pki import TestPKI, serve_args
 
 
 def publish_ids(server, topic, bodies):
@@ -44,8 +46,9 @@ async def subscribe_json(server, topic, since=None, fmt="json"):
     if since is not None:
         query.append(f"since={since}")
     url = server.ws_url(path) + ("?" + "&".join(query) if query else "")
+    tls = {"ssl": server.ssl_context} if server.ssl_context else {}
     return await websockets.connect(url, extra_headers=bearer(path), max_size=None,
-                                    max_queue=None, ping_interval=None)
+                                    max_queue=None, ping_interval=None, **tls)
 
 
 async def receive_json(ws, count, timeout=30):
@@ -59,6 +62,8 @@ class EventStream:
     def __init__(self, server, topic, headers=None, query=""):
         path = "/sub/" + topic
         self.sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        if server.ssl_context:
+            self.sock = server.ssl_context.wrap_socket(self.sock, server_hostname="127.0.0.1")
         fields = {"Host": f"127.0.0.1:{server.port}", "Accept": "text/event-stream",
                   **(bearer(path) if headers is None else headers)}
         request = f"GET {path}{query} HTTP/1.1\r\n" + "".join(
@@ -83,7 +88,8 @@ class EventStream:
         while len(events) < count:
             while b"\n\n" not in self.buffer:
                 left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                pending = getattr(self.sock, "pending", lambda: 0)()  # TLS: already decrypted
+                if left <= 0 or not (pending or select.select([self.sock], [], [], left)[0]):
                     raise AssertionError(f"received {len(events)} of {count} events in {timeout}s")
                 chunk = self.sock.recv(65536)
                 if not chunk:
@@ -309,6 +315,38 @@ class Resume(unittest.TestCase):
                 curl.kill()
                 curl.wait()
                 curl.stdout.close()
+
+
+class ResumeOverTLS(unittest.TestCase):
+    """The workers terminate TLS themselves: the same formats and resume."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.pki = TestPKI(cls.folder.name)
+        cls.cert, cls.key = cls.pki.server_certificate("server")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.folder.cleanup()
+
+    def test_json_and_event_stream_resume_over_tls(self):
+        async def scenario(server):
+            ids = publish_ids(server, "tls/resume", [b"a", b"b", b"c"])
+            ws = await subscribe_json(server, "tls/resume", since=ids[0])
+            self.assertEqual([m["body"] for m in await receive_json(ws, 2)], ["b", "c"])
+            await ws.close()
+            stream = EventStream(server, "tls/resume", query=f"?since={ids[1]}")
+            self.assertEqual(stream.status, 200)
+            event = stream.events(1)[0]
+            self.assertEqual((event["id"], json.loads(event["data"])["body"]), (ids[2], "c"))
+            publish_all(server, "tls/resume", [b"live"])
+            self.assertEqual(json.loads(stream.events(1)[0]["data"])["body"], "live")
+            stream.close()
+
+        with Server(workers=1, extra_args=serve_args(self.cert, self.key),
+                    ssl_context=self.pki.client_context()) as server:
+            asyncio.run(asyncio.wait_for(scenario(server), 60))
 
 
 if __name__ == "__main__":
