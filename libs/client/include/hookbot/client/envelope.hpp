@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+// What a subscription with `?format=json` receives (issue 17, "Envelope"):
+// one JSON object per text frame,
+//
+//   {"id":"<opaque>","topic":"<topic>","body":"<UTF-8 text>"}
+//   {"id":"<opaque>","topic":"<topic>","body_b64":"<standard base64>"}   body not UTF-8
+//   {"gap":{"since":"<the id asked for>","reason":"<why>"}}             before a replay
+//
+// and what a server without it sends instead: binary frames, the body alone,
+// or "topic NUL body" on a recursive subscription (docs/PROTOCOL.md D5.2).
+namespace hookbot::client {
+
+struct watch_message {
+    std::optional<std::string> id;  // opaque; absent from a binary frame
+    std::string topic;
+    std::string body;  // the published bytes, decoded
+};
+
+// The server could not replay from the id asked for (too old, unknown, of
+// another bus epoch): what follows is everything it still has.
+struct gap_notice {
+    std::string since;
+    std::string reason;
+};
+
+struct malformed_envelope {
+    std::string reason;  // what is wrong, for a log line
+};
+
+using envelope = std::variant<watch_message, gap_notice, malformed_envelope>;
+
+// One text frame of a `format=json` subscription.
+envelope parse_envelope(std::string_view text);
+
+// One binary frame: the body of `subscribed_topic`, or, on a recursive
+// subscription, "topic NUL body" (a frame without the NUL is malformed).
+envelope parse_binary_frame(std::string payload, std::string_view subscribed_topic, bool recursive);
+
+// The inverse of parse_envelope, on one line without its newline: "body" when
+// the body is valid UTF-8, else "body_b64"; "id" is null when unknown.
+std::string envelope_json(const watch_message& message);
+std::string envelope_json(const gap_notice& gap);
+
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
+}  // namespace hookbot::client

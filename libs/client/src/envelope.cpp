@@ -1,0 +1,132 @@
+#include "hookbot/client/envelope.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hookbot/auth/base64.hpp"
+
+namespace hookbot::client {
+namespace {
+
+using json = nlohmann::json;
+
+// The string member `name` of `object`, or nullptr when absent or not a string.
+const std::string* string_member(const json& object, const char* name) {
+    const auto found = object.find(name);
+    if (found == object.end() || !found->is_string()) return nullptr;
+    return found->get_ptr<const std::string*>();
+}
+
+envelope parse_gap(const json& gap) {
+    if (!gap.is_object()) return malformed_envelope{"\"gap\" is not an object"};
+    const std::string* since = string_member(gap, "since");
+    const std::string* reason = string_member(gap, "reason");
+    if (since == nullptr) return malformed_envelope{"gap notice without a string \"since\""};
+    return gap_notice{*since, reason != nullptr ? *reason : std::string("(no reason given)")};
+}
+
+envelope parse_message(const json& object) {
+    const std::string* id = string_member(object, "id");
+    const std::string* topic = string_member(object, "topic");
+    if (id == nullptr || id->empty()) return malformed_envelope{"no string \"id\""};
+    if (topic == nullptr) return malformed_envelope{"no string \"topic\""};
+    const std::string* body = string_member(object, "body");
+    const std::string* body_b64 = string_member(object, "body_b64");
+    if ((body == nullptr) == (body_b64 == nullptr)) {
+        return malformed_envelope{"needs exactly one of string \"body\" and \"body_b64\""};
+    }
+    if (body != nullptr) return watch_message{*id, *topic, *body};
+    auto decoded = auth::base64_decode(*body_b64);
+    if (!decoded) return malformed_envelope{"\"body_b64\" is not standard padded base64"};
+    return watch_message{*id, *topic, std::move(*decoded)};
+}
+
+// Bytes that continue a sequence: 10xxxxxx.
+bool continuation(unsigned char byte) noexcept {
+    return (byte & 0xC0U) == 0x80U;
+}
+
+}  // namespace
+
+envelope parse_envelope(std::string_view text) {
+    const json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded()) return malformed_envelope{"not JSON"};
+    if (!object.is_object()) return malformed_envelope{"not a JSON object"};
+    if (const auto gap = object.find("gap"); gap != object.end()) return parse_gap(*gap);
+    return parse_message(object);
+}
+
+envelope parse_binary_frame(std::string payload, std::string_view subscribed_topic,
+                            bool recursive) {
+    if (!recursive)
+        return watch_message{std::nullopt, std::string(subscribed_topic), std::move(payload)};
+    const auto nul = payload.find('\0');
+    if (nul == std::string::npos) {
+        return malformed_envelope{"a recursive subscription's binary frame without \"topic NUL\""};
+    }
+    std::string topic = payload.substr(0, nul);
+    payload.erase(0, nul + 1);
+    return watch_message{std::nullopt, std::move(topic), std::move(payload)};
+}
+
+std::string envelope_json(const watch_message& message) {
+    json object = json::object();
+    object["id"] = message.id ? json(*message.id) : json(nullptr);
+    // A topic comes from a percent-decoded path and may hold any byte.
+    if (is_valid_utf8(message.topic)) {
+        object["topic"] = message.topic;
+    } else {
+        object["topic_b64"] = auth::base64_encode(message.topic);
+    }
+    if (is_valid_utf8(message.body)) {
+        object["body"] = message.body;
+    } else {
+        object["body_b64"] = auth::base64_encode(message.body);
+    }
+    return object.dump();
+}
+
+std::string envelope_json(const gap_notice& gap) {
+    json object = json::object();
+    object["gap"] = {{"since", gap.since}, {"reason", gap.reason}};
+    return object.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool is_valid_utf8(std::string_view bytes) noexcept {
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        const auto lead = static_cast<unsigned char>(bytes[i]);
+        std::size_t length = 0;
+        std::uint32_t code = 0;
+        if (lead < 0x80U) {
+            ++i;
+            continue;
+        }
+        if ((lead & 0xE0U) == 0xC0U) {
+            length = 2;
+            code = lead & 0x1FU;
+        } else if ((lead & 0xF0U) == 0xE0U) {
+            length = 3;
+            code = lead & 0x0FU;
+        } else if ((lead & 0xF8U) == 0xF0U) {
+            length = 4;
+            code = lead & 0x07U;
+        } else {
+            return false;
+        }
+        if (bytes.size() - i < length) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(bytes[i + k]);
+            if (!continuation(next)) return false;
+            code = (code << 6U) | (next & 0x3FU);
+        }
+        // The shortest form only; no UTF-16 surrogates; Unicode's range.
+        constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code < smallest[length] || (code >= 0xD800U && code <= 0xDFFFU) || code > 0x10FFFFU) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+}  // namespace hookbot::client
