@@ -99,6 +99,10 @@ TEST_CASE("envelope: envelope_json is what parse_envelope reads back") {
     CHECK_FALSE(invalid.contains("body"));
     CHECK(nlohmann::json::parse(envelope_json(watch_message{std::nullopt, "t", "x"}))["id"]
               .is_null());
+    CHECK(envelope_json(watch_message{"e-1", "t", "b"}) ==
+          R"({"id":"e-1","topic":"t","body":"b"})");
+    CHECK(envelope_json(gap_notice{"s-1", "unknown"}) ==
+          R"({"gap":{"since":"s-1","reason":"unknown"}})");
     const auto gap = parse_envelope(envelope_json(gap_notice{"s-1", "unknown epoch"}));
     REQUIRE(std::holds_alternative<gap_notice>(gap));
     CHECK(std::get<gap_notice>(gap).reason == "unknown epoch");

@@ -68,9 +68,11 @@ envelope parse_binary_frame(std::string payload, std::string_view subscribed_top
     return watch_message{std::nullopt, std::move(topic), std::move(payload)};
 }
 
+// The server's key order (id, topic, body), which a reader may rely on.
 std::string envelope_json(const watch_message& message) {
-    json object = json::object();
-    object["id"] = message.id ? json(*message.id) : json(nullptr);
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    object["id"] =
+        message.id ? nlohmann::ordered_json(*message.id) : nlohmann::ordered_json(nullptr);
     // A topic comes from a percent-decoded path and may hold any byte.
     if (is_valid_utf8(message.topic)) {
         object["topic"] = message.topic;
@@ -86,9 +88,10 @@ std::string envelope_json(const watch_message& message) {
 }
 
 std::string envelope_json(const gap_notice& gap) {
-    json object = json::object();
-    object["gap"] = {{"since", gap.since}, {"reason", gap.reason}};
-    return object.dump(-1, ' ', false, json::error_handler_t::replace);
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    object["gap"]["since"] = gap.since;
+    object["gap"]["reason"] = gap.reason;
+    return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 bool is_valid_utf8(std::string_view bytes) noexcept {
