@@ -1,6 +1,6 @@
 // `hookbot`: the front command, with the original's command line:
 //   hookbot [--key KEY | --key-file PATH] [--github-secret SECRET] COMMAND [options]
-// Commands: serve, make-tokens (alias t), route-github.
+// Commands: serve, make-tokens (alias t), route-github, listen.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "hookbot/auth/key_source.hpp"
 #include "hookbot/version/version.hpp"
+#include "listen/listen_command.hpp"
 #include "make_tokens_command.hpp"
 #include "route_github/route_github_command.hpp"
 #include "serve/serve_command.hpp"
@@ -23,6 +24,8 @@ constexpr const char* usage =
     "  make-tokens, t    print tokens and URLs for paths (hookbot make-tokens --help)\n"
     "  route-github      route GitHub pushes as a client of a server\n"
     "                    (hookbot route-github --help)\n"
+    "  listen URL        print, or run a command on, each message of a subscription;\n"
+    "                    resumes after reconnects (hookbot listen --help)\n"
     "\n"
     "environment: HOOKBOT_KEY (the secret tokens are made with) or HOOKBOT_KEY_FILE (a file\n"
     "of keys, one per line, the first signs; also $CREDENTIALS_DIRECTORY/hookbot-key),\n"
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
     if (command == "route-github") {
         return hookbot::route_github::run_route_github_command(rest, key_flags, github_secret);
     }
+    if (command == "listen") return hookbot::listen::run_listen_command(rest);
     std::cerr << "hookbot: unknown command \"" << command << "\"\n" << usage;
     return 1;
 }
