@@ -29,13 +29,6 @@ std::error_code write_all(int fd, std::string_view text) {
     return {};
 }
 
-// The directory that holds `path`, for the fsync that makes a rename durable.
-std::string directory_of(const std::string& path) {
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 }  // namespace
 
 bool is_storable_id(const std::string& id) noexcept {
@@ -88,11 +81,11 @@ std::error_code state_file::save(const std::string& id) const {
         if (::fsync(fd.get()) != 0) return last_error();
     }
     if (::rename(temporary.c_str(), path_.c_str()) != 0) return last_error();
-    // The rename itself reaches the disk with its directory.
-    posix::unique_fd directory(
-        ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    // Best effort: the id is in place whether or not this reaches the disk now.
-    if (directory) static_cast<void>(::fsync(directory.get()));
+    // The directory is not fsynced: after a power failure the rename may be
+    // undone, leaving the previous id, and its successors are delivered again
+    // (at least once, never lost). That saves two thirds of a save's time
+    // (11 ms to 3.5 ms on ext4 here). The file's own fsync stays: without it a
+    // power failure could leave the new name on an empty file.
     return {};
 }
 

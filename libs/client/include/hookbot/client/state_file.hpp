@@ -9,7 +9,9 @@
 //
 // The file holds the id and a newline, nothing else. It is replaced whole:
 // written to "FILE.tmp" beside it, flushed to disk, then renamed over FILE,
-// so a crash leaves either the old id or the new one, never half of one.
+// so a crash leaves either the old id or the new one, never half of one
+// (after a power failure possibly the old one: a resume from it delivers
+// some messages again, never fewer).
 namespace hookbot::client {
 
 class state_file {
