@@ -16,6 +16,7 @@ import time
 import unittest
 
 from harness import BIN_DIR, Server, publish_all, token, wait_for
+from tls_pki import TestPKI, serve_args
 
 # The server's message ids and `since=` (issue 17, items 1 and 4). Against a
 # server without them (binary frames, no ids) the tests that need them are
@@ -366,6 +367,33 @@ class ListenResumes(unittest.TestCase):
             publish_all(server, "listen/worker", [f"m{i}".encode() for i in range(1, 201)])
             lines = [json.loads(l) for l in listener.wait_for_lines(201, 30)]
             self.assertEqual([l["body"] for l in lines], [f"m{i}" for i in range(201)])
+
+
+class ListenOverTLS(unittest.TestCase):
+    def test_wss_verifies_the_certificate_and_trusts_a_ca_file(self):
+        with tempfile.TemporaryDirectory() as folder:
+            pki = TestPKI(folder)
+            cert, key = pki.server_certificate("server")
+            with Server(workers=1, extra_args=serve_args(cert, key),
+                        ssl_context=pki.client_context()) as server:
+                url = listen_url(server, "listen/tls").replace("ws://", "wss://", 1)
+                # Not signed by a CA the system trusts: refused, and retried.
+                untrusted_env = {"SSL_CERT_FILE": os.path.join(folder, "none.pem")}
+                with Listener(url, FAST_RECONNECT, env=untrusted_env) as untrusted:
+                    untrusted.wait_for_log(r"TLS handshake with 127\.0\.0\.1:\d+ failed: "
+                                           r"certificate verify failed")
+                    mark = untrusted.log_mark()
+                    untrusted.wait_for_log(r"TLS handshake .* failed", since=mark)
+                    self.assertEqual(untrusted.count_log(SUBSCRIBED), 0)
+                with Listener(url, ["--ca-file", pki.ca_cert]) as listener:
+                    listener.wait_for_log(SUBSCRIBED)
+                    publish_all(server, "listen/tls", [b"over TLS"])
+                    self.assertEqual(listener.wait_for_lines(1), [b"over TLS"])
+
+    def test_a_missing_ca_file_is_refused_at_start(self):
+        status, stderr = run_listen("wss://127.0.0.1:1/sub/x", "--ca-file", "/nonexistent/ca.pem")
+        self.assertEqual(status, 1, stderr)
+        self.assertIn("cannot load --ca-file /nonexistent/ca.pem", stderr)
 
 
 class ListenRefuses(unittest.TestCase):
