@@ -369,6 +369,19 @@ class ListenResumes(unittest.TestCase):
             self.assertEqual([l["body"] for l in lines], [f"m{i}" for i in range(201)])
 
 
+class ListenLimits(unittest.TestCase):
+    def test_a_message_over_max_message_is_not_read_and_the_log_says_why(self):
+        with Server(workers=1) as server, \
+                Listener(listen_url(server, "listen/big"),
+                         ["--max-message", "1024", *FAST_RECONNECT]) as listener:
+            listener.wait_for_log(SUBSCRIBED)
+            publish_all(server, "listen/big", [b"small", b"x" * 4096])
+            self.assertEqual(listener.wait_for_lines(1), [b"small"])
+            listener.wait_for_log(r"subscription to .* ended: The WebSocket message exceeded the "
+                                  r"locally configured limit \(1024 bytes\); reconnecting in")
+            self.assertEqual(len(listener.out_lines), 1)
+
+
 class ListenOverTLS(unittest.TestCase):
     def test_wss_verifies_the_certificate_and_trusts_a_ca_file(self):
         with tempfile.TemporaryDirectory() as folder:
