@@ -85,14 +85,15 @@ int serve(const acceptor_options& options) {
         log::error("cannot load the token keys: ", e.what());
         return exit_fatal_config;
     }
-    auto bus = shm_ring::bus::open(options.instance, shm_ring::bus::access::writer);
+    auto bus =
+        shm_ring::bus::open(options.instance, shm_ring::bus::access::writer, options.bus_dir);
     session_limits limits = options.limits;
     if (!options.max_body_given || limits.max_body_bytes > bus.max_body_bytes()) {
         limits.max_body_bytes = bus.max_body_bytes();
     }
     worker_pool workers(ioc, bus, std::move(control), options.max_queued_handoffs);
     // Without a public socket the workers terminate TLS (see below).
-    workers.describe_instance({options.instance, !acceptor.has_value()});
+    workers.describe_instance({options.instance, !acceptor.has_value(), options.bus_dir});
     std::optional<github_routing> github;
     if (options.github_router) {
         const char* secret = std::getenv("HOOKBOT_GITHUB_SECRET");

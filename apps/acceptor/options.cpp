@@ -28,6 +28,7 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
         ("help,h", po::bool_switch(), "show this help")
         ("version,v", po::bool_switch(), "show the version and commit")
         ("instance", po::value(&o.instance)->required(), "name of the shared-memory bus to write")
+        ("bus-dir", po::value(&o.bus_dir), "the folder of the bus's rings file (serve --bus-dir)")
         ("listen-fd", po::value(&o.listen_fd),
             "inherited listening TCP socket (kept by the supervisor); none with built-in TLS, "
             "where the workers accept and forward requests over the control socket")

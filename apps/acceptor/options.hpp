@@ -22,7 +22,8 @@ namespace hookbot::acceptor {
 // which every local user can read in /proc.
 struct acceptor_options {
     std::string instance;
-    int listen_fd = -1;  // -1: no public socket (TLS: workers forward requests)
+    std::string bus_dir;  // the rings' folder when the bus is kept in a file
+    int listen_fd = -1;   // -1: no public socket (TLS: workers forward requests)
     int control_fd = -1;
     int ready_fd = -1;  // -1: nobody waits for readiness (see readiness_report)
     std::string key;

@@ -65,15 +65,17 @@ void wait_for_signals(asio::signal_set& signals, worker& w, hookbot::tls::contex
 int run(fanout_options options) {
     if (options.attach) {
         try {
-            options.instance = ask_instance(options.control).instance;
+            const auto description = ask_instance(options.control);
+            options.instance = description.instance;
+            options.bus_dir = description.bus_dir;
         } catch (const attach_refused& e) {
             log::error("cannot start: ", e.what());
             return exit_fatal_config;
         }
         log::info("--attach: ", options.control, " serves instance \"", options.instance, "\"");
     }
-    const auto bus =
-        hookbot::shm_ring::bus::open(options.instance, hookbot::shm_ring::bus::access::reader);
+    const auto bus = hookbot::shm_ring::bus::open(
+        options.instance, hookbot::shm_ring::bus::access::reader, options.bus_dir);
     const slot_claim claim(bus, options.slot, ::getpid());
     // Declared before the io_context: subscribers destroyed with it unregister here.
     subscriptions registry(claim.slot(), &bus);

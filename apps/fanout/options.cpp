@@ -31,6 +31,7 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
             "join a running instance through its control socket PATH: the instance is asked "
             "of the acceptor, the slot is the first free one (instead of --instance, --control)")
         ("instance", po::value(&o.instance), "name of the shared-memory bus")
+        ("bus-dir", po::value(&o.bus_dir), "the folder of the bus's rings file (serve --bus-dir)")
         ("slot", po::value(&raw.slot),
             "index of this worker's slot in the bus (default: the first free one)")
         ("control", po::value(&o.control),

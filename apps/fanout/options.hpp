@@ -18,6 +18,7 @@ struct fanout_options {
     // instance is asked of the acceptor there (see attach.hpp).
     bool attach = false;
     std::string instance;
+    std::string bus_dir;                // the rings' folder when the bus is kept in a file
     std::optional<std::uint32_t> slot;  // none: claim the first free slot
     std::string control;
     subscriber_limits limits;

@@ -52,6 +52,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                   {}},
       source_(source),
       instance_(options.instance),
+      bus_dir_(options.bus_dir),
       attached_(options.attach),
       drain_ack_deadline_(ioc),
       shutdown_deadline_(ioc),
@@ -114,7 +115,7 @@ void worker::stop(std::chrono::milliseconds grace) {
 bool worker::same_bus_as_joined() {
     std::uint64_t now_epoch = 0;
     try {
-        now_epoch = shm_ring::bus::open(instance_, shm_ring::bus::access::reader).epoch();
+        now_epoch = shm_ring::bus::open(instance_, shm_ring::bus::access::reader, bus_dir_).epoch();
     } catch (const std::exception& e) {
         log::error("the instance this worker attached to is gone (", e.what(), "): stopping");
         exit_status_ = 1;

@@ -80,6 +80,7 @@ class worker {
     std::optional<tls_listener> tls_;
     const shm_ring::bus& source_;
     std::string instance_;
+    std::string bus_dir_;
     bool attached_;
     int exit_status_ = 0;
     boost::asio::steady_timer drain_ack_deadline_;

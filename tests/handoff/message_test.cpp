@@ -47,15 +47,17 @@ TEST_CASE("malformed packets are refused") {
 }
 
 TEST_CASE("attach and drain messages round-trip") {
-    const auto described = decode(encode(instance_description{"127.0.0.1_8080", true}));
+    const auto described =
+        decode(encode(instance_description{"127.0.0.1_8080", true, "/var/lib/hookbot"}));
     REQUIRE(described);
     CHECK(std::get<instance_description>(*described).instance == "127.0.0.1_8080");
     CHECK(std::get<instance_description>(*described).workers_terminate_tls);
+    CHECK(std::get<instance_description>(*described).bus_dir == "/var/lib/hookbot");
     CHECK(std::holds_alternative<attach_query>(*decode(encode(attach_query{}))));
     CHECK(std::holds_alternative<draining>(*decode(encode(draining{}))));
     CHECK(std::holds_alternative<draining_acknowledged>(*decode(encode(draining_acknowledged{}))));
     CHECK_FALSE(decode(encode(draining{}) + "x"));  // a bare message carries nothing
-    std::string bytes = encode(instance_description{"name", false});
+    std::string bytes = encode(instance_description{"name", false, {}});
     CHECK_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 1)));
     bytes[1] = 2;  // the TLS flag out of range
     CHECK_FALSE(decode(bytes));

@@ -243,6 +243,46 @@ class Resume(unittest.TestCase):
         with Server(workers=1) as server:
             self.run_async(scenario(server))
 
+    def test_resume_across_a_kill_of_the_whole_tree_and_a_restart_on_its_bus_dir(self):
+        """--bus-dir: the rings are a file; a restart reopens them (same
+        epoch), and a subscriber resumes across it with no gap."""
+        async def before_crash(server):
+            ws = await subscribe_json(server, "restart/a")
+            publish_all(server, "restart/a", [b"seen-%d" % i for i in range(10)])
+            last = (await receive_json(ws, 10))[-1]["id"]
+            await ws.close()
+            return last
+
+        async def after_restart(server, last, missed):
+            ws = await subscribe_json(server, "restart/a", since=last)
+            replayed = await receive_json(ws, len(missed))
+            self.assertEqual([m["body"].encode() for m in replayed], missed)
+            ids = publish_ids(server, "restart/a", [b"after"])
+            got = (await receive_json(ws, 1))[0]
+            self.assertEqual((got["id"], got["body"]), (ids[0], "after"))
+            await ws.close()
+            return replayed[-1]["id"], ids[0]
+
+        with tempfile.TemporaryDirectory() as bus_dir:
+            args = ["--bus-dir", bus_dir, "--instance", f"resume-restart-{os.getpid()}"]
+            missed = [b"missed-%d" % i for i in range(500)]
+            crashed = Server(workers=1, extra_args=args)
+            with crashed:
+                last = asyncio.run(asyncio.wait_for(before_crash(crashed), 60))
+                publish_all(crashed, "restart/a", missed)
+                # The whole tree at once, as a power cut of the service would.
+                tree = [crashed.process.pid, *crashed.children("hookbot-acceptor"),
+                        *crashed.worker_pids()]
+                for pid in tree:
+                    os.kill(pid, signal.SIGKILL)
+                crashed.process.wait(timeout=10)
+            with Server(workers=1, extra_args=args) as server:
+                last_missed, after = asyncio.run(
+                    asyncio.wait_for(after_restart(server, last, missed), 60))
+                # Same epoch, and the sequence went on.
+                self.assertEqual(after.split("-")[0], last.split("-")[0])
+                self.assertEqual(int(after.split("-")[1]), int(last_missed.split("-")[1]) + 1)
+
     def test_a_resume_from_before_the_retention_gets_a_gap_notice_first(self):
         async def scenario(server):
             first = publish_ids(server, "gap/a", [b"oldest"])[0]

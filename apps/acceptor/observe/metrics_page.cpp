@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 
+#include "hookbot/shm_ring/message_id.hpp"
 #include "observe/prometheus_text.hpp"
 
 namespace hookbot::acceptor {
@@ -97,7 +98,11 @@ metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
     s.ring_bytes = bus.ring_bytes();
     for (std::uint32_t shard = 0; shard < bus.shard_count(); ++shard) {
         s.ring_fill_bytes.push_back(bus.ring_fill_bytes(shard));
+        s.oldest_retained.push_back(bus.oldest_retained_bus_seq(shard));
     }
+    // The id's epoch part: "<epoch>-<bus_seq>" with the bus_seq cut off.
+    const std::string id = shm_ring::format_message_id({bus.epoch(), 0});
+    s.epoch = id.substr(0, id.find('-'));
     return s;
 }
 
@@ -185,6 +190,16 @@ std::string render_metrics(const metrics_snapshot& s) {
     for (std::size_t shard = 0; shard < s.ring_fill_bytes.size(); ++shard) {
         page.sample("hookbot_ring_fill_bytes", {{"shard", std::to_string(shard)}},
                     s.ring_fill_bytes[shard]);
+    }
+    page.family("hookbot_bus_info", "gauge",
+                "Always 1: the bus epoch, the first part of every message id of this bus.");
+    page.sample("hookbot_bus_info", {{"epoch", s.epoch}}, 1);
+    page.family("hookbot_oldest_retained_sequence", "gauge",
+                "The sequence (second part of a message id) of the oldest message each shard "
+                "retains: resumes from before it get a gap notice. 0: none retained.");
+    for (std::size_t shard = 0; shard < s.oldest_retained.size(); ++shard) {
+        page.sample("hookbot_oldest_retained_sequence", {{"shard", std::to_string(shard)}},
+                    s.oldest_retained[shard]);
     }
 
     page.histogram_us("hookbot_publish_to_write_seconds",

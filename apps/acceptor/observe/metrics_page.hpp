@@ -55,6 +55,8 @@ struct metrics_snapshot {
     std::uint64_t topics_other = 0;
     // The rings
     std::vector<std::uint64_t> ring_fill_bytes;  // per shard
+    std::vector<std::uint64_t> oldest_retained;  // per shard: a bus_seq, 0 for none
+    std::string epoch;                           // as message ids write it
     std::uint64_t ring_bytes = 0;
 
     [[nodiscard]] std::uint64_t subscribers() const noexcept;

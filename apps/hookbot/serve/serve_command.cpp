@@ -18,21 +18,26 @@
 namespace hookbot::serve {
 namespace {
 
-// Removes what the instance left in /dev/shm and on disk when serve ends.
+// Removes what the instance left in /dev/shm and on disk when serve ends:
+// all of it, but for a bus kept in a --bus-dir (its rings file, and the
+// large bodies its records name).
 class instance_files {
   public:
-    instance_files(std::string instance, std::string control_socket)
-        : instance_(std::move(instance)), control_socket_(std::move(control_socket)) {}
+    instance_files(std::string instance, std::string control_socket, bool bus_kept)
+        : instance_(std::move(instance)),
+          control_socket_(std::move(control_socket)),
+          bus_kept_(bus_kept) {}
     instance_files(const instance_files&) = delete;
     instance_files& operator=(const instance_files&) = delete;
     ~instance_files() {
-        shm_ring::bus::remove(instance_);
+        shm_ring::bus::remove(instance_, bus_kept_);
         ::unlink(control_socket_.c_str());
     }
 
   private:
     std::string instance_;
     std::string control_socket_;
+    bool bus_kept_;
 };
 
 void log_start(const serve_options& options, const public_listener& listener,
@@ -40,8 +45,11 @@ void log_start(const serve_options& options, const public_listener& listener,
     log::info("listening on ", listener.description, " (port ", listener.port, ")",
               checked.tls ? " with TLS" : "", checked.github_router ? ", GitHub router" : "",
               ", bus \"", options.instance, "\" with ", options.bus.shards, " rings of ",
-              options.bus.ring_bytes, " bytes, ", options.workers,
-              options.workers == 1 ? " worker" : " workers");
+              options.bus.ring_bytes, " bytes",
+              options.bus.dir.empty()
+                  ? ""
+                  : " in " + shm_ring::bus::rings_file(options.bus.dir, options.instance),
+              ", ", options.workers, options.workers == 1 ? " worker" : " workers");
 }
 
 // Creates the bus and the control socket, starts the children and
@@ -53,7 +61,8 @@ int start(serve_options& options, const checked_serve& checked, const std::strin
     supervisor::block_signals();
     const auto bus = shm_ring::bus::create(options.instance, options.bus);
     auto control = handoff::listen_control_socket(options.control_socket);
-    const instance_files cleanup(options.instance, options.control_socket);
+    const instance_files cleanup(options.instance, options.control_socket,
+                                 !options.bus.dir.empty());
 
     supervisor_config config = configure(options, checked, github_secret);
     config.on_restart = [&counters = bus.supervisor()](child_kind kind) {

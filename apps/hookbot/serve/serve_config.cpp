@@ -77,6 +77,10 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     }
     config.fanout_program = dir + "/hookbot-fanout";
     config.fanout_args = {"--instance", options.instance, "--control", options.control_socket};
+    if (!options.bus.dir.empty()) {
+        append(config.acceptor_args, {"--bus-dir", options.bus.dir});
+        append(config.fanout_args, {"--bus-dir", options.bus.dir});
+    }
     config.workers = options.workers;
     options.limits.add_to(config.acceptor_args, config.fanout_args);
     options.flow.add_to(config.acceptor_args, config.fanout_args);

@@ -50,6 +50,9 @@ po::options_description describe(serve_options& o) {
             "Unix socket where workers join (default: $RUNTIME_DIRECTORY/control.sock, else "
             "/tmp/hookbot.<instance>.sock)")
         ("shards", po::value(&o.bus.shards)->default_value(o.bus.shards), "rings in the bus")
+        ("bus-dir", po::value(&o.bus.dir),
+         "keep the bus's rings in a file in this folder (default: shared memory only): a "
+         "restart reopens it, and subscribers resume across it")
         ("ring-bytes", po::value(&o.bus.ring_bytes)->default_value(o.bus.ring_bytes),
             "bytes per ring, a power of two")
         ("max-body", po::value(&o.bus.max_body_bytes)->default_value(o.bus.max_body_bytes),

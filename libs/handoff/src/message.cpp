@@ -16,6 +16,7 @@
 //                        | u8 format | u8 since_len | since
 //   attach_query:         u8 type=6
 //   instance_description: u8 type=7 | u8 workers_terminate_tls | u32 instance_len | instance
+//                         | u32 bus_dir_len | bus_dir
 //   draining:             u8 type=8
 //   draining_acknowledged: u8 type=9
 namespace hookbot::handoff {
@@ -149,6 +150,8 @@ struct encoder {
         put(out, static_cast<std::uint8_t>(d.workers_terminate_tls ? 1 : 0));
         put(out, static_cast<std::uint32_t>(d.instance.size()));
         out += d.instance;
+        put(out, static_cast<std::uint32_t>(d.bus_dir.size()));
+        out += d.bus_dir;
     }
     void operator()(const draining&) { put(out, kind::draining); }
     void operator()(const draining_acknowledged&) { put(out, kind::draining_acknowledged); }
@@ -204,7 +207,9 @@ std::optional<message> decode_instance_description(reader& in) {
     instance_description d;
     std::uint8_t tls = 0;
     std::uint32_t length = 0;
-    if (!in.get(tls) || tls > 1 || !in.get(length) || !in.get(d.instance, length) || !in.done()) {
+    std::uint32_t dir_length = 0;
+    if (!in.get(tls) || tls > 1 || !in.get(length) || !in.get(d.instance, length) ||
+        !in.get(dir_length) || !in.get(d.bus_dir, dir_length) || !in.done()) {
         return std::nullopt;
     }
     d.workers_terminate_tls = tls == 1;

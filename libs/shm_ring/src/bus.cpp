@@ -1,5 +1,6 @@
 #include "hookbot/shm_ring/bus.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <random>
@@ -9,6 +10,7 @@
 #include "bus_checks.hpp"
 #include "bus_mapping.hpp"
 #include "hookbot/shm_ring/layout.hpp"
+#include "ring_walk.hpp"
 
 namespace hookbot::shm_ring {
 namespace {
@@ -91,16 +93,67 @@ void refuse_a_bus_in_use(const std::string& instance) {
     }
 }
 
+// The rings file a --bus-dir holds, reopened: the same epoch and records, as
+// long as it is a bus of this layout made with these options. Whatever a
+// dead writer left half-written is the next writer's to pass over
+// (bus_writer). nullopt when there is no file.
+std::optional<detail::shm_segment> reopen_rings(const std::string& path,
+                                                const bus_options& options) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::nullopt;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (ec || bytes < sizeof(layout::bus_header)) {
+        throw std::runtime_error("bus file " + path + ": " +
+                                 (ec ? ec.message() : std::to_string(bytes) + " bytes") +
+                                 ", not a bus; it is not reopened: move it away to start a new "
+                                 "bus there");
+    }
+    auto rings = detail::shm_segment::open_file(path, detail::shm_segment::mode::read_write);
+    try {
+        detail::check_rings_segment(rings);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) +
+                                 "; it is not reopened: move it away to start a new bus there");
+    }
+    detail::check_same_options(rings, options);
+    return rings;
+}
+
 }  // namespace
+
+std::string bus::rings_file(const std::string& dir, const std::string& instance) {
+    return (std::filesystem::path(dir) / rings_name(instance)).string();
+}
 
 bus bus::create(const std::string& instance, const bus_options& options) {
     detail::check_instance_name(instance);
     detail::check_options(options);
     refuse_a_bus_in_use(instance);
-    remove(instance);
+    // A kept bus's blobs are the next writer's to adopt or remove
+    // (blob_store), by their epoch and bus_seq.
+    remove(instance, !options.dir.empty());
+    const std::uint64_t rings_bytes =
+        layout::rings_segment_bytes(options.shards, options.ring_bytes);
+    std::optional<detail::shm_segment> kept;
+    if (!options.dir.empty()) kept = reopen_rings(rings_file(options.dir, instance), options);
+    if (kept) {
+        const std::uint64_t epoch =
+            reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
+        auto control = detail::shm_segment::create(
+            control_name(instance), layout::control_segment_bytes(options.worker_slots));
+        if (!control.try_lock()) {
+            throw std::runtime_error("bus \"" + instance +
+                                     "\": another process created it at the same time");
+        }
+        write_control_header(control, options, epoch);
+        return bus(std::make_unique<mapping>(
+            mapping{instance, access::writer, std::move(*kept), std::move(control)}));
+    }
     const std::uint64_t epoch = random_epoch();
-    auto rings = detail::shm_segment::create(
-        rings_name(instance), layout::rings_segment_bytes(options.shards, options.ring_bytes));
+    auto rings =
+        options.dir.empty()
+            ? detail::shm_segment::create(rings_name(instance), rings_bytes)
+            : detail::shm_segment::create_file(rings_file(options.dir, instance), rings_bytes);
     auto control = detail::shm_segment::create(control_name(instance),
                                                layout::control_segment_bytes(options.worker_slots));
     if (!control.try_lock()) {
@@ -113,12 +166,14 @@ bus bus::create(const std::string& instance, const bus_options& options) {
         mapping{instance, access::writer, std::move(rings), std::move(control)}));
 }
 
-bus bus::open(const std::string& instance, access mode) {
+bus bus::open(const std::string& instance, access mode, const std::string& dir) {
     detail::check_instance_name(instance);
     using segment_mode = detail::shm_segment::mode;
-    auto rings = detail::shm_segment::open(rings_name(instance), mode == access::writer
-                                                                     ? segment_mode::read_write
-                                                                     : segment_mode::read_only);
+    const auto rings_mode =
+        mode == access::writer ? segment_mode::read_write : segment_mode::read_only;
+    auto rings = dir.empty()
+                     ? detail::shm_segment::open(rings_name(instance), rings_mode)
+                     : detail::shm_segment::open_file(rings_file(dir, instance), rings_mode);
     detail::check_rings_segment(rings);
     auto control = detail::shm_segment::open(control_name(instance), segment_mode::read_write);
     const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
@@ -127,9 +182,10 @@ bus bus::open(const std::string& instance, access mode) {
         std::make_unique<mapping>(mapping{instance, mode, std::move(rings), std::move(control)}));
 }
 
-void bus::remove(const std::string& instance) noexcept {
+void bus::remove(const std::string& instance, bool keep_blobs) noexcept {
     detail::shm_segment::remove(rings_name(instance));
     detail::shm_segment::remove(control_name(instance));
+    if (keep_blobs) return;
     for (const detail::blob_name_parts& blob : detail::list_blobs(instance))
         detail::remove_blob(blob.name);
 }
@@ -191,6 +247,24 @@ std::uint64_t bus::ring_fill_bytes(std::uint32_t shard) const {
     const std::uint64_t head = ring.header->head.load(std::memory_order_acquire);
     const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
     return tail - head;
+}
+
+std::uint64_t bus::oldest_retained_bus_seq(std::uint32_t shard) const {
+    if (shard >= shard_count())
+        throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
+                                std::to_string(shard_count()));
+    const const_ring_span ring = mapping_->const_ring(shard);
+    // The first message at or after head: padding may come first. A header
+    // overwritten meanwhile reads as none; the page is read again later.
+    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    for (int step = 0; step < 2 && position < tail; ++step) {
+        const auto header = detail::read_header(ring, position);
+        if (!header) return 0;
+        if (header->type == layout::record_type::message) return header->bus_seq;
+        position += layout::align_record(header->length);
+    }
+    return 0;
 }
 
 }  // namespace hookbot::shm_ring

@@ -17,7 +17,10 @@ bool power_of_two(std::uint64_t value) {
 }
 
 [[noreturn]] void bad_segment(const shm_segment& segment, const std::string& what) {
-    throw std::runtime_error("shared memory segment " + segment.name() + ": " + what);
+    // Shared memory names have no '/'; a --bus-dir's file has a path.
+    const bool file = segment.name().find('/') != std::string::npos;
+    throw std::runtime_error((file ? "bus file " : "shared memory segment ") + segment.name() +
+                             ": " + what);
 }
 
 }  // namespace
@@ -72,9 +75,13 @@ void check_rings_segment(const shm_segment& rings) {
         bad_segment(rings, "layout version " + std::to_string(header.layout_version) +
                                ", this program reads version " +
                                std::to_string(layout::layout_version));
-    const bus_options options{header.shard_count,       header.ring_bytes,
-                              header.max_body_bytes,    header.max_inline_body_bytes,
-                              header.blob_budget_bytes, 1};
+    const bus_options options{header.shard_count,
+                              header.ring_bytes,
+                              header.max_body_bytes,
+                              header.max_inline_body_bytes,
+                              header.blob_budget_bytes,
+                              1,
+                              {}};
     try {
         check_options(options);
     } catch (const std::invalid_argument& error) {
@@ -104,6 +111,22 @@ void check_control_segment(const shm_segment& control, std::uint64_t rings_epoch
     if (header.worker_slot_count < 1 || header.worker_slot_count > layout::max_worker_slots ||
         control.size() < layout::control_segment_bytes(header.worker_slot_count))
         bad_segment(control, "bad worker slot count or size");
+}
+
+void check_same_options(const shm_segment& rings, const bus_options& options) {
+    const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
+    const auto differs = [&](const char* option, std::uint64_t was, std::uint64_t now) {
+        if (was == now) return;
+        bad_segment(rings, std::string("made with ") + option + " " + std::to_string(was) +
+                               ", not " + std::to_string(now) +
+                               ": start with the options it was made with, or move it away to "
+                               "start a new bus there");
+    };
+    differs("--shards", header.shard_count, options.shards);
+    differs("--ring-bytes", header.ring_bytes, options.ring_bytes);
+    differs("--max-body", header.max_body_bytes, options.max_body_bytes);
+    differs("--blob-threshold", header.max_inline_body_bytes, options.max_inline_body_bytes);
+    differs("--blob-budget", header.blob_budget_bytes, options.blob_budget_bytes);
 }
 
 }  // namespace hookbot::shm_ring::detail

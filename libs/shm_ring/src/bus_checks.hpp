@@ -16,5 +16,8 @@ void check_options(const bus_options& options);
 // layout version, or its sizes do not add up.
 void check_rings_segment(const shm_segment& rings);
 void check_control_segment(const shm_segment& control, std::uint64_t rings_epoch);
+// Throws std::runtime_error when a rings segment (already checked) was made
+// with options other than `options`: it would not hold what they promise.
+void check_same_options(const shm_segment& rings, const bus_options& options);
 
 }  // namespace hookbot::shm_ring::detail

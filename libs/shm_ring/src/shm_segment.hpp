@@ -1,16 +1,19 @@
 #pragma once
 
+#include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <variant>
 
 namespace hookbot::shm_ring::detail {
 
-// One named POSIX shared-memory segment, mapped and open for the life of this
-// object. Errors throw std::runtime_error naming the segment.
+// One named POSIX shared-memory segment, or a file (--bus-dir), mapped
+// shared and open for the life of this object. Errors throw
+// std::runtime_error naming the segment.
 class shm_segment {
   public:
     enum class mode { read_only, read_write };
@@ -20,6 +23,11 @@ class shm_segment {
     static shm_segment open(const std::string& name, mode access);
     // Unlinks the name; false when there was nothing to remove.
     static bool remove(const std::string& name) noexcept;
+
+    // The same in a file at `path` (the page cache keeps what is written
+    // across the death of every process mapping it).
+    static shm_segment create_file(const std::string& path, std::uint64_t bytes);
+    static shm_segment open_file(const std::string& path, mode access);
 
     [[nodiscard]] std::byte* data() const noexcept {
         return static_cast<std::byte*>(region_.get_address());
@@ -33,12 +41,13 @@ class shm_segment {
     [[nodiscard]] bool try_lock() const;
 
   private:
-    shm_segment(std::string name, boost::interprocess::shared_memory_object object,
-                boost::interprocess::mapped_region region) noexcept
-        : name_(std::move(name)), object_(std::move(object)), region_(std::move(region)) {}
+    using object =
+        std::variant<boost::interprocess::shared_memory_object, boost::interprocess::file_mapping>;
+    shm_segment(std::string name, object source, boost::interprocess::mapped_region region) noexcept
+        : name_(std::move(name)), object_(std::move(source)), region_(std::move(region)) {}
 
     std::string name_;
-    boost::interprocess::shared_memory_object object_;  // the descriptor the lock lives on
+    object object_;  // the descriptor the lock lives on
     boost::interprocess::mapped_region region_;
 };
 

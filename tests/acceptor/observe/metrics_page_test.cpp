@@ -8,6 +8,7 @@
 #include <array>
 #include <string>
 
+#include "hookbot/shm_ring/message_id.hpp"
 #include "observe/metrics_access.hpp"
 #include "observe/prometheus_text.hpp"
 
@@ -149,6 +150,10 @@ TEST_CASE_FIXTURE(bus_fixture,
     CHECK(has_line(page, "hookbot_subscriber_writes_total 6"));
     CHECK(has_line(page, "hookbot_ring_fill_bytes{shard=\"1\"} 0"));
     CHECK(has_line(page, "hookbot_ring_bytes 131072"));
+    CHECK(has_line(page, "hookbot_oldest_retained_sequence{shard=\"1\"} 0"));
+    CHECK(page.find("hookbot_bus_info{epoch=\"" +
+                    shm_ring::format_message_id({bus.epoch(), 1}).substr(0, 16) + "\"} 1\n") !=
+          std::string::npos);
 
     CHECK(counters_line(snapshot, metrics_snapshot{}) ==
           "Listeners     4 [   +4] pub     2 [   +2] (d     2 [   +2]) send       17 [    +17] "

@@ -112,6 +112,9 @@ struct instance_description {
     // Built-in TLS: the workers accept on the public socket the supervisor
     // hands to its own children; a worker that attaches has none.
     bool workers_terminate_tls = false;
+    // The folder of the bus's rings file; empty when the bus is in shared
+    // memory only.
+    std::string bus_dir;
 };
 
 // Draining (SIGTERM to a worker, or serve removing one):

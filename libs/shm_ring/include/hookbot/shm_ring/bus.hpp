@@ -40,6 +40,11 @@ struct bus_options {
     // fits. 128 MiB: three enveloped 25 MiB webhooks in flight.
     std::uint64_t blob_budget_bytes = 128u << 20;
     std::uint32_t worker_slots = 64;
+    // Where the rings live: empty for shared memory; else a folder (--bus-dir)
+    // holding them in a file, which create() reopens when it is there and
+    // was made with the same options: same epoch, sequences go on, and what
+    // it retains can be resumed from after a restart.
+    std::string dir;
 };
 
 class bus {
@@ -50,12 +55,21 @@ class bus {
     // an earlier instance of the same name (the supervisor does this). The
     // returned bus holds the bus for its life: a second create of the same
     // instance meanwhile, from any process, throws std::runtime_error.
+    // With options.dir, rings already in that folder are reopened instead
+    // (same epoch, records kept); rings of another layout version, made with
+    // other options, or corrupt are refused with std::runtime_error, never
+    // half-read.
     static bus create(const std::string& instance, const bus_options& options);
     // Maps an existing bus. Throws std::runtime_error naming the segment when
     // it is missing, or its magic or layout version do not match.
-    static bus open(const std::string& instance, access mode);
-    // Unlinks both segments and every blob; mappings stay valid until unmapped.
-    static void remove(const std::string& instance) noexcept;
+    // `dir`: the folder of the rings file, as bus_options::dir.
+    static bus open(const std::string& instance, access mode, const std::string& dir = {});
+    // Unlinks both segments and every blob (`keep_blobs`: not the blobs, which
+    // a bus kept in a --bus-dir still names); mappings stay valid until
+    // unmapped. A rings file in a --bus-dir is never removed.
+    static void remove(const std::string& instance, bool keep_blobs = false) noexcept;
+    // The rings file of `instance` in `dir`.
+    static std::string rings_file(const std::string& dir, const std::string& instance);
 
     bus(bus&&) noexcept;
     bus& operator=(bus&&) noexcept;
@@ -79,6 +93,9 @@ class bus {
     // A shard's ring as /metrics shows it: bytes from its oldest intact record
     // to its committed end, of `ring_bytes()`.
     [[nodiscard]] std::uint64_t ring_fill_bytes(std::uint32_t shard) const;
+    // The bus_seq of the oldest message a shard's ring retains (0: none);
+    // with the epoch, the oldest id a resume on that shard can start from.
+    [[nodiscard]] std::uint64_t oldest_retained_bus_seq(std::uint32_t shard) const;
 
     struct mapping;  // defined in the implementation
     [[nodiscard]] const mapping& mapped() const noexcept { return *mapping_; }
