@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hookbot builds and tests with, if missing.
+# --tests: also what only the tests need: chromium, Node.js with npm, and
+# the exact playwright-core of tests/browser/package-lock.json.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake ccache pkg-config
@@ -13,15 +16,33 @@ packages=(
   openssl  # the command: throwaway certificates (tests/process TLS tests, bench/run tls-*)
   dpkg-dev strace  # tests/package: cpack's dpkg-shlibdeps; the system calls the units must allow
 )
+if [ "${1:-}" = --tests ]; then
+  packages+=(chromium)  # tests/browser
+  # Node.js from Debian, unless a Node.js with npm is there already (a
+  # nodejs package from elsewhere includes npm, and Debian's npm would
+  # conflict with it).
+  command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "installing: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "${1:-}" = --tests ]; then
+  # The pinned playwright-core (npm ci: exactly the lock file's), again
+  # only when the lock file changed since.
+  browser="$root/tests/browser"
+  if ! cmp -s "$browser/package-lock.json" "$browser/node_modules/.installed-lock.json"; then
+    echo "installing playwright-core into tests/browser/node_modules" >&2
+    npm ci --prefix "$browser" --no-audit --no-fund --loglevel=error
+    cp "$browser/package-lock.json" "$browser/node_modules/.installed-lock.json"
+  fi
+fi

@@ -6,7 +6,7 @@
 # HOOKBOT_FUZZ_SECONDS each (default 30; 0 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
+"$root/scripts/install-deps.sh" --tests
 # Formatting first: it takes seconds and fails before a long build.
 "$root/scripts/check-format.sh"
 
@@ -27,7 +27,8 @@ run_suite() {
 
 # Line tables only (-g1) in every build: backtraces and sanitizer reports keep
 # file:line, and the heaviest Beast files compile in a third less time.
-run_suite "$root/build" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+run_suite "$root/build" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
+  -DHOOKBOT_BROWSER_TESTS=ON
 # The Debian package of that build, installed, run and purged (needs root:
 # CI runs as root; HOOKBOT_TEST_PACKAGE=0 skips it).
 if [ "${HOOKBOT_TEST_PACKAGE:-1}" != 0 ]; then
