@@ -246,7 +246,8 @@ echo "== hookbot serve as hookbot on $base"
 (cd / && umask 077 && exec env -i PATH=/usr/bin:/bin strace -f -qq -o "$work/strace.serve" \
     setpriv --reuid=hookbot --regid=hookbot --init-groups --inh-caps=-all -- \
     /usr/bin/hookbot --key-file /etc/hookbot/key serve --bind "127.0.0.1:$port" --workers 2 \
-    --control-socket /run/hookbot/control.sock) >"$work/serve.log" 2>&1 3>&- 4>&- &
+    --control-socket /run/hookbot/control.sock --bus-dir /var/lib/hookbot) \
+    >"$work/serve.log" 2>&1 3>&- 4>&- &
 serve_pid=$!
 
 status_ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/status")" = 200 ]; }
@@ -287,6 +288,8 @@ check "the bus in /dev/shm is hookbot's" [ -n "$bus" ]
 ls -l $bus
 check "... and no other user may read it" \
     [ -z "$(find /dev/shm -maxdepth 1 -name "hookbot.*" -user hookbot -perm /077)" ]
+check "its rings are a file in /var/lib/hookbot (--bus-dir, as the unit has it), 600 hookbot:hookbot" \
+    bash -c '[ "$(find /var/lib/hookbot -maxdepth 1 -name "hookbot.*.rings" -user hookbot -perm 600 | wc -l)" = 1 ]' 
 
 tokens=$(as_hookbot /usr/bin/hookbot --key-file /etc/hookbot/key make-tokens --bare /pub/pkg /sub/pkg) \
     || die "hookbot make-tokens as hookbot"
