@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <system_error>
 
 #include "hookbot/posix/unique_fd.hpp"

@@ -4,7 +4,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <cstring>
 #include <iostream>
+#include <stdexcept>
 
 #include "command_line.hpp"
 #include "hookbot/posix/log.hpp"
