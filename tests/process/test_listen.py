@@ -165,6 +165,16 @@ class ListenPrints(unittest.TestCase):
             self.assertEqual(listener.stop(), 0, "SIGTERM is a clean stop")
             listener.wait_for_log(r"stopping on Terminated")
 
+    def test_a_token_in_the_query_works_and_is_never_logged(self):
+        secret = token("/sub/listen/query")
+        url = f"ws://127.0.0.1:{{}}/sub/listen/query?access_token={secret}"
+        with Server(workers=1) as server, Listener(url.format(server.port)) as listener:
+            listener.wait_for_log(SUBSCRIBED)
+            publish_all(server, "listen/query", [b"via the query"])
+            self.assertEqual(listener.wait_for_lines(1), [b"via the query"])
+            listener.stop()
+            self.assertNotIn(secret, "".join(listener.log_lines))
+
     def test_recursive_output_names_the_topic_before_a_tab(self):
         with Server(workers=1) as server, \
                 Listener(listen_url(server, "listen/tree/")) as listener:
