@@ -47,6 +47,10 @@ std::optional<load_options> parse_load_options(int argc, char** argv, int& exit_
         "source-addresses", po::value(&o.source_addresses)->default_value(o.source_addresses),
         "spread subscribers over 127.0.0.1..N (more ephemeral ports)")(
         "pin", po::value(&o.pin), "CPU list to pin the bench to, e.g. 1 or 2-3")(
+        "since", po::value(&o.since),
+        "resume: every subscription asks for ?since=ID (a message id, all or latest)")(
+        "expect", po::value(&o.expect)->default_value(o.expect),
+        "record each subscriber's time from its 101 to its Nth message (0: off)")(
         "json", po::bool_switch(&o.json), "print one JSON object instead of the table");
     po::variables_map vm;
     try {

@@ -27,6 +27,12 @@ struct load_options {
     std::size_t source_addresses = 1;
     std::string pin;
     bool json = false;
+    // Resuming subscribers: ?since=<this> on every subscription (an id, "all"
+    // or "latest"; empty: live only).
+    std::string since;
+    // >0: each subscriber's time from its 101 to its Nth message is recorded
+    // (how long a resume takes to replay N messages).
+    std::uint64_t expect = 0;
 };
 
 // Parses argv; prints usage and returns nothing on --help (exit_code 0) or a

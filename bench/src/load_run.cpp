@@ -43,8 +43,10 @@ void load_run::prepare() {
         const std::string pub = options_.prefixes > 0
                                     ? "/pub" + base + "p" + std::to_string(i) + "/a/b/c"
                                     : "/pub" + base + std::to_string(i);
+        // The token is the path's; the query only says where to resume.
+        const std::string target = options_.since.empty() ? sub : sub + "?since=" + options_.since;
         subscribe_requests_.push_back(
-            "GET " + sub + " HTTP/1.1\r\nHost: " + server_.host_header +
+            "GET " + target + " HTTP/1.1\r\nHost: " + server_.host_header +
             "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
             std::string(websocket_key) + "\r\nSec-WebSocket-Version: 13\r\n" + authorization(sub) +
             "\r\n");
@@ -59,6 +61,7 @@ void load_run::prepare() {
         subscribers_.push_back(std::make_unique<subscriber>(loop_, stats_, progress_,
                                                             subscribe_requests_[i % keys_],
                                                             read_buffer_, options_.prefixes > 0));
+        subscribers_.back()->expect(options_.expect);
     }
 }
 

@@ -26,7 +26,8 @@ struct load_stats {
     std::uint64_t closed_by_server = 0;
     std::uint64_t pings = 0;
     std::uint64_t last_delivery_ns = 0;
-    histogram latency;  // publish sent -> message received
+    histogram latency;     // publish sent -> message received
+    histogram completion;  // --expect: a subscriber's 101 -> its Nth message
 
     std::uint64_t answered_ok = 0;
     std::uint64_t answered_other = 0;

@@ -116,6 +116,7 @@ void subscriber::read_handshake() {
             return;
         }
         state_ = state::open;
+        opened_ns_ = now_ns();
         --progress_.in_flight;
         ++progress_.connected;
         const std::size_t rest = response_size_ - (end + 4);
@@ -289,6 +290,9 @@ void subscriber::deliver() {
     body_stamp stamp{};
     std::memcpy(&stamp, head, stamp_size);
     ++stats_.received;
+    if (++messages_ == expect_) {
+        stats_.completion.record(stats_.now_ns > opened_ns_ ? stats_.now_ns - opened_ns_ : 0);
+    }
     if (stamp.sequence < stats_.first_measured) return;
     ++stats_.delivered;
     stats_.last_delivery_ns = stats_.now_ns;

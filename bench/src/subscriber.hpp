@@ -42,6 +42,8 @@ class subscriber final : public io_handler {
     void on_io(std::uint32_t events) override;
     // Gives up on a subscriber still waiting for its 101.
     void abandon();
+    // Records in stats.completion the time from the 101 to the Nth message.
+    void expect(std::uint64_t messages) noexcept { expect_ = messages; }
 
   private:
     void on_connected();
@@ -71,6 +73,9 @@ class subscriber final : public io_handler {
     state state_ = state::idle;
     std::uint32_t interest_ = 0;  // epoll events registered for the socket
     bool recursive_;
+    std::uint64_t expect_ = 0;
+    std::uint64_t messages_ = 0;
+    std::uint64_t opened_ns_ = 0;  // when its 101 came
     std::size_t request_sent_ = 0;
 
     // Frame parser state.

@@ -14,6 +14,11 @@ void flush_queue::schedule(std::shared_ptr<subscriber> target) {
     if (!slice_pending_) post_slice();
 }
 
+void flush_queue::schedule_background(std::shared_ptr<subscriber> target) {
+    background_.push_back(std::move(target));
+    if (!slice_pending_) post_slice();
+}
+
 void flush_queue::post_slice() {
     slice_pending_ = true;
     boost::asio::post(get_io_context(), [this] { run_slice(); });
@@ -30,8 +35,16 @@ void flush_queue::run_slice() {
             flushing_.clear();
             next_ = 0;
             if (scheduled_.empty()) {
-                slice_pending_ = false;
-                return;
+                if (background_.empty()) {
+                    slice_pending_ = false;
+                    return;
+                }
+                // Nothing else waits: one background flush, then look again.
+                const std::shared_ptr<subscriber> target = std::move(background_.front());
+                background_.pop_front();
+                target->flush();
+                if (clock::now() >= end) break;
+                continue;
             }
             // What was scheduled meanwhile (by these flushes too) comes next.
             flushing_.swap(scheduled_);
@@ -47,8 +60,10 @@ void flush_queue::shutdown() {
     // Subscribers destroyed here must not find the queue half-cleared.
     std::vector<std::shared_ptr<subscriber>> flushing;
     std::vector<std::shared_ptr<subscriber>> scheduled;
+    std::deque<std::shared_ptr<subscriber>> background;
     flushing.swap(flushing_);
     scheduled.swap(scheduled_);
+    background.swap(background_);
     next_ = 0;
 }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -58,6 +59,12 @@ class flush_queue final : public boost::asio::io_context::service {
     // Calls target->flush() in a later handler, after those scheduled before
     // it. The caller schedules a subscriber once until it is flushed.
     void schedule(std::shared_ptr<subscriber> target);
+    // The same for work that must not delay anyone else's: target->flush()
+    // runs only once no schedule()d flush waits, one at a time in the rest
+    // of a slice. A resume's replay goes here: a thousand subscribers
+    // replaying at once add at most a slice and one flush to a live
+    // subscriber's wait, not a round of all of them.
+    void schedule_background(std::shared_ptr<subscriber> target);
 
     // For tests: how long one slice may last without answering clients.
     void set_slice(std::chrono::microseconds slice) noexcept { slice_ = slice; }
@@ -72,6 +79,7 @@ class flush_queue final : public boost::asio::io_context::service {
     std::vector<std::shared_ptr<subscriber>> flushing_;
     std::size_t next_ = 0;
     std::vector<std::shared_ptr<subscriber>> scheduled_;
+    std::deque<std::shared_ptr<subscriber>> background_;
     std::chrono::microseconds slice_ = default_slice;
     std::size_t answering_ = 0;   // answering_client instances
     bool slice_pending_ = false;  // posted or running

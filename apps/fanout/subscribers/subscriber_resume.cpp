@@ -8,9 +8,10 @@
 namespace hookbot::fanout {
 namespace {
 
-// Messages one flush takes from a replay: a thousand subscribers resuming at
-// once take turns with every other subscriber of the worker.
-constexpr std::size_t replay_batch = 64;
+// Messages one flush takes from a replay. Replays flush in the background
+// (flush_queue::schedule_background): a live subscriber waits for at most one
+// such flush, so it is kept short.
+constexpr std::size_t replay_batch = 16;
 
 log::throttle resume_warnings(20, "resume warnings");
 

@@ -15,6 +15,8 @@ void websocket_subscriber::request_write() {
     // the rest when it completes.
     if (flush_scheduled_ || writing()) return;
     flush_scheduled_ = true;
+    // A replaying subscriber's writes wait for everyone else's.
+    if (replay_) return flushes_.schedule_background(shared_from_this());
     flushes_.schedule(shared_from_this());
 }
 

@@ -88,6 +88,26 @@ int flushes_before_other_handler(asio::io_context& ioc, int writers) {
 
 }  // namespace
 
+TEST_CASE("background flushes run only when no other flush waits, even one scheduled later") {
+    asio::io_context ioc;
+    auto& queue = asio::use_service<flush_queue>(ioc);
+    std::vector<int> order;
+    auto replaying = writer(order, 10);
+    auto live = writer(order, 1);
+    auto late = writer(order, 2);
+    int replays = 0;
+    replaying->on_flush = [&] {
+        order.push_back(10);
+        // A replay goes on in the background; live work arrives meanwhile.
+        if (++replays == 1) queue.schedule(late);
+        if (replays < 3) queue.schedule_background(replaying);
+    };
+    queue.schedule_background(replaying);
+    queue.schedule(live);
+    ioc.run_for(5s);
+    CHECK(order == std::vector<int>{1, 10, 2, 10, 10});
+}
+
 TEST_CASE("after a slice of flushes the loop's other handlers run") {
     asio::io_context ioc;
     asio::use_service<flush_queue>(ioc).set_slice(100us);
