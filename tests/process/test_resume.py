@@ -169,10 +169,16 @@ class Resume(unittest.TestCase):
                 await receive_n(ws, 1, 1)
             await ws.close()
 
-            # The original framing resumes too, without a notice.
+            # The original framing resumes too, without a notice; a recursive
+            # subscription's frames are "topic NUL body", replayed or live.
             plain = await subscribe_json(server, "resume/ws", since=replayed[-2]["id"], fmt=None)
             self.assertEqual(await receive_n(plain, 2, 10), [b"missed-499", b"live"])
             await plain.close()
+            recursive = await subscribe_json(server, "resume/", since=replayed[-1]["id"],
+                                             fmt=None)
+            self.assertEqual(await receive_n(recursive, 2, 10),
+                             [b"resume/other\0not-this-topic", b"resume/ws\0live"])
+            await recursive.close()
 
         with Server(workers=2) as server:
             self.run_async(scenario(server))

@@ -23,8 +23,12 @@ void websocket_subscriber::start_replay(const std::string& topic, bool recursive
     if (source == nullptr) return;
     const auto start = parse_since(since, source->epoch(), registry_.delivered_through());
     if (!start) return;
+    // As the bus tailer frames it: the original format is recursive's
+    // "topic NUL body" on a recursive subscription.
+    const payload_kind replayed =
+        kind() == payload_kind::bare && recursive ? payload_kind::recursive : kind();
     try {
-        replay_ = std::make_unique<replay>(*source, topic, recursive, kind(), *start);
+        replay_ = std::make_unique<replay>(*source, topic, recursive, replayed, *start);
     } catch (const std::exception& e) {
         resume_warnings.warning("subscriber ", name_, ": cannot resume from \"", since, "\" (",
                                 e.what(), "); live messages only");
