@@ -160,13 +160,12 @@ net::awaitable<void> subscription::session(Stream& ws, const frame_handler& on_f
         auto [read_ec, bytes] = co_await ws.async_read(buffer, use_error_code);
         static_cast<void>(bytes);
         if (read_ec) {
+            std::string why = "subscription to " + where + " ended: " + read_ec.message();
             // The one failure a reconnect cannot cure: say which limit it was.
-            const std::string limit =
-                read_ec == websocket::error::message_too_big
-                    ? " (" + std::to_string(options_.max_message_bytes) + " bytes)"
-                    : std::string();
-            fail(subscription_error::stage::read, read_ec,
-                 "subscription to " + where + " ended: " + read_ec.message() + limit);
+            if (read_ec == websocket::error::message_too_big) {
+                why += " (" + std::to_string(options_.max_message_bytes) + " bytes)";
+            }
+            fail(subscription_error::stage::read, read_ec, std::move(why));
             break;
         }
         received_frame frame{beast::buffers_to_string(buffer.data()), ws.got_text()};
