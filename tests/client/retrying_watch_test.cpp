@@ -183,6 +183,14 @@ TEST_CASE("retrying watch: a state file's id is where the first connection resum
     CHECK(content_of(state) == "e-8\n");
 }
 
+TEST_CASE("retrying watch: an explicit since wins over the state file's id") {
+    fixture f;
+    watch_options options = fixture::fast(f.dir.write("state", "e-7\n"));
+    options.since = "e-9";
+    const retrying_watch watch(f.ioc.get_executor(), f.url("/sub/t"), {}, f.tls, options);
+    CHECK(watch.last_id() == "e-9");
+}
+
 TEST_CASE("retrying watch: what is not a subscription URL is refused at once") {
     fixture f;
     CHECK_THROWS_AS(retrying_watch(f.ioc.get_executor(), f.url("/pub/t"), {}, f.tls),
