@@ -425,6 +425,7 @@ class ListenRefuses(unittest.TestCase):
             ((), "a URL is needed"),
             (("not a url",), "is not a URL"),
             (("http://127.0.0.1:1/sub/x",), "not a websocket URL"),
+            (("http://s3cr3t@127.0.0.1:1/sub/x",), '"http://TOKEN@127.0.0.1:1/sub/x" is not a websocket'),
             (("ws://127.0.0.1:1/pub/x",), "not a subscription path"),
             (("ws://127.0.0.1:1/sub/x", "--header", "no colon"), "is not \"Name: value\""),
             (("ws://127.0.0.1:1/sub/x", "--json", "--exec", "true"), "not both"),

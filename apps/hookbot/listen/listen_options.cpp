@@ -21,6 +21,16 @@ std::optional<milliseconds> seconds_option(double seconds) {
     return milliseconds(static_cast<milliseconds::rep>(std::llround(seconds * 1000)));
 }
 
+// The URL as an error message may show it: a token in its user info is
+// left out (stderr may well be a journal).
+std::string shown_url(const std::string& url) {
+    const auto scheme_end = url.find("://");
+    const auto at = url.find('@');
+    const auto path = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+    if (scheme_end == std::string::npos || at == std::string::npos || at > path) return url;
+    return url.substr(0, scheme_end + 3) + "TOKEN" + url.substr(at);
+}
+
 }  // namespace
 
 po::options_description describe(listen_options& o) {
@@ -69,10 +79,12 @@ config_or_error check_options(const listen_options& o) {
     listen_config config;
     const auto url = client::parse_server_url(o.url);
     if (!url) {
-        return refuse("\"" + o.url + "\" is not a URL like ws://TOKEN@HOST:PORT/sub/TOPIC");
+        return refuse("\"" + shown_url(o.url) +
+                      "\" is not a URL like ws://TOKEN@HOST:PORT/sub/TOPIC");
     }
     if (!url->websocket) {
-        return refuse("\"" + o.url + "\" is not a websocket URL: use ws:// (or wss:// for TLS)");
+        return refuse("\"" + shown_url(o.url) +
+                      "\" is not a websocket URL: use ws:// (or wss:// for TLS)");
     }
     const auto topic = client::subscription_topic(url->target);
     if (!topic) {
