@@ -320,6 +320,37 @@ class ListenReconnects(unittest.TestCase):
                                       + re.escape(records[0][2]) + r" \((other_epoch|unknown)\)")
 
 
+class ListenAcrossACrash(unittest.TestCase):
+    @unittest.skipUnless(SERVER_RESUMES, NEEDS_RESUME)
+    def test_exec_across_a_kill_of_the_whole_serve_tree_on_a_bus_dir_runs_each_once(self):
+        """serve keeps its bus in --bus-dir: after a SIGKILL of the whole tree
+        and a restart on the same port, the listener resumes with no gap."""
+        with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as bus_dir:
+            args = ["--bus-dir", bus_dir, "--instance", f"listen-crash-{os.getpid()}"]
+            crashed = Server(workers=1, extra_args=args)
+            with crashed:
+                port = crashed.port
+                listener = Listener(listen_url(crashed, "listen/crash"),
+                                    ["--exec", RECORD, *FAST_RECONNECT], env={"OUT": out})
+                listener.wait_for_log(SUBSCRIBED)
+                # Some of these may still be on their way when the tree dies.
+                publish_all(crashed, "listen/crash", [b"m%d" % i for i in range(20)])
+                tree = [crashed.process.pid, *crashed.children("hookbot-acceptor"),
+                        *crashed.worker_pids()]
+                for pid in tree:
+                    os.kill(pid, signal.SIGKILL)
+                crashed.process.wait(timeout=10)
+            with listener, Server(workers=1, bind=f"127.0.0.1:{port}", extra_args=args) as again:
+                publish_all(again, "listen/crash", [b"m%d" % i for i in range(20, 25)])
+                wait_for(lambda: listener.count_log(r"command for message .* exited") == 25, 30,
+                         "25 commands")
+                records = exec_records(out)
+                self.assertEqual([body for _, body, _ in records], [b"m%d" % i for i in range(25)])
+                self.assertEqual(len({message_id for _, _, message_id in records}), 25)
+                self.assertEqual(listener.count_log(r"gap:"), 0, "the same bus: no gap")
+                self.assertGreaterEqual(listener.count_log(SUBSCRIBED), 2, "it reconnected")
+
+
 class ListenResumes(unittest.TestCase):
     @unittest.skipUnless(SERVER_RESUMES, NEEDS_RESUME)
     def test_the_urls_own_query_is_kept_since_all_replays_what_is_retained(self):
