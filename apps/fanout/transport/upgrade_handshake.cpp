@@ -26,6 +26,40 @@ std::unique_ptr<subscriber_transport> take_over(tls_stream& stream, beast::error
     return tls_transport::take_over(stream, ec);
 }
 
+// What every answer does the same way with the connection under it: plain
+// TCP, or TLS on it (`Stream`: beast::tcp_stream or tls_stream).
+template <typename Stream>
+std::unique_ptr<subscriber_transport> non_blocking_transport(Stream& stream,
+                                                             beast::error_code& ec) {
+    auto transport = take_over(stream, ec);
+    if (transport) transport->socket().non_blocking(true, ec);
+    if (ec) return nullptr;
+    return transport;
+}
+
+template <typename Stream>
+void close_connection(Stream& stream) noexcept {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().close(ignored);
+}
+
+template <typename Stream>
+std::string peer_of(Stream& stream) {
+    beast::error_code ec;
+    const auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(ec);
+    if (ec) return "?";
+    return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// A worker's connections run on its io_context directly.
+template <typename Stream>
+asio::io_context::executor_type io_executor_of(Stream& stream) {
+    const auto executor = stream.get_executor();
+    const auto* target = executor.template target<asio::io_context::executor_type>();
+    if (target == nullptr) throw std::logic_error("subscriber not on an io_context executor");
+    return *target;
+}
+
 template <typename Stream>
 class stream_handshake final : public upgrade_handshake {
   public:
@@ -47,37 +81,15 @@ class stream_handshake final : public upgrade_handshake {
     }
 
     std::unique_ptr<subscriber_transport> take_transport(beast::error_code& ec) override {
-        auto transport = take_over(ws_.next_layer(), ec);
-        if (transport) transport->socket().non_blocking(true, ec);
-        if (ec) return nullptr;
-        return transport;
+        return non_blocking_transport(ws_.next_layer(), ec);
     }
-
-    void abort() noexcept override {
-        beast::error_code ignored;
-        socket().close(ignored);
-    }
-
-    [[nodiscard]] std::string peer() override {
-        beast::error_code ec;
-        const auto endpoint = socket().remote_endpoint(ec);
-        if (ec) return "?";
-        return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-    }
-
+    void abort() noexcept override { close_connection(ws_); }
+    [[nodiscard]] std::string peer() override { return peer_of(ws_); }
     [[nodiscard]] asio::io_context::executor_type executor() override {
-        // A worker's connections run on its io_context directly.
-        const auto executor = ws_.get_executor();
-        const auto* target = executor.template target<asio::io_context::executor_type>();
-        if (target == nullptr) throw std::logic_error("subscriber not on an io_context executor");
-        return *target;
+        return io_executor_of(ws_);
     }
 
   private:
-    [[nodiscard]] asio::ip::tcp::socket& socket() noexcept {
-        return beast::get_lowest_layer(ws_).socket();
-    }
-
     websocket::stream<Stream> ws_;
     upgrade_request request_;  // read by async_accept
 };
@@ -112,29 +124,12 @@ class event_stream_handshake final : public upgrade_handshake {
     }
 
     std::unique_ptr<subscriber_transport> take_transport(beast::error_code& ec) override {
-        auto transport = take_over(stream_, ec);
-        if (transport) transport->socket().non_blocking(true, ec);
-        if (ec) return nullptr;
-        return transport;
+        return non_blocking_transport(stream_, ec);
     }
-
-    void abort() noexcept override {
-        beast::error_code ignored;
-        beast::get_lowest_layer(stream_).socket().close(ignored);
-    }
-
-    [[nodiscard]] std::string peer() override {
-        beast::error_code ec;
-        const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-        if (ec) return "?";
-        return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-    }
-
+    void abort() noexcept override { close_connection(stream_); }
+    [[nodiscard]] std::string peer() override { return peer_of(stream_); }
     [[nodiscard]] asio::io_context::executor_type executor() override {
-        const auto executor = stream_.get_executor();
-        const auto* target = executor.template target<asio::io_context::executor_type>();
-        if (target == nullptr) throw std::logic_error("subscriber not on an io_context executor");
-        return *target;
+        return io_executor_of(stream_);
     }
 
   private:

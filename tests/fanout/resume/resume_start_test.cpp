@@ -28,6 +28,8 @@ TEST_CASE("an id that cannot be resumed from is a gap, then everything retained"
     REQUIRE(other);
     CHECK(other->gap == gap_reason::other_epoch);
     CHECK(other->after_bus_seq == 0);
+    // Even past this bus's newest message (a new bus, still empty).
+    CHECK(parse_since("00000000000000ac-7", epoch, 0)->gap == gap_reason::other_epoch);
     CHECK(parse_since("00000000000000ab-11", epoch, 10)->gap == gap_reason::unknown);
     CHECK(parse_since("garbage", epoch, 10)->gap == gap_reason::unknown);
     CHECK(parse_since("LATEST", epoch, 10)->gap == gap_reason::unknown);
