@@ -30,6 +30,28 @@ bool authorised(const http::request_header<>& head, const routing::dispatch& tar
     return token && verifier.authorizes(*token, target.path);
 }
 
+// `location` without its access_token parameters: a redirect must not echo
+// a token (docs/PROTOCOL.md, "Tokens in the URL").
+std::string without_access_token(std::string_view location) {
+    const auto question = location.find('?');
+    if (question == std::string_view::npos) return std::string(location);
+    std::string out(location.substr(0, question));
+    std::string_view query = location.substr(question + 1);
+    std::string kept;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.substr(0, pair.find('=')) == access_token_parameter) continue;
+        if (!kept.empty()) kept += '&';
+        kept += pair;
+    }
+    // A bare '?' stays as the request had it.
+    if (!kept.empty() || location.size() == question + 1) out += '?';
+    out += kept;
+    return out;
+}
+
 // A GET asking for text/event-stream without an upgrade: Server-Sent Events.
 bool wants_event_stream(const http::request_header<>& head) {
     if (head.method() != http::verb::get || head.find(http::field::upgrade) != head.end()) {
@@ -126,7 +148,8 @@ request_plan plan_request(const http::request_header<>& head, const routing::dec
         return reply{responses::malformed_request(), true};
     }
     if (const auto* moved = std::get_if<routing::redirect>(&route)) {
-        return reply{responses::moved_permanently(moved->location, head.method())};
+        return reply{
+            responses::moved_permanently(without_access_token(moved->location), head.method())};
     }
     return dispatch(head, std::get<routing::dispatch>(route), verifier);
 }

@@ -267,6 +267,14 @@ TEST_CASE("a subscription's token may come as access_token when no Authorization
           401);
 }
 
+TEST_CASE("a redirect never echoes an access_token") {
+    const auto moved = request(http::verb::get, "/sub?a=1&access_token=secret&b=2").plan();
+    CHECK(status_of(moved) == 301);
+    CHECK(std::get<reply>(moved).response[http::field::location] == "/sub/?a=1&b=2");
+    const auto only = request(http::verb::get, "/unsafe/sub?access_token=secret").plan();
+    CHECK(std::get<reply>(only).response[http::field::location] == "/unsafe/sub/");
+}
+
 TEST_CASE("format=json and the resume point, from since= or Last-Event-ID") {
     request json(http::verb::get, "/sub/t?format=json&since=all");
     json.head.set("Last-Event-ID", "ignored-when-since-is-given");
