@@ -22,7 +22,7 @@ hookbot is starting on $bind (development key in $key_file).
 
   publish:    curl -d 'hello, world' $pub
   subscribe:  $sub
-              e.g. /usr/bin/python3 $root/scripts/listen.py $sub
+              e.g. $bin/hookbot listen $sub
 
 Stop it with Ctrl-C.
 INFO
