@@ -1,6 +1,5 @@
 #include "workers/worker_pool.hpp"
 
-#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <system_error>
 
 #include "hookbot/posix/log.hpp"
+#include "hookbot/posix/process.hpp"
 
 namespace hookbot::acceptor {
 
@@ -73,8 +73,9 @@ std::optional<std::int32_t> worker_pool::holder_of(std::uint32_t slot) const {
     for (const auto& worker : workers_) {
         // A holder that died may not have had its connection's end read yet
         // when its successor's hello comes: a dead one holds nothing.
-        const bool gone = ::kill(worker->pid(), 0) == -1 && errno == ESRCH;
-        if (worker->ready() && worker->slot() == slot && !gone) return worker->pid();
+        if (worker->ready() && worker->slot() == slot && !posix::process_is_gone(worker->pid())) {
+            return worker->pid();
+        }
     }
     return std::nullopt;
 }

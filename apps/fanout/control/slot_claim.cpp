@@ -1,13 +1,12 @@
 #include "control/slot_claim.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <stdexcept>
 #include <string>
 
 #include "hookbot/posix/log.hpp"
+#include "hookbot/posix/process.hpp"
 
 namespace hookbot::fanout {
 namespace {
@@ -17,7 +16,7 @@ namespace {
 // serve's own slots never look like this for long: the supervisor reserves a
 // dead child's slot again as soon as it reaps it.
 bool holder_is_gone(std::int32_t pid) {
-    return pid > 0 && ::kill(pid, 0) == -1 && errno == ESRCH;
+    return posix::process_is_gone(pid);
 }
 
 }  // namespace

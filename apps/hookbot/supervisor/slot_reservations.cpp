@@ -1,18 +1,12 @@
 #include "supervisor/slot_reservations.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include "hookbot/posix/process.hpp"
 
 namespace hookbot::serve {
-namespace {
 
-bool process_is_gone(std::int32_t pid) {
-    return pid > 0 && ::kill(pid, 0) == -1 && errno == ESRCH;
-}
-
-}  // namespace
+using posix::process_is_gone;
 
 slot_reservations::slot_reservations(const shm_ring::bus& bus) : bus_(bus), holder_(::getpid()) {}
 
