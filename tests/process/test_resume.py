@@ -106,6 +106,21 @@ class EventStream:
                 events.append(fields)
         return events
 
+    def raw_until(self, marker, timeout):
+        """The stream's bytes up to and including `marker`; fails after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while marker not in self.buffer:
+            left = deadline - time.monotonic()
+            pending = getattr(self.sock, "pending", lambda: 0)()
+            if left <= 0 or not (pending or select.select([self.sock], [], [], left)[0]):
+                raise AssertionError(f"no {marker!r} within {timeout}s: {self.buffer[-200:]!r}")
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError(f"stream ended before {marker!r}")
+            self.buffer += chunk
+        got, _, self.buffer = self.buffer.partition(marker)
+        return got + marker
+
     def close(self):
         self.sock.close()
 
@@ -204,6 +219,17 @@ class Resume(unittest.TestCase):
             self.assertEqual([json.loads(e["data"])["body"].encode() for e in replayed], missed)
             publish_all(server, "resume/sse", [b"live"])
             self.assertEqual(json.loads(stream.events(1)[0]["data"])["body"], "live")
+            stream.close()
+
+    def test_an_idle_event_stream_gets_a_comment_every_15_seconds(self):
+        with Server(workers=1) as server:
+            stream = EventStream(server, "sse/idle")
+            started = time.monotonic()
+            # Nothing is published: the first bytes of the body are the comment.
+            self.assertEqual(stream.raw_until(b"\n\n", 20), b":\n\n")
+            self.assertGreater(time.monotonic() - started, 14)
+            publish_all(server, "sse/idle", [b"after"])
+            self.assertEqual(json.loads(stream.events(1)[0]["data"])["body"], "after")
             stream.close()
 
     def test_token_in_the_url_for_event_source_and_never_in_the_log(self):

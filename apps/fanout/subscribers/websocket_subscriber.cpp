@@ -32,10 +32,6 @@ bool routine(const beast::error_code& ec) {
 // One per process: the worker is single-threaded.
 log::throttle subscriber_warnings(20, "subscriber warnings");
 
-}  // namespace
-
-namespace {
-
 payload_kind kind_of(handoff::delivery_format format) {
     switch (format) {
         case handoff::delivery_format::json:
