@@ -19,25 +19,23 @@ namespace hookbot::serve {
 namespace {
 
 // Removes what the instance left in /dev/shm and on disk when serve ends:
-// all of it, but for a bus kept in a --bus-dir (its rings file, and the
-// large bodies its records name).
+// all of it but a --bus-dir's rings file. Nothing stays in /dev/shm after a
+// clean stop, so large bodies (blobs) are not kept across one; only a
+// restart after a crash finds and adopts them (bus::create).
 class instance_files {
   public:
-    instance_files(std::string instance, std::string control_socket, bool bus_kept)
-        : instance_(std::move(instance)),
-          control_socket_(std::move(control_socket)),
-          bus_kept_(bus_kept) {}
+    instance_files(std::string instance, std::string control_socket)
+        : instance_(std::move(instance)), control_socket_(std::move(control_socket)) {}
     instance_files(const instance_files&) = delete;
     instance_files& operator=(const instance_files&) = delete;
     ~instance_files() {
-        shm_ring::bus::remove(instance_, bus_kept_);
+        shm_ring::bus::remove(instance_);
         ::unlink(control_socket_.c_str());
     }
 
   private:
     std::string instance_;
     std::string control_socket_;
-    bool bus_kept_;
 };
 
 void log_start(const serve_options& options, const public_listener& listener,
@@ -61,8 +59,7 @@ int start(serve_options& options, const checked_serve& checked, const std::strin
     supervisor::block_signals();
     const auto bus = shm_ring::bus::create(options.instance, options.bus);
     auto control = handoff::listen_control_socket(options.control_socket);
-    const instance_files cleanup(options.instance, options.control_socket,
-                                 !options.bus.dir.empty());
+    const instance_files cleanup(options.instance, options.control_socket);
 
     supervisor_config config = configure(options, checked, github_secret);
     config.on_restart = [&counters = bus.supervisor()](child_kind kind) {
