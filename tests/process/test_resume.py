@@ -268,6 +268,9 @@ class Resume(unittest.TestCase):
             publish_all(server, "resume/crash", missed)
             wait_for(lambda: len(server.worker_pids()) == 1 and worker not in server.worker_pids(),
                      10, "the worker to be restarted")
+            # Started is not joined: until its hello a subscription gets 503
+            # (seen under ASan, where a worker takes a while to start).
+            server.wait_worker_joined(server.worker_pids()[0], 30)
             ws = await subscribe_json(server, "resume/crash", since=last)
             self.assertEqual([m["body"].encode() for m in await receive_json(ws, 500)], missed)
             await ws.close()
