@@ -136,22 +136,14 @@ bus bus::create(const std::string& instance, const bus_options& options) {
         layout::rings_segment_bytes(options.shards, options.ring_bytes);
     std::optional<detail::shm_segment> kept;
     if (!options.dir.empty()) kept = reopen_rings(rings_file(options.dir, instance), options);
-    if (kept) {
-        const std::uint64_t epoch =
-            reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
-        auto control = detail::shm_segment::create(
-            control_name(instance), layout::control_segment_bytes(options.worker_slots));
-        if (!control.try_lock()) {
-            throw std::runtime_error("bus \"" + instance +
-                                     "\": another process created it at the same time");
-        }
-        write_control_header(control, options, epoch);
-        return bus(std::make_unique<mapping>(
-            mapping{instance, access::writer, std::move(*kept), std::move(control)}));
-    }
-    const std::uint64_t epoch = random_epoch();
+    // Reopened rings keep their epoch and records; new ones get a header
+    // once the control segment is locked.
+    const bool fresh = !kept;
+    const std::uint64_t epoch =
+        fresh ? random_epoch() : reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
     auto rings =
-        options.dir.empty()
+        !fresh ? std::move(*kept)
+        : options.dir.empty()
             ? detail::shm_segment::create(rings_name(instance), rings_bytes)
             : detail::shm_segment::create_file(rings_file(options.dir, instance), rings_bytes);
     auto control = detail::shm_segment::create(control_name(instance),
@@ -160,7 +152,7 @@ bus bus::create(const std::string& instance, const bus_options& options) {
         throw std::runtime_error("bus \"" + instance +
                                  "\": another process created it at the same time");
     }
-    write_rings_header(rings, options, epoch);
+    if (fresh) write_rings_header(rings, options, epoch);
     write_control_header(control, options, epoch);
     return bus(std::make_unique<mapping>(
         mapping{instance, access::writer, std::move(rings), std::move(control)}));
