@@ -81,21 +81,28 @@ class EventStream:
         self.headers = {k.lower(): v for k, _, v in
                         (line.partition(": ") for line in lines[1:])}
 
+    def _take_until(self, marker, deadline, what):
+        """The buffered bytes before `marker` (removed with it), reading
+        until it comes; fails with `what` at `deadline` or at the stream's end."""
+        while marker not in self.buffer:
+            left = deadline - time.monotonic()
+            pending = getattr(self.sock, "pending", lambda: 0)()  # TLS: already decrypted
+            if left <= 0 or not (pending or select.select([self.sock], [], [], left)[0]):
+                raise AssertionError(f"{what()} in time: {self.buffer[-200:]!r}")
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError(f"stream ended: {what()}")
+            self.buffer += chunk
+        got, _, self.buffer = self.buffer.partition(marker)
+        return got
+
     def events(self, count, timeout=30):
         """The next `count` events (comments skipped), each a dict of fields."""
         deadline = time.monotonic() + timeout
         events = []
         while len(events) < count:
-            while b"\n\n" not in self.buffer:
-                left = deadline - time.monotonic()
-                pending = getattr(self.sock, "pending", lambda: 0)()  # TLS: already decrypted
-                if left <= 0 or not (pending or select.select([self.sock], [], [], left)[0]):
-                    raise AssertionError(f"received {len(events)} of {count} events in {timeout}s")
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    raise AssertionError(f"stream ended after {len(events)} of {count} events")
-                self.buffer += chunk
-            block, _, self.buffer = self.buffer.partition(b"\n\n")
+            block = self._take_until(b"\n\n", deadline,
+                                     lambda: f"received {len(events)} of {count} events")
             fields = {}
             for line in block.decode().split("\n"):
                 if line.startswith(":"):
@@ -108,18 +115,8 @@ class EventStream:
 
     def raw_until(self, marker, timeout):
         """The stream's bytes up to and including `marker`; fails after `timeout`."""
-        deadline = time.monotonic() + timeout
-        while marker not in self.buffer:
-            left = deadline - time.monotonic()
-            pending = getattr(self.sock, "pending", lambda: 0)()
-            if left <= 0 or not (pending or select.select([self.sock], [], [], left)[0]):
-                raise AssertionError(f"no {marker!r} within {timeout}s: {self.buffer[-200:]!r}")
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise AssertionError(f"stream ended before {marker!r}")
-            self.buffer += chunk
-        got, _, self.buffer = self.buffer.partition(marker)
-        return got + marker
+        return self._take_until(marker, time.monotonic() + timeout,
+                                lambda: f"no {marker!r}") + marker
 
     def close(self):
         self.sock.close()
