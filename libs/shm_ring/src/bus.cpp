@@ -241,7 +241,7 @@ std::uint64_t bus::ring_fill_bytes(std::uint32_t shard) const {
     return tail - head;
 }
 
-std::uint64_t bus::oldest_retained_bus_seq(std::uint32_t shard) const {
+std::optional<bus::retained_message> bus::oldest_retained(std::uint32_t shard) const {
     if (shard >= shard_count())
         throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
                                 std::to_string(shard_count()));
@@ -252,11 +252,12 @@ std::uint64_t bus::oldest_retained_bus_seq(std::uint32_t shard) const {
     const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
     for (int step = 0; step < 2 && position < tail; ++step) {
         const auto header = detail::read_header(ring, position);
-        if (!header) return 0;
-        if (header->type == layout::record_type::message) return header->bus_seq;
+        if (!header) return std::nullopt;
+        if (header->type == layout::record_type::message)
+            return retained_message{header->bus_seq, header->unix_us};
         position += layout::align_record(header->length);
     }
-    return 0;
+    return std::nullopt;
 }
 
 }  // namespace hookbot::shm_ring

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 
@@ -50,8 +51,16 @@ struct resume_point {
     bool may_have_lost;
 };
 
-// Walks headers from head, as find_end does, until the resume point. The cost
-// is the retained records before it, not the ring's size alone.
+// log2 of the resume index's block size for a data area of `capacity` bytes
+// (a power of two; tests use rings smaller than the index, one byte a block).
+constexpr unsigned resume_index_block_shift(std::uint64_t capacity) noexcept {
+    const int shift = std::countr_zero(capacity) - std::countr_zero(layout::resume_index_entries);
+    return shift > 0 ? static_cast<unsigned>(shift) : 0;
+}
+
+// Reads the oldest retained message, jumps to the latest entry of the resume
+// index at or below `after_bus_seq` (a binary search over its entries), then
+// walks headers from there to the resume point: at most one index block.
 resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq);
 
 }  // namespace hookbot::shm_ring::detail
