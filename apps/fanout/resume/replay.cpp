@@ -55,17 +55,22 @@ shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view 
 }  // namespace
 
 replay::replay(const shm_ring::bus& source, std::string topic, bool recursive, payload_kind kind,
-               const resume_start& start)
+               const resume_start& start, std::string since)
     : source_(source),
       topic_(std::move(topic)),
       recursive_(recursive),
       kind_(kind),
       gap_(start.gap),
+      last_id_(std::move(since)),
       reader_(start_reader(source, topic_, recursive_, start, gap_)) {}
 
-payload replay::gap_notice(std::string_view since) const {
-    if (!gap_ || (kind_ != payload_kind::json && kind_ != payload_kind::event)) return nullptr;
-    return make_gap_payload(kind_ == payload_kind::event, gap_object(since, *gap_));
+payload replay::gap_notice() const {
+    return gap_ ? gap_payload(last_id_, *gap_) : nullptr;
+}
+
+payload replay::gap_payload(std::string_view since, gap_reason reason) const {
+    if (kind_ != payload_kind::json && kind_ != payload_kind::event) return nullptr;
+    return make_gap_payload(kind_ == payload_kind::event, gap_object(since, reason));
 }
 
 bool replay::matches(std::string_view topic) const noexcept {
@@ -76,11 +81,21 @@ bool replay::fill(subscriber_queue& out, std::size_t max) {
     std::string id;
     for (std::size_t queued = 0; queued < max;) {
         if (!out.has_replay_room()) return true;
+        const std::uint64_t lapped = reader_.lapped_records();
+        const std::uint64_t released = reader_.lost_blobs();
         const auto record = reader_.next();
+        // Conservative, as the start's notice: the lost ones may have been
+        // other topics' (a ring does not say which it overwrote).
+        const bool lost_some = reader_.lapped_records() != lapped;
+        if (lost_some || reader_.lost_blobs() != released) {
+            const auto reason = lost_some ? gap_reason::overwritten : gap_reason::released;
+            if (const payload notice = gap_payload(last_id_, reason)) out.push(notice);
+        }
         if (!record) return reader_.has_pending();
         if (!matches(record->topic)) continue;
         if (kind_ == payload_kind::json || kind_ == payload_kind::event) {
             id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
+            last_id_ = id;
         }
         out.push(make_kind_payload(
             kind_, {id, record->topic, record->body, record->commit_us, record->bus_seq}));

@@ -102,6 +102,21 @@ void ring_writer::make_room(std::uint64_t end) {
     }
 }
 
+std::uint64_t ring_writer::retained_from() const noexcept {
+    // At most one padding record comes before the oldest message.
+    for (std::uint64_t position = head_; position < tail_;) {
+        layout::record_header header{};
+        std::memcpy(&header, ring_.data + (position & mask_), layout::record_prefix_bytes);
+        if (header.type == layout::record_type::message) {
+            std::memcpy(&header, ring_.data + (position & mask_), sizeof header);
+            return header.bus_seq;
+        }
+        if (header.length < layout::record_prefix_bytes) break;  // never written so
+        position += layout::align_record(header.length);
+    }
+    return last_bus_seq_ + 1;
+}
+
 void ring_writer::write_padding(std::uint64_t position, std::uint64_t bytes) {
     layout::record_header header{};
     header.length = static_cast<std::uint32_t>(bytes);

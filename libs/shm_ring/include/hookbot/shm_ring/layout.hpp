@@ -81,9 +81,9 @@
 // it read-only and only then commits the record that refers to it, so a blob
 // a committed record names is never written again; a dead writer's unfinished
 // blob is named after a bus_seq no committed record carries (the next writer
-// removes it). The writer unlinks a blob once every worker's
-// blob_read_bus_seq has passed it, or, oldest first, when the blobs' total
-// would exceed blob_budget_bytes. A reader that finds it gone counts the
+// removes it). The writer unlinks a blob once its record has left its ring
+// (head passed it), or, oldest first, when the blobs' total would exceed
+// blob_budget_bytes. A reader that finds it gone counts the
 // message as lost.
 //
 //    0                  8                  16
@@ -112,8 +112,8 @@
 // Each area has one writer: the acceptor, the supervisor, the slot's worker
 // (counters.hpp). The counters are never reset while the bus lives, so they
 // survive a restart of the process that writes them. A slot's
-// blob_read_bus_seq: every blob up to this bus_seq is read (the writer may
-// unlink it).
+// blob_read_bus_seq: the worker has read every record up to this bus_seq
+// (the acceptor's flow control holds publishers back rather than lap it).
 
 namespace hookbot::shm_ring::layout {
 

@@ -33,6 +33,9 @@ class ring_writer {
     // bus_seq of the last record in the ring (0 when empty).
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return last_bus_seq_; }
     [[nodiscard]] std::uint64_t tail() const noexcept { return tail_; }
+    // The smallest bus_seq the ring still holds: its oldest message's, or
+    // last_bus_seq() + 1 when it holds none. Reads the writer's own bytes.
+    [[nodiscard]] std::uint64_t retained_from() const noexcept;
 
   private:
     void make_room(std::uint64_t end);
