@@ -6,9 +6,11 @@ and the other safety fields, an entity tag that a revalidation answers with
 all into 404 and leaves the topic ui/… to publishers."""
 import os
 import re
+import tempfile
 import unittest
 
 from harness import Server, bearer
+from tls_pki import TestPKI, serve_args
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "apps", "acceptor",
                       "ui", "static")
@@ -117,6 +119,27 @@ class InspectorFiles(unittest.TestCase):
         status, body, _ = self.server.request("POST", "/pub/ui/x", body=b"hello",
                                               headers=bearer("/pub/ui/x"))
         self.assertEqual((status, body), (200, b"OK\n"))
+
+
+class InspectorOverTLS(unittest.TestCase):
+    """With built-in TLS the workers forward each request to the acceptor
+    (forwarded_requests.cpp): the page comes back the same."""
+
+    def test_the_page_and_its_304_over_tls(self):
+        with tempfile.TemporaryDirectory(prefix="hookbot-ui-tls-") as folder:
+            pki = TestPKI(folder)
+            cert, key = pki.server_certificate("server")
+            with Server(workers=1, extra_args=serve_args(cert, key),
+                        ssl_context=pki.client_context()) as server:
+                status, body, response = server.request("GET", "/ui/")
+                self.assertEqual(status, 200)
+                with open(os.path.join(STATIC, "index.html"), "rb") as f:
+                    self.assertEqual(body, f.read())
+                self.assertEqual(response.getheader("Content-Security-Policy"), POLICY)
+                tag = response.getheader("ETag")
+                status, body, _ = server.request("GET", "/ui/", headers={"If-None-Match": tag})
+                self.assertEqual((status, body), (304, b""))
+                self.assertEqual(server.request("GET", "/ui/nothing.js")[0], 404)
 
 
 class InspectorOff(unittest.TestCase):
