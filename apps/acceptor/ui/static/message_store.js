@@ -23,7 +23,6 @@ export class MessageStore {
   constructor() {
     this.entries = load(entriesKey, []);
     this.saveTimer = 0;
-    this.dropped = 0;  // entries left out of sessionStorage for lack of room
   }
 
   // Adds an entry; returns the entries that fell off the front (oldest first).
@@ -63,10 +62,11 @@ export class MessageStore {
   // The newest entries that fit: a full sessionStorage (about 5 MB) keeps
   // the list on screen whole, and only a reload shows fewer.
   save() {
+    clearTimeout(this.saveTimer);
     for (let keep = this.entries.length; ; keep = Math.floor(keep / 2)) {
       try {
-        sessionStorage.setItem(entriesKey, JSON.stringify(this.entries.slice(this.entries.length - keep)));
-        this.dropped = this.entries.length - keep;
+        const newest = this.entries.slice(this.entries.length - keep);
+        sessionStorage.setItem(entriesKey, JSON.stringify(newest));
         return;
       } catch {
         if (keep === 0) return;
