@@ -382,6 +382,28 @@ class Resume(unittest.TestCase):
         with Server(workers=1) as server:
             self.run_async(scenario(server))
 
+    def test_since_latest_finds_the_newest_far_behind_the_end(self):
+        async def scenario(server):
+            newest = publish_ids(server, "latest/a", [b"older", b"newest"])[1]
+            # 200 KiB of another topic in the same shard after it: many index
+            # blocks (2 KiB each in this 512 KiB ring) to search back through.
+            publish_all(server, "latest/b", [b"b" * 1024] * 200)
+            ws = await subscribe_json(server, "latest/a", since="latest")
+            self.assertEqual(await receive_json(ws, 1),
+                             [{"id": newest, "topic": "latest/a", "body": "newest"}])
+            publish_all(server, "latest/a", [b"live"])
+            self.assertEqual([m["body"] for m in await receive_json(ws, 1)], ["live"])
+            await ws.close()
+            # Nothing retained for the topic: live messages only.
+            ws = await subscribe_json(server, "latest/none", since="latest")
+            publish_all(server, "latest/none", [b"first"])
+            self.assertEqual([m["body"] for m in await receive_json(ws, 1)], ["first"])
+            await ws.close()
+
+        args = ["--shards", "1", "--ring-bytes", "524288"]
+        with Server(workers=1, extra_args=args) as server:
+            self.run_async(scenario(server))
+
     def test_curl_prints_events_as_they_are_published(self):
         with Server(workers=1) as server:
             path = "/sub/curl/demo"

@@ -2,11 +2,15 @@
 // from the oldest record would, without walking what lies before its block.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/bus_reader.hpp"
+#include "hookbot/shm_ring/bus_writer.hpp"
 #include "hookbot/shm_ring/ring_reader.hpp"
 #include "hookbot/shm_ring/ring_writer.hpp"
 #include "test_support.hpp"
@@ -81,6 +85,28 @@ TEST_CASE("a resume does not walk the records before its index block") {
     const written& point = records[120];
     CHECK(first_after(ring.span(), point.bus_seq) == records[121].bus_seq);
     CHECK(first_after(ring.span(), point.bus_seq - 1) == point.bus_seq);
+}
+
+TEST_CASE("a shard's index pieces start at its oldest message and cover it in order") {
+    test::bus_guard guard(test::unique_instance("index-pieces"));
+    bus_options options;
+    options.shards = 1;
+    options.ring_bytes = 128 << 10;  // blocks of 512 bytes
+    options.max_body_bytes = 1024;
+    options.max_inline_body_bytes = 1024;
+    options.worker_slots = 1;
+    bus b = bus::create(guard.instance(), options);
+    CHECK(b.index_bus_seqs(0).empty());
+    bus_writer writer(b);
+    for (int i = 0; i < 1000; ++i) REQUIRE(writer.append("t", std::string(300, 'x')));
+
+    const std::vector<std::uint64_t> starts = b.index_bus_seqs(0);
+    REQUIRE(starts.size() > 100);
+    CHECK(starts.front() == b.oldest_retained(0)->bus_seq);
+    CHECK(std::is_sorted(starts.begin(), starts.end()));
+    // Records of 352 bytes, blocks of 512: a piece holds one or two.
+    for (std::size_t i = 1; i < starts.size(); ++i) CHECK(starts[i] - starts[i - 1] <= 2);
+    CHECK(starts.back() >= writer.last_bus_seq() - 1);
 }
 
 }  // namespace hookbot::shm_ring

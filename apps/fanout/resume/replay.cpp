@@ -1,5 +1,8 @@
 #include "resume/replay.hpp"
 
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -21,19 +24,39 @@ bool topic_matches(std::string_view subscribed, bool recursive, std::string_view
     return recursive ? topic.starts_with(subscribed) : topic == subscribed;
 }
 
+// The newest retained message of the subscription in `shard` if it is past
+// `floor` (else 0), searched from the end one resume-index piece at a time:
+// a dashboard that connects with since=latest reads the shard's newest
+// pieces, not everything retained. `newest` becomes the largest bus_seq seen.
+std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topic, bool recursive,
+                              std::uint32_t shard, std::uint64_t floor, std::uint64_t& newest) {
+    const std::vector<std::uint64_t> starts = source.index_bus_seqs(shard);
+    const std::array<std::uint32_t, 1> only{shard};
+    std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  // the piece's end, exclusive
+    for (auto start = starts.rbegin(); start != starts.rend() && end - 1 > floor; end = *start++) {
+        shm_ring::bus_reader piece(source, *start - 1, only);
+        std::uint64_t latest = 0;
+        while (const auto record = piece.next()) {
+            if (record->bus_seq >= end) break;
+            newest = std::max(newest, record->bus_seq);
+            if (topic_matches(topic, recursive, record->topic)) latest = record->bus_seq;
+        }
+        if (latest != 0) return latest;
+    }
+    return 0;
+}
+
 // since=latest: resume just before the newest retained message of the
-// subscription (a walk of everything retained in its shards), or at the live
-// end when there is none.
+// subscription, or at the live end when there is none (then every shard was
+// read whole, and `newest` is its end).
 std::uint64_t before_latest(const shm_ring::bus& source, std::string_view topic, bool recursive,
                             const std::vector<std::uint32_t>& shards) {
-    shm_ring::bus_reader all(source, 0, shards);
     std::uint64_t latest = 0;
-    std::uint64_t last = 0;
-    while (const auto record = all.next()) {
-        last = record->bus_seq;
-        if (topic_matches(topic, recursive, record->topic)) latest = record->bus_seq;
+    std::uint64_t newest = 0;
+    for (const std::uint32_t shard : shards) {
+        latest = std::max(latest, latest_in_shard(source, topic, recursive, shard, latest, newest));
     }
-    return latest == 0 ? last : latest - 1;
+    return latest == 0 ? newest : latest - 1;
 }
 
 shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view topic,

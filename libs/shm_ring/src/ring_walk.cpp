@@ -164,6 +164,37 @@ std::optional<resume_point> try_resume_walk(const_ring_span ring, std::uint64_t 
 
 }  // namespace
 
+std::optional<located_header> oldest_message(const_ring_span ring) {
+    // head first: the writer moves head before tail.
+    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    // Padding may come first, never twice in a row.
+    for (int step = 0; step < 2 && position < tail; ++step) {
+        const auto header = read_header(ring, position);
+        if (!header) return std::nullopt;
+        if (header->type == layout::record_type::message) return located_header{position, *header};
+        position += layout::align_record(header->length);
+    }
+    return std::nullopt;
+}
+
+std::vector<std::uint64_t> index_bus_seqs(const_ring_span ring) {
+    const auto oldest = oldest_message(ring);
+    if (!oldest) return {};
+    std::vector<std::uint64_t> bus_seqs{oldest->header.bus_seq};
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    for (const auto& entry : ring.header->resume_index) {
+        const std::uint64_t position = entry.load(std::memory_order_acquire);
+        if (position <= oldest->position || position >= tail) continue;
+        const auto header = read_header(ring, position);
+        if (header && header->type == layout::record_type::message)
+            bus_seqs.push_back(header->bus_seq);
+    }
+    std::sort(bus_seqs.begin(), bus_seqs.end());
+    bus_seqs.erase(std::unique(bus_seqs.begin(), bus_seqs.end()), bus_seqs.end());
+    return bus_seqs;
+}
+
 resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq) {
     constexpr int attempts = 1000;
     for (int i = 0; i < attempts; ++i) {

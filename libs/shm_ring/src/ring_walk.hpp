@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "hookbot/shm_ring/layout.hpp"
 #include "hookbot/shm_ring/ring_span.hpp"
@@ -62,5 +63,20 @@ constexpr unsigned resume_index_block_shift(std::uint64_t capacity) noexcept {
 // index at or below `after_bus_seq` (a binary search over its entries), then
 // walks headers from there to the resume point: at most one index block.
 resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq);
+
+// The header of the oldest message the ring retains, and where it lies:
+// nullopt when there is none, or it was being overwritten just then.
+struct located_header {
+    std::uint64_t position;
+    layout::record_header header;
+};
+std::optional<located_header> oldest_message(const_ring_span ring);
+
+// Where a walk of part of the ring may start, ascending: the bus_seq of the
+// oldest retained message, then those of the messages the resume index
+// names that are still in the ring. Each lies at most one index block after
+// the one before it. Empty for an empty ring; an entry overwritten while it
+// is read is left out.
+std::vector<std::uint64_t> index_bus_seqs(const_ring_span ring);
 
 }  // namespace hookbot::shm_ring::detail

@@ -3,8 +3,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hookbot/shm_ring/counters.hpp"
 #include "hookbot/shm_ring/worker_slot.hpp"
@@ -101,6 +103,11 @@ class bus {
         std::uint64_t unix_us;  // when it was written (counters.hpp, unix_time_us)
     };
     [[nodiscard]] std::optional<retained_message> oldest_retained(std::uint32_t shard) const;
+    // Where a reader may start to read a shard's retained messages in
+    // pieces of at most one resume-index block (layout.hpp), ascending
+    // bus_seqs, the oldest retained message's first: what lets a search for
+    // the newest message of a topic start from the end.
+    [[nodiscard]] std::vector<std::uint64_t> index_bus_seqs(std::uint32_t shard) const;
 
     struct mapping;  // defined in the implementation
     [[nodiscard]] const mapping& mapped() const noexcept { return *mapping_; }
