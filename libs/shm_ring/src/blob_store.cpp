@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include "blob_file.hpp"
 #include "blob_names.hpp"
@@ -51,10 +52,14 @@ void blob_store::discard_newest() noexcept {
 }
 
 void blob_store::release_overwritten(std::span<const ring_writer> rings) noexcept {
-    if (held_.empty() || rings.empty()) return;
-    std::uint64_t oldest_anywhere = rings.front().retained_from();
-    for (const ring_writer& ring : rings)
-        oldest_anywhere = std::min(oldest_anywhere, ring.retained_from());
+    if (held_.empty()) return;
+    // For adopted blobs: the oldest record any ring still holds. A ring never
+    // written to holds none and says nothing.
+    std::uint64_t oldest_anywhere = std::numeric_limits<std::uint64_t>::max();
+    for (const ring_writer& ring : rings) {
+        if (ring.last_bus_seq() != 0)
+            oldest_anywhere = std::min(oldest_anywhere, ring.retained_from());
+    }
     std::erase_if(held_, [&](const held_blob& blob) {
         const std::uint64_t retained_from =
             blob.shard == any_shard ? oldest_anywhere : rings[blob.shard].retained_from();
