@@ -26,7 +26,8 @@ import urllib.parse
 
 from harness import Server, bearer, receive_n, subscribe, token, wait_for
 from test_listen import Listener, listen_url, SUBSCRIBED
-from tls_pki import TestPKI
+from test_resume import EventStream
+from tls_pki import TestPKI, serve_args
 
 GITHUB_SECRET = b"a secret only the publisher and the target share"
 # Tries come fast here: an outage costs the test no more than this.
@@ -393,6 +394,28 @@ class SubscribersThatDidNotAsk(unittest.TestCase):
         return await websockets.connect(server.ws_url(path) + "?format=json" + query.replace("?", "&"),
                                         extra_headers=bearer(path), max_size=None,
                                         ping_interval=None)
+
+    def test_an_event_stream_over_built_in_tls_gets_the_request_too(self):
+        """Over TLS the workers take the publish and hand it to the acceptor
+        (a forwarded request): the kept request survives that hop."""
+        with tempfile.TemporaryDirectory() as folder:
+            pki = TestPKI(folder)
+            cert, key = pki.server_certificate("server")
+            with Server(workers=1, extra_args=serve_args(cert, key),
+                        ssl_context=pki.client_context()) as server:
+                stream = EventStream(server, "fwd/sse")
+                try:
+                    self.assertEqual(stream.status, 200)
+                    publish(server, "fwd/sse", b"ping", {"X-Gitlab-Event": "Push Hook",
+                                                         "Cookie": "c=1"})
+                    [event] = stream.events(1)
+                finally:
+                    stream.close()
+        data = json.loads(event["data"])
+        self.assertEqual(data["id"], event["id"])
+        self.assertEqual(data["request"], {"method": "POST", "query": "",
+                                           "headers": {"X-Gitlab-Event": "Push Hook"}})
+        self.assertEqual(data["body"], "ping")
 
     def test_over_the_bounds_of_kept_headers_is_431_and_nothing_is_published(self):
         with Server(workers=1) as server:
