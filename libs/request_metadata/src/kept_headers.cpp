@@ -2,21 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <boost/algorithm/string/predicate.hpp>
 
 namespace hookbot::request_metadata {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) noexcept {
-    return text.size() > prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
 
 using namespace std::string_view_literals;
 
@@ -68,11 +57,11 @@ constexpr std::array prefixes = {
 
 }  // namespace
 
-bool is_kept_header(std::string_view name) noexcept {
-    return std::ranges::any_of(exact_names,
-                               [name](std::string_view kept) { return iequals(name, kept); }) ||
+bool is_kept_header(std::string_view name) {
+    return std::ranges::any_of(
+               exact_names, [name](std::string_view kept) { return boost::iequals(name, kept); }) ||
            std::ranges::any_of(prefixes, [name](std::string_view prefix) {
-               return istarts_with(name, prefix) || iequals(name, prefix);
+               return boost::istarts_with(name, prefix);
            });
 }
 

@@ -1,24 +1,14 @@
 #include "hookbot/request_metadata/kept_request.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <boost/algorithm/string/predicate.hpp>
 #include <nlohmann/json.hpp>
 
 namespace hookbot::request_metadata {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-}  // namespace
 
 void kept_request::add_header(std::string_view name, std::string_view value) {
     const auto same = std::ranges::find_if(
-        headers, [name](const auto& header) { return iequals(header.first, name); });
+        headers, [name](const auto& header) { return boost::iequals(header.first, name); });
     if (same == headers.end()) {
         headers.emplace_back(name, value);
         return;

@@ -15,6 +15,6 @@ namespace hookbot::request_metadata {
 // so credentials (Authorization, Cookie, Proxy-Authorization), hookbot's
 // own headers and the hop-by-hop ones (Connection, Transfer-Encoding, …)
 // stay with the hop they were meant for.
-bool is_kept_header(std::string_view name) noexcept;
+bool is_kept_header(std::string_view name);
 
 }  // namespace hookbot::request_metadata
