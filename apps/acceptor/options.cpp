@@ -15,6 +15,7 @@ namespace po = boost::program_options;
 struct raw_options {
     std::string token_hash = "any";
     std::string metrics_allow = "loopback";
+    std::string ui = "on";
     double counters_log_period_s = 60;
     double shutdown_timeout_s = 2;
     std::vector<std::string> routers;
@@ -58,6 +59,8 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
         ("metrics-allow", po::value(&raw.metrics_allow)->default_value(raw.metrics_allow),
             "who may read /metrics: any; loopback (loopback peers, others with a token for "
             "/metrics); token (a token for /metrics)")
+        ("ui", po::value(&raw.ui)->default_value(raw.ui),
+            "the inspector page under /ui/: on or off (off: 404)")
         ("counters-log-period",
             po::value(&raw.counters_log_period_s)->default_value(raw.counters_log_period_s),
             "seconds between two log lines of the server's counters");
@@ -127,6 +130,8 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
         const auto access = parse_metrics_access(raw.metrics_allow);
         if (!access) throw po::error("--metrics-allow must be any, loopback or token");
         options.metrics_allow = *access;
+        if (raw.ui != "on" && raw.ui != "off") throw po::error("--ui must be on or off");
+        options.ui_enabled = raw.ui == "on";
         if (!(raw.counters_log_period_s >= 1) || raw.counters_log_period_s > 86400) {
             throw po::error("--counters-log-period must be 1 to 86400 seconds");
         }

@@ -115,6 +115,13 @@ TEST_CASE("limits against hostile clients: defaults, values and bounds") {
     }
 }
 
+TEST_CASE("--ui: on by default, off on request, nothing else") {
+    CHECK(parse(required, "k").options->ui_enabled);
+    CHECK_FALSE(parse(with({"--ui", "off"}), "k").options->ui_enabled);
+    CHECK(parse(with({"--ui", "on"}), "k").options->ui_enabled);
+    CHECK(parse(with({"--ui", "no"}), "k").exit_status == exit_fatal_config);
+}
+
 TEST_CASE("--metrics-allow: loopback by default, any or token on request, nothing else") {
     CHECK(parse(required, "k").options->metrics_allow == metrics_access::loopback);
     CHECK(parse(required, "k").options->counters_log_period == std::chrono::seconds(60));

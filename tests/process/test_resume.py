@@ -345,6 +345,27 @@ class Resume(unittest.TestCase):
         with Server(workers=1, extra_args=["--shards", "1", "--ring-bytes", "524288"]) as server:
             self.run_async(scenario(server))
 
+    def test_large_bodies_are_replayed_and_a_released_one_is_a_gap(self):
+        async def scenario(server):
+            before = publish_ids(server, "large/a", [b"small"])[0]
+            # Blobs of 3000 bytes; the 8 KiB budget keeps the last two.
+            bodies = [b"%d" % i + b"b" * 2999 for i in range(5)]
+            ids = publish_ids(server, "large/a", bodies)
+            ws = await subscribe_json(server, "large/a", since=before)
+            notice, *retained = await receive_json(ws, 3)
+            self.assertEqual(notice, {"gap": {"since": before, "reason": "released"}})
+            self.assertEqual([(m["id"], m["body"].encode()) for m in retained],
+                             list(zip(ids[3:], bodies[3:])))
+            await ws.close()
+            # The original framing replays a retained large body too.
+            ws = await subscribe_json(server, "large/a", since=ids[3], fmt=None)
+            self.assertEqual(await receive_n(ws, 1, 30), [bodies[4]])
+            await ws.close()
+
+        args = ["--max-body", "4096", "--blob-threshold", "1024", "--blob-budget", "8192"]
+        with Server(workers=1, extra_args=args) as server:
+            self.run_async(scenario(server))
+
     def test_since_all_and_latest(self):
         async def scenario(server):
             publish_all(server, "since/a", [b"1", b"2", b"3"])
@@ -359,6 +380,28 @@ class Resume(unittest.TestCase):
             await ws.close()
 
         with Server(workers=1) as server:
+            self.run_async(scenario(server))
+
+    def test_since_latest_finds_the_newest_far_behind_the_end(self):
+        async def scenario(server):
+            newest = publish_ids(server, "latest/a", [b"older", b"newest"])[1]
+            # 200 KiB of another topic in the same shard after it: many index
+            # blocks (2 KiB each in this 512 KiB ring) to search back through.
+            publish_all(server, "latest/b", [b"b" * 1024] * 200)
+            ws = await subscribe_json(server, "latest/a", since="latest")
+            self.assertEqual(await receive_json(ws, 1),
+                             [{"id": newest, "topic": "latest/a", "body": "newest"}])
+            publish_all(server, "latest/a", [b"live"])
+            self.assertEqual([m["body"] for m in await receive_json(ws, 1)], ["live"])
+            await ws.close()
+            # Nothing retained for the topic: live messages only.
+            ws = await subscribe_json(server, "latest/none", since="latest")
+            publish_all(server, "latest/none", [b"first"])
+            self.assertEqual([m["body"] for m in await receive_json(ws, 1)], ["first"])
+            await ws.close()
+
+        args = ["--shards", "1", "--ring-bytes", "524288"]
+        with Server(workers=1, extra_args=args) as server:
             self.run_async(scenario(server))
 
     def test_curl_prints_events_as_they_are_published(self):

@@ -115,6 +115,20 @@ TEST_CASE("exactly /metrics is the metrics endpoint; below it, root-endpoint top
     CHECK(location_of("/./metrics") == "/metrics");
 }
 
+TEST_CASE("/ui and everything below /ui/ are the inspector's; the topic ui/x stays reachable") {
+    const dispatch page = dispatched("/ui/?x=1");
+    CHECK(page.kind == endpoint::ui);
+    CHECK(page.path == "/ui/");
+    CHECK(page.query == "x=1");
+    CHECK(dispatched("/ui").kind == endpoint::ui);
+    CHECK(dispatched("/ui/inspector.js").path == "/ui/inspector.js");
+    CHECK(dispatched("/%75i/x").kind == endpoint::ui);
+    CHECK(dispatched("/uix").kind == endpoint::root);
+    CHECK(dispatched("/pub/ui/x").topic == "ui/x");
+    CHECK(dispatched("/sub/ui/").kind == endpoint::sub);
+    CHECK(location_of("/ui/../ui/x") == "/ui/x");
+}
+
 TEST_CASE("D1.4: /pub, /sub, /unsafe/pub and /unsafe/sub get their trailing slash") {
     CHECK(location_of("/pub") == "/pub/");
     CHECK(location_of("/sub") == "/sub/");

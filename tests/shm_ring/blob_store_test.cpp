@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -62,14 +63,6 @@ blobs_on_disk blobs_of(const std::string& instance) {
     return found;
 }
 
-// A worker with a subscriber that has read nothing yet: the writer must not
-// release for it.
-void occupy_slot(bus& b, std::uint32_t index) {
-    b.slot(index).pid = 4242;
-    b.slot(index).subscribers = 1;
-    b.slot(index).blob_read_bus_seq = 0;
-}
-
 void make_stray_blob(const std::string& name, std::size_t bytes) {
     const int fd = ::shm_open(("/" + name).c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
     REQUIRE(fd >= 0);
@@ -80,7 +73,6 @@ void make_stray_blob(const std::string& name, std::size_t bytes) {
 TEST_CASE("a body over the inline limit goes to a blob and comes back byte for byte") {
     test::bus_guard guard(test::unique_instance("blob-trip"));
     bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);
     bus_writer writer(b);
     bus_reader reader(b);
     const std::string large = test::pattern_body(7, 4096);
@@ -107,59 +99,54 @@ TEST_CASE("a body over the inline limit goes to a blob and comes back byte for b
     CHECK(reader.lapped_records() == 0);
 }
 
-TEST_CASE("a blob is unlinked once every live worker has read it; its reader keeps its bytes") {
-    test::bus_guard guard(test::unique_instance("blob-release"));
+TEST_CASE("a blob lives as long as its record is in its ring, read or not") {
+    test::bus_guard guard(test::unique_instance("blob-retained"));
     bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);
-    occupy_slot(b, 1);
     bus_writer writer(b);
-    bus_reader first(b);
-    bus_reader second(b);
+    bus_reader live(b);
     const std::string large = test::pattern_body(3, 3000);
-    REQUIRE(writer.append("t", large));
-
-    const auto record = first.next();
+    const auto appended = writer.append("t", large);
+    REQUIRE(appended);
+    const auto record = live.next();
     REQUIRE(record);
-    b.slot(0).blob_read_bus_seq = first.last_bus_seq();
-    writer.release_read_blobs();
-    CHECK(blobs_of(guard.instance()).names.size() == 1);  // the second has not read it
+    writer.release_overwritten_blobs();
+    CHECK(blobs_of(guard.instance()).names.size() == 1);  // read, but still retained
 
-    REQUIRE(second.next());
-    b.slot(1).blob_read_bus_seq = second.last_bus_seq();
-    writer.release_read_blobs();
+    // A resume long after the live read still gets the body.
+    const std::array<std::uint32_t, 1> shard{appended->shard};
+    bus_reader resumed(b, 0, shard);
+    const auto again = resumed.next();
+    REQUIRE(again);
+    CHECK(again->body == large);
+    CHECK(resumed.lost_blobs() == 0);
+
+    // Small records on the same topic overwrite its record: then it goes.
+    const std::string filler = test::pattern_body(4, 200);
+    while (b.oldest_retained(appended->shard)->bus_seq <= appended->bus_seq)
+        REQUIRE(writer.append("t", filler));
+    CHECK(blobs_of(guard.instance()).names.size() == 1);  // inline appends leave blobs be
+    writer.release_overwritten_blobs();
     CHECK(blobs_of(guard.instance()).names.empty());
     CHECK(writer.blob_bytes_held() == 0);
     CHECK(record->body == large);  // still mapped: unlinking frees nothing in use
 }
 
-TEST_CASE("a free slot holds nothing back") {
-    test::bus_guard guard(test::unique_instance("blob-free-slot"));
+TEST_CASE("another shard's traffic does not release a blob") {
+    test::bus_guard guard(test::unique_instance("blob-other-shard"));
     bus b = bus::create(guard.instance(), blob_options());
     bus_writer writer(b);
-    REQUIRE(writer.append("t", test::pattern_body(1, 1000)));
-    writer.release_read_blobs();
-    CHECK(blobs_of(guard.instance()).names.empty());
-}
-
-TEST_CASE("a worker without subscribers holds no blob back; one with a subscriber does") {
-    test::bus_guard guard(test::unique_instance("blob-no-subscribers"));
-    bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);
-    b.slot(0).subscribers = 0;  // alive, never rung, reads nothing
-    bus_writer writer(b);
-    REQUIRE(writer.append("t", test::pattern_body(1, 1000)));
-    writer.release_read_blobs();
-    CHECK(blobs_of(guard.instance()).names.empty());
-    b.slot(0).subscribers = 1;  // announced a joining subscriber, still at 0
-    REQUIRE(writer.append("t", test::pattern_body(2, 1000)));
-    writer.release_read_blobs();
+    const auto blob = writer.append("t", test::pattern_body(1, 1000));
+    REQUIRE(blob);
+    std::string other = "u";
+    while (b.shard_of(other) == blob->shard) other += "u";
+    for (int i = 0; i < 2000; ++i) REQUIRE(writer.append(other, test::pattern_body(2, 200)));
+    writer.release_overwritten_blobs();
     CHECK(blobs_of(guard.instance()).names.size() == 1);
 }
 
 TEST_CASE("the budget unlinks the oldest blobs; a reader that comes too late counts them lost") {
     test::bus_guard guard(test::unique_instance("blob-budget"));
     bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);  // a worker that never reads
     bus_writer writer(b);
     bus_reader late(b);
     constexpr std::uint64_t bodies = 10;
@@ -187,7 +174,6 @@ TEST_CASE(
     "a new writer removes a dead writer's unfinished blob and stale epochs, adopts the rest") {
     test::bus_guard guard(test::unique_instance("blob-adopt"));
     bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);
     {
         bus_writer first(b);
         REQUIRE(first.append("t", test::pattern_body(1, 2000)));
@@ -216,8 +202,6 @@ TEST_CASE("bus::remove removes every blob of the instance and none of another") 
     test::bus_guard other_guard(instance + ".blob");  // a name that starts like ours
     bus b = bus::create(instance, blob_options());
     bus other = bus::create(other_guard.instance(), blob_options());
-    occupy_slot(b, 0);
-    occupy_slot(other, 0);
     bus_writer writer(b);
     bus_writer other_writer(other);
     REQUIRE(writer.append("t", test::pattern_body(1, 1000)));
@@ -244,7 +228,6 @@ TEST_CASE("bus::remove removes every blob of the instance and none of another") 
 TEST_CASE("a writer killed by SIGKILL amid blobs: readers get intact bodies or count them lost") {
     test::bus_guard guard(test::unique_instance("blob-sigkill"));
     bus b = bus::create(guard.instance(), blob_options());
-    occupy_slot(b, 0);
     bus_reader reader(b);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);

@@ -140,7 +140,8 @@ TEST_CASE("create validates its options with a clear message") {
     CHECK_THROWS_AS((void)bus::create("a/b", small_options()), std::invalid_argument);
     CHECK_THROWS_AS((void)bus::create("", small_options()), std::invalid_argument);
     // The largest valid body for a ring: header + max topic + body = ring / 4.
-    const std::uint64_t fits = (128 << 10) / 4 - 40 - layout::max_topic_bytes;
+    const std::uint64_t fits =
+        (128 << 10) / 4 - sizeof(layout::record_header) - layout::max_topic_bytes;
     CHECK_NOTHROW(
         (void)bus::create(instance, with([&](auto& o) { o.max_inline_body_bytes = fits; })));
     CHECK_THROWS_AS(

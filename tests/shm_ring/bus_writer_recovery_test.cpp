@@ -49,7 +49,7 @@ void die_mid_record(const std::string& instance, std::uint32_t shard, std::uint6
     header.length = 1000 - 4;
     header.type = layout::record_type::message;
     header.topic_length = 6;
-    header.body_length = 1000 - 4 - 40 - 6;
+    header.body_length = 1000 - 4 - sizeof(layout::record_header) - 6;
     header.ring_seq = ring_seq;
     header.bus_seq = bus_seq;
     std::memcpy(data + (start & (ring_bytes - 1)), &header, sizeof header);

@@ -23,12 +23,12 @@ T read_at(const std::byte* base, std::size_t offset) {
 }
 
 TEST_CASE("record sizes are header + topic + body, padded to 8") {
-    CHECK(layout::record_bytes(0, 0) == 40);
-    CHECK(layout::record_bytes(1, 0) == 48);
-    CHECK(layout::record_bytes(3, 5) == 48);
-    CHECK(layout::record_bytes(3, 6) == 56);
+    CHECK(layout::record_bytes(0, 0) == 48);
+    CHECK(layout::record_bytes(1, 0) == 56);
+    CHECK(layout::record_bytes(3, 5) == 56);
+    CHECK(layout::record_bytes(3, 6) == 64);
     CHECK(layout::max_record_bytes(100) ==
-          layout::align_record(40 + layout::max_topic_bytes + 100));
+          layout::align_record(48 + layout::max_topic_bytes + 100));
     CHECK(layout::align_record(8) == 8);
     CHECK(layout::align_record(9) == 16);
 }
@@ -36,9 +36,9 @@ TEST_CASE("record sizes are header + topic + body, padded to 8") {
 TEST_CASE("the default options make a valid bus layout") {
     const bus_options defaults;
     CHECK(layout::max_record_bytes(defaults.max_inline_body_bytes) * 4 <= defaults.ring_bytes);
-    CHECK(layout::ring_data_offset(0, defaults.ring_bytes) == 128 + 384);
-    CHECK(layout::ring_header_offset(1, defaults.ring_bytes) == 128 + 384 + defaults.ring_bytes);
-    CHECK(layout::rings_segment_bytes(4, 4096) == 128 + 4 * (384 + 4096));
+    CHECK(layout::ring_data_offset(0, defaults.ring_bytes) == 128 + 2432);
+    CHECK(layout::ring_header_offset(1, defaults.ring_bytes) == 128 + 2432 + defaults.ring_bytes);
+    CHECK(layout::rings_segment_bytes(4, 4096) == 128 + 4 * (2432 + 4096));
     CHECK(layout::control_segment_bytes(64) == 384 + 64 * 832);
 }
 
@@ -69,26 +69,28 @@ TEST_CASE("bus header and a record sit at the documented offsets") {
     CHECK(read_at<std::uint64_t>(base, 24) == options.ring_bytes);
     CHECK(read_at<std::uint64_t>(base, 32) == options.max_body_bytes);
     CHECK(read_at<std::uint32_t>(base, 40) == layout::max_topic_bytes);
-    CHECK(read_at<std::uint32_t>(base, 44) == 40);
+    CHECK(read_at<std::uint32_t>(base, 44) == 48);
     CHECK(read_at<std::uint64_t>(base, 56) == options.max_inline_body_bytes);
     CHECK(read_at<std::uint64_t>(base, 64) == options.blob_budget_bytes);
 
     const std::size_t ring = layout::ring_header_offset(appended->shard, options.ring_bytes);
     CHECK(read_at<std::uint64_t>(base, ring + 0) == 0);     // head
-    CHECK(read_at<std::uint64_t>(base, ring + 128) == 48);  // tail_intent
-    CHECK(read_at<std::uint64_t>(base, ring + 256) == 48);  // tail
+    CHECK(read_at<std::uint64_t>(base, ring + 128) == 56);  // tail_intent
+    CHECK(read_at<std::uint64_t>(base, ring + 256) == 56);  // tail
+    CHECK(read_at<std::uint64_t>(base, ring + 384) == 0);   // resume_index[0]: the record at 0
 
     const std::byte* record = base + layout::ring_data_offset(appended->shard, options.ring_bytes);
-    CHECK(read_at<std::uint32_t>(record, 0) == 40 + 3 + 5);
+    CHECK(read_at<std::uint32_t>(record, 0) == 48 + 3 + 5);
     CHECK(read_at<std::uint32_t>(record, 4) == 1);  // message
     CHECK(read_at<std::uint32_t>(record, 8) == 7);  // flags
     CHECK(read_at<std::uint32_t>(record, 12) == 3);
     CHECK(read_at<std::uint32_t>(record, 16) == 5);
     CHECK(read_at<std::uint64_t>(record, 24) == 1);  // ring_seq
     CHECK(read_at<std::uint64_t>(record, 32) == 1);  // bus_seq
-    CHECK(std::memcmp(record + 40, "a/bhello", 8) == 0);
-    // commit_us: written a moment ago on this host's monotonic clock.
+    CHECK(std::memcmp(record + 48, "a/bhello", 8) == 0);
+    // commit_us and unix_us: written a moment ago on this host's clocks.
     CHECK(elapsed_us32(read_at<std::uint32_t>(record, 20), monotonic_us32()) < 10'000'000);
+    CHECK(unix_time_us() - read_at<std::uint64_t>(record, 40) < 10'000'000);
 }
 
 TEST_CASE("control segment: the acceptor's, the supervisor's and the workers' counters") {

@@ -77,7 +77,9 @@ TEST_CASE("a resume from before what a ring retains says records may be lost") {
     const std::string body(900, 'b');
     for (int i = 0; i < 300; ++i) REQUIRE(writer.append("t", body));  // ~2 rings' worth
     const std::array<std::uint32_t, 1> shards{0};
-    const std::uint64_t oldest_retained = b.oldest_retained_bus_seq(0);
+    const auto oldest_retained_message = b.oldest_retained(0);
+    REQUIRE(oldest_retained_message);
+    const std::uint64_t oldest_retained = oldest_retained_message->bus_seq;
     CHECK(oldest_retained > 2);
     bus_reader too_old(b, 1, shards);
     CHECK(too_old.started_after_loss());

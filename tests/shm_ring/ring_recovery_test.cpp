@@ -14,7 +14,7 @@ namespace {
 
 std::string numbered(std::uint64_t seq) {
     return "rec-" + std::to_string(seq % 1000);
-}  // 48-byte records
+}  // with topic "t": 56-byte records
 
 void write_bytes(test::local_ring& ring, std::uint64_t position, const void* bytes,
                  std::size_t size) {
@@ -30,7 +30,7 @@ void die_mid_record(test::local_ring& ring, std::uint64_t head, std::uint64_t in
     header.length = static_cast<std::uint32_t>(intent - start);
     header.type = layout::record_type::message;
     header.topic_length = 1;
-    header.body_length = header.length - 41;
+    header.body_length = header.length - sizeof(layout::record_header) - 1;
     header.ring_seq = ring_seq;
     header.bus_seq = ring_seq;
     write_bytes(ring, start, &header, sizeof header);
@@ -79,23 +79,23 @@ TEST_CASE("a writer that died after making room: a lagging reader skips the dama
     test::local_ring ring(1024, 256);
     ring_writer dead(ring.span());
     ring_reader lagging(ring.span(), 0);
-    for (std::uint64_t seq = 1; seq <= 21; ++seq) dead.append("t", numbered(seq), 0, seq);
+    for (std::uint64_t seq = 1; seq <= 18; ++seq) dead.append("t", numbered(seq), 0, seq);
     REQUIRE(dead.tail() == 1008);
     // Next: a 256-byte record after 16 bytes of padding, so head must pass
-    // records 1..6; the dead writer scribbled over records 1 and 2.
+    // records 1..5; the dead writer scribbled over records 1 and 2.
     layout::record_header padding{};
     padding.length = 16;
     padding.type = layout::record_type::padding;
     write_bytes(ring, 1008, &padding, layout::record_prefix_bytes);
-    die_mid_record(ring, 288, 1024 + 256, 1024, 22);
+    die_mid_record(ring, 280, 1024 + 256, 1024, 19);
 
     const record_view* oldest = lagging.peek();
     REQUIRE(oldest != nullptr);
-    CHECK(oldest->ring_seq == 7);
-    CHECK(oldest->body == numbered(7));
+    CHECK(oldest->ring_seq == 6);
+    CHECK(oldest->body == numbered(6));
     lagging.take();
-    CHECK(lagging.lapped_records() == 6);
-    for (std::uint64_t seq = 8; seq <= 21; ++seq) {
+    CHECK(lagging.lapped_records() == 5);
+    for (std::uint64_t seq = 7; seq <= 18; ++seq) {
         const record_view* record = lagging.peek();
         REQUIRE(record != nullptr);
         CHECK(record->ring_seq == seq);
@@ -105,30 +105,30 @@ TEST_CASE("a writer that died after making room: a lagging reader skips the dama
     CHECK(lagging.peek() == nullptr);
 
     ring_writer resumed(ring.span());
-    CHECK(resumed.next_ring_seq() == 22);
-    resumed.append("t", numbered(22), 0, 22);
-    CHECK(resumed.tail() == 1024 + 48);
-    CHECK(ring.header().head.load() == 288);
+    CHECK(resumed.next_ring_seq() == 19);
+    resumed.append("t", numbered(19), 0, 19);
+    CHECK(resumed.tail() == 1024 + 56);
+    CHECK(ring.header().head.load() == 280);
     CHECK(ring.header().tail_intent.load() == 1024 + 256);
     const record_view* record = lagging.peek();
     REQUIRE(record != nullptr);
-    CHECK(record->ring_seq == 22);
-    CHECK(record->body == numbered(22));
+    CHECK(record->ring_seq == 19);
+    CHECK(record->body == numbered(19));
     lagging.take();
-    CHECK(lagging.lapped_records() == 6);
+    CHECK(lagging.lapped_records() == 5);
 }
 
 TEST_CASE("bytes under a writer's claim are refused even where head still allows them") {
     test::local_ring ring(1024, 256);
     ring_writer writer(ring.span());
     ring_reader reader(ring.span(), 0);
-    for (std::uint64_t seq = 1; seq <= 21; ++seq) writer.append("t", numbered(seq), 0, seq);
+    for (std::uint64_t seq = 1; seq <= 18; ++seq) writer.append("t", numbered(seq), 0, seq);
     // What a reader may see mid-append: the claim is visible, head not yet
     // (it loaded head before the writer stored it). Record 1 is being rewritten.
-    ring.header().tail_intent.store(1024 + 48);
+    ring.header().tail_intent.store(1024 + 56);
     CHECK(reader.peek() == nullptr);  // the copy fails validation; head gives nowhere to go
     CHECK(reader.rejected_copies() > 0);
-    ring.header().head.store(48);
+    ring.header().head.store(56);
     const record_view* record = reader.peek();
     REQUIRE(record != nullptr);
     CHECK(record->ring_seq == 2);

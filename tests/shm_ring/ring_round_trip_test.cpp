@@ -73,18 +73,19 @@ TEST_CASE("a record that exactly fits the end of the data area needs no padding"
     test::local_ring ring(1024, 256);
     ring_writer writer(ring.span());
     ring_reader reader(ring.span(), 0);
-    const std::string body(256 - 40 - 1, 'f');  // records of exactly 256 bytes
+    const std::string body(256 - sizeof(layout::record_header) - 1,
+                           'f');  // records of exactly 256 bytes
     for (std::uint64_t i = 1; i <= 4; ++i) writer.append("t", body, 0, i);
     CHECK(writer.tail() == 1024);
     for (std::uint64_t i = 1; i <= 4; ++i) CHECK(take_next(reader).ring_seq == i);
     writer.append("t", "next", 0, 5);
-    CHECK(writer.tail() == 1024 + 48);  // at offset 0, no padding before it
+    CHECK(writer.tail() == 1024 + layout::record_bytes(1, 4));  // at offset 0, no padding
     CHECK(ring.header().head.load() == 256);
     const record_view next = take_next(reader);
     CHECK(next.body == "next");
     CHECK(reader.position() == 1024);  // position of the record taken; moves on peek
     CHECK(reader.peek() == nullptr);
-    CHECK(reader.position() == 1024 + 48);
+    CHECK(reader.position() == 1024 + layout::record_bytes(1, 4));
 }
 
 TEST_CASE("a record that does not fit the end goes after a padding record") {
@@ -92,12 +93,12 @@ TEST_CASE("a record that does not fit the end goes after a padding record") {
     ring_writer writer(ring.span());
     ring_reader reader(ring.span(), 0);
     // Nine 112-byte records end at 1008: 16 bytes left, less than a header.
-    const std::string body(112 - 40 - 1, 'p');
+    const std::string body(112 - sizeof(layout::record_header) - 1, 'p');
     for (std::uint64_t i = 1; i <= 9; ++i) writer.append("t", body, 0, i);
     CHECK(writer.tail() == 1008);
     for (std::uint64_t i = 1; i <= 9; ++i) CHECK(take_next(reader).body == body);
     writer.append("t", "after padding", 0, 10);
-    CHECK(writer.tail() == 1024 + 56);
+    CHECK(writer.tail() == 1024 + layout::record_bytes(1, 13));
     const record_view after = take_next(reader);
     CHECK(after.body == "after padding");
     CHECK(after.ring_seq == 10);
@@ -109,14 +110,14 @@ TEST_CASE("an 8-byte padding record at the very end") {
     ring_writer writer(ring.span());
     ring_reader reader(ring.span(), 0);
     // 1016 bytes of records, then 8 bytes of room: a prefix-only padding.
-    const std::string body(254 - 40 - 1, 'q');  // length 253 → 256 bytes
+    const std::string body(254 - sizeof(layout::record_header) - 1, 'q');  // length 253 → 256 bytes
     for (std::uint64_t i = 1; i <= 3; ++i) writer.append("t", body, 0, i);
-    const std::string last(248 - 40 - 1, 'r');  // 248 bytes
+    const std::string last(248 - sizeof(layout::record_header) - 1, 'r');  // 248 bytes
     writer.append("t", last, 0, 4);
     CHECK(writer.tail() == 1016);
     for (int i = 0; i < 4; ++i) take_next(reader);
     writer.append("t", "wrapped", 0, 5);
-    CHECK(writer.tail() == 1024 + 48);
+    CHECK(writer.tail() == 1024 + layout::record_bytes(1, 7));
     const record_view wrapped = take_next(reader);
     CHECK(wrapped.body == "wrapped");
     CHECK(wrapped.ring_seq == 5);

@@ -130,6 +130,7 @@ request_plan dispatch(const http::request_header<>& head, const routing::dispatc
                       const auth::verifier& verifier) {
     if (target.kind == endpoint::status) return reply{responses::ok()};
     if (target.kind == endpoint::metrics) return metrics_endpoint(head, target, verifier);
+    if (target.kind == endpoint::ui) return ui_plan{target.path};
     // D6: the unsafe header comes before the token.
     if (target.kind == endpoint::unsafe_sub && head[unsafe_header_name] != unsafe_header_value) {
         return reply{responses::unsafe_header_required()};

@@ -51,7 +51,13 @@ struct metrics_plan {
     bool token_valid = false;
 };
 
-using request_plan = std::variant<reply, publish_plan, subscribe_plan, metrics_plan>;
+// A request under /ui: the inspector page (ui/inspector_answer.hpp), which
+// needs no token; its own files hold none, and the page asks for one.
+struct ui_plan {
+    std::string path;  // "/ui" or "/ui/…", decoded
+};
+
+using request_plan = std::variant<reply, publish_plan, subscribe_plan, metrics_plan, ui_plan>;
 
 // Whether a request is a publish for the publish counters: a publish
 // endpoint with any method, or POST on the root endpoint.

@@ -123,6 +123,16 @@ response metrics_method_not_allowed() {
     return res;
 }
 
+response ui_method_not_allowed() {
+    response res = error(http::status::method_not_allowed, "Method Not Allowed\n");
+    res.set(http::field::allow, "GET, HEAD");
+    return res;
+}
+
+response not_found() {
+    return error(http::status::not_found, "404 Not Found\n");
+}
+
 response forbidden() {
     return error(http::status::forbidden, "403 Forbidden\n");
 }
@@ -198,6 +208,7 @@ void finish(response& res, unsigned version, bool keep_alive, bool head_request)
     res.version(version);
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (res.result() == http::status::not_modified) res.content_length(boost::none);
     if (head_request) res.body().clear();
 }
 

@@ -44,6 +44,10 @@ response unauthorized();
 response publish_method_not_allowed();
 // /metrics with a method other than GET and HEAD.
 response metrics_method_not_allowed();
+// Under /ui, a method other than GET and HEAD.
+response ui_method_not_allowed();
+// Under /ui: a file the inspector does not have, or the page is off (--ui off).
+response not_found();
 // /metrics refused: 403 for a peer that may not read it, 401 (as D2.4) for
 // a missing or wrong token where a token is required.
 response forbidden();
@@ -79,7 +83,8 @@ response websocket_refused(http::status status);
 response no_worker_available();
 
 // Sets what depends on the request: HTTP version, Connection, Content-Length.
-// The answer to a HEAD request keeps its Content-Length but sends no body.
+// The answer to a HEAD request keeps its Content-Length but sends no body;
+// a 304 has none (it could only repeat the 200's, RFC 9110 §8.6).
 void finish(response& res, unsigned version, bool keep_alive, bool head_request = false);
 
 // The bytes finish()ed `res` puts on the wire (tests, logs).

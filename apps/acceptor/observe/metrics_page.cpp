@@ -96,9 +96,15 @@ metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
     keep_largest_prefixes(s, prefixes);
 
     s.ring_bytes = bus.ring_bytes();
+    const std::uint64_t now_us = shm_ring::unix_time_us();
     for (std::uint32_t shard = 0; shard < bus.shard_count(); ++shard) {
         s.ring_fill_bytes.push_back(bus.ring_fill_bytes(shard));
-        s.oldest_retained.push_back(bus.oldest_retained_bus_seq(shard));
+        const auto oldest = bus.oldest_retained(shard);
+        s.oldest_retained.push_back(oldest ? oldest->bus_seq : 0);
+        // A clock stepped back since the write reads as age 0, not as 584k years.
+        s.oldest_retained_age_s.push_back(
+            oldest ? std::optional((now_us - std::min(now_us, oldest->unix_us)) / 1'000'000)
+                   : std::nullopt);
     }
     // The id's epoch part: "<epoch>-<bus_seq>" with the bus_seq cut off.
     const std::string id = shm_ring::format_message_id({bus.epoch(), 0});
@@ -200,6 +206,14 @@ std::string render_metrics(const metrics_snapshot& s) {
     for (std::size_t shard = 0; shard < s.oldest_retained.size(); ++shard) {
         page.sample("hookbot_oldest_retained_sequence", {{"shard", std::to_string(shard)}},
                     s.oldest_retained[shard]);
+    }
+    page.family("hookbot_oldest_retained_age_seconds", "gauge",
+                "How long ago the oldest message each shard retains was published: how far "
+                "back a resume can reach. No sample for a shard that retains none.");
+    for (std::size_t shard = 0; shard < s.oldest_retained_age_s.size(); ++shard) {
+        if (const auto age = s.oldest_retained_age_s[shard])
+            page.sample("hookbot_oldest_retained_age_seconds", {{"shard", std::to_string(shard)}},
+                        *age);
     }
 
     page.histogram_us("hookbot_publish_to_write_seconds",

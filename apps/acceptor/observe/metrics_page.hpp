@@ -56,7 +56,9 @@ struct metrics_snapshot {
     // The rings
     std::vector<std::uint64_t> ring_fill_bytes;  // per shard
     std::vector<std::uint64_t> oldest_retained;  // per shard: a bus_seq, 0 for none
-    std::string epoch;                           // as message ids write it
+    // Per shard: how old that message was when collected, whole seconds.
+    std::vector<std::optional<std::uint64_t>> oldest_retained_age_s;
+    std::string epoch;  // as message ids write it
     std::uint64_t ring_bytes = 0;
 
     [[nodiscard]] std::uint64_t subscribers() const noexcept;

@@ -17,7 +17,7 @@ void blob_sweeper::arm() {
     timer_.expires_after(interval);
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        publisher_.release_read_blobs();
+        publisher_.release_overwritten_blobs();
         arm();
     });
 }

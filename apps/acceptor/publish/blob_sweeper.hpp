@@ -8,9 +8,10 @@
 
 namespace hookbot::acceptor {
 
-// Every publish unlinks the large-body blobs the workers have read; this
-// does it on an idle bus too, once a second, so that after a burst of 25 MiB
-// webhooks /dev/shm gives the memory back without waiting for the next one.
+// A large-body blob lives as long as its record is in its ring (resumes
+// replay it). Small publishes overwrite such records without touching the
+// blobs; this unlinks the blobs of overwritten records once a second, so
+// that their memory comes back without waiting for the next large body.
 class blob_sweeper {
   public:
     static constexpr std::chrono::seconds interval{1};

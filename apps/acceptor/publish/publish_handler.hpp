@@ -32,8 +32,8 @@ class publish_handler {
     outcome publish(const publish_plan& plan, const boost::beast::http::request_header<>& head,
                     std::string_view body);
 
-    // Unlinks the large-body blobs every worker has read (bus_writer).
-    void release_read_blobs() noexcept { writer_.release_read_blobs(); }
+    // Unlinks the large-body blobs whose records are overwritten (bus_writer).
+    void release_overwritten_blobs() noexcept { writer_.release_overwritten_blobs(); }
     // The bus_seq of the newest record committed (flow control: bus_room).
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return writer_.last_bus_seq(); }
 

@@ -14,6 +14,7 @@
 #include "hookbot/shm_ring/message_id.hpp"
 #include "http/head_checks.hpp"
 #include "http/request_plan.hpp"
+#include "ui/inspector_answer.hpp"
 
 namespace hookbot::acceptor {
 namespace {
@@ -67,6 +68,10 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
         }
         if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
             return send_answer(respond(state_.metrics.answer(*metrics, client_address()), false));
+        }
+        if (const auto* page = std::get_if<ui_plan>(&plan)) {
+            return send_answer(
+                respond(ui::answer_inspector(*page, head, state_.ui_enabled), false));
         }
         if (const auto* publish = std::get_if<publish_plan>(&plan)) {
             return publish_body(*publish, std::move(body_fd));

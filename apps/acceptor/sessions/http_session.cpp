@@ -12,6 +12,7 @@
 #include "hookbot/posix/log.hpp"
 #include "hookbot/posix/log_throttle.hpp"
 #include "http/head_checks.hpp"
+#include "ui/inspector_answer.hpp"
 #include "workers/upgrade_handler.hpp"
 
 namespace hookbot::acceptor {
@@ -171,6 +172,8 @@ void http_session::on_head() {
         start_publish(std::move(*publish));
     } else if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
         answer_metrics(*metrics);
+    } else if (const auto* page = std::get_if<ui_plan>(&plan)) {
+        send(ui::answer_inspector(*page, request, state_->ui_enabled));
     } else {
         hand_off(std::get<subscribe_plan>(plan));
     }

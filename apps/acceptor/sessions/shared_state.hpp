@@ -74,6 +74,7 @@ struct shared_state {
     const metrics_endpoint& metrics;
     shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
     bus_room* room = nullptr;               // flow control; none: publishes are committed at once
+    bool ui_enabled = true;                 // --ui: the inspector page under /ui/
 };
 
 }  // namespace hookbot::acceptor

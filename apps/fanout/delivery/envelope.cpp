@@ -86,6 +86,8 @@ std::string_view gap_reason_name(gap_reason reason) noexcept {
             return "unknown";
         case gap_reason::other_epoch:
             return "other_epoch";
+        case gap_reason::released:
+            return "released";
     }
     return "unknown";
 }

@@ -22,6 +22,7 @@ enum class gap_reason {
     overwritten,  // messages after it are no longer retained
     unknown,      // not an id this bus wrote (malformed, or not reached yet)
     other_epoch,  // an id of an earlier bus (a restart without --bus-dir)
+    released,     // a large body's blob was released (--blob-budget) before it was read
 };
 std::string_view gap_reason_name(gap_reason reason) noexcept;
 

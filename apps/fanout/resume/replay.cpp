@@ -1,5 +1,8 @@
 #include "resume/replay.hpp"
 
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -21,19 +24,39 @@ bool topic_matches(std::string_view subscribed, bool recursive, std::string_view
     return recursive ? topic.starts_with(subscribed) : topic == subscribed;
 }
 
+// The newest retained message of the subscription in `shard` if it is past
+// `floor` (else 0), searched from the end one resume-index piece at a time:
+// a dashboard that connects with since=latest reads the shard's newest
+// pieces, not everything retained. `newest` becomes the largest bus_seq seen.
+std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topic, bool recursive,
+                              std::uint32_t shard, std::uint64_t floor, std::uint64_t& newest) {
+    const std::vector<std::uint64_t> starts = source.index_bus_seqs(shard);
+    const std::array<std::uint32_t, 1> only{shard};
+    std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  // the piece's end, exclusive
+    for (auto start = starts.rbegin(); start != starts.rend() && end - 1 > floor; end = *start++) {
+        shm_ring::bus_reader piece(source, *start - 1, only);
+        std::uint64_t latest = 0;
+        while (const auto record = piece.next()) {
+            if (record->bus_seq >= end) break;
+            newest = std::max(newest, record->bus_seq);
+            if (topic_matches(topic, recursive, record->topic)) latest = record->bus_seq;
+        }
+        if (latest != 0) return latest;
+    }
+    return 0;
+}
+
 // since=latest: resume just before the newest retained message of the
-// subscription (a walk of everything retained in its shards), or at the live
-// end when there is none.
+// subscription, or at the live end when there is none (then every shard was
+// read whole, and `newest` is its end).
 std::uint64_t before_latest(const shm_ring::bus& source, std::string_view topic, bool recursive,
                             const std::vector<std::uint32_t>& shards) {
-    shm_ring::bus_reader all(source, 0, shards);
     std::uint64_t latest = 0;
-    std::uint64_t last = 0;
-    while (const auto record = all.next()) {
-        last = record->bus_seq;
-        if (topic_matches(topic, recursive, record->topic)) latest = record->bus_seq;
+    std::uint64_t newest = 0;
+    for (const std::uint32_t shard : shards) {
+        latest = std::max(latest, latest_in_shard(source, topic, recursive, shard, latest, newest));
     }
-    return latest == 0 ? last : latest - 1;
+    return latest == 0 ? newest : latest - 1;
 }
 
 shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view topic,
@@ -55,17 +78,22 @@ shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view 
 }  // namespace
 
 replay::replay(const shm_ring::bus& source, std::string topic, bool recursive, payload_kind kind,
-               const resume_start& start)
+               const resume_start& start, std::string since)
     : source_(source),
       topic_(std::move(topic)),
       recursive_(recursive),
       kind_(kind),
       gap_(start.gap),
+      last_id_(std::move(since)),
       reader_(start_reader(source, topic_, recursive_, start, gap_)) {}
 
-payload replay::gap_notice(std::string_view since) const {
-    if (!gap_ || (kind_ != payload_kind::json && kind_ != payload_kind::event)) return nullptr;
-    return make_gap_payload(kind_ == payload_kind::event, gap_object(since, *gap_));
+payload replay::gap_notice() const {
+    return gap_ ? gap_payload(last_id_, *gap_) : nullptr;
+}
+
+payload replay::gap_payload(std::string_view since, gap_reason reason) const {
+    if (kind_ != payload_kind::json && kind_ != payload_kind::event) return nullptr;
+    return make_gap_payload(kind_ == payload_kind::event, gap_object(since, reason));
 }
 
 bool replay::matches(std::string_view topic) const noexcept {
@@ -76,11 +104,21 @@ bool replay::fill(subscriber_queue& out, std::size_t max) {
     std::string id;
     for (std::size_t queued = 0; queued < max;) {
         if (!out.has_replay_room()) return true;
+        const std::uint64_t lapped = reader_.lapped_records();
+        const std::uint64_t released = reader_.lost_blobs();
         const auto record = reader_.next();
+        // Conservative, as the start's notice: the lost ones may have been
+        // other topics' (a ring does not say which it overwrote).
+        const bool lost_some = reader_.lapped_records() != lapped;
+        if (lost_some || reader_.lost_blobs() != released) {
+            const auto reason = lost_some ? gap_reason::overwritten : gap_reason::released;
+            if (const payload notice = gap_payload(last_id_, reason)) out.push(notice);
+        }
         if (!record) return reader_.has_pending();
         if (!matches(record->topic)) continue;
         if (kind_ == payload_kind::json || kind_ == payload_kind::event) {
             id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
+            last_id_ = id;
         }
         out.push(
             make_kind_payload(kind_, read_record(id, record->topic, record->flags, record->body,

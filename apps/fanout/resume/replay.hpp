@@ -26,15 +26,19 @@ class replay {
   public:
     // Throws std::runtime_error when the bus cannot be walked (a writer that
     // keeps lapping the walk).
+    // `since`: the start as the subscriber sent it, named by gap notices.
     replay(const shm_ring::bus& source, std::string topic, bool recursive, payload_kind kind,
-           const resume_start& start);
+           const resume_start& start, std::string since);
 
     // The gap notice to send before anything else, if the start has one.
-    [[nodiscard]] payload gap_notice(std::string_view since) const;
+    [[nodiscard]] payload gap_notice() const;
 
     // Queues up to `max` more messages into `out` while it has replay room
     // (subscriber_queue::has_replay_room: a replay never makes it behind).
-    // False once the replay has caught up: nothing committed is left to read.
+    // Where messages were lost on the way (the writer lapped the replay, or
+    // released a large body first), a gap notice naming the last id queued
+    // comes in their place. False once the replay has caught up: nothing
+    // committed is left to read.
     bool fill(subscriber_queue& out, std::size_t max);
 
     // The last bus_seq read: live messages up to it were replayed (or were
@@ -47,12 +51,15 @@ class replay {
 
   private:
     [[nodiscard]] bool matches(std::string_view topic) const noexcept;
+    // Only JSON and event streams have room for one (docs/PROTOCOL.md).
+    [[nodiscard]] payload gap_payload(std::string_view since, gap_reason reason) const;
 
     const shm_ring::bus& source_;
     std::string topic_;
     bool recursive_;
     payload_kind kind_;
     std::optional<gap_reason> gap_;
+    std::string last_id_;  // the last id queued, at first the start as sent
     shm_ring::bus_reader reader_;
 };
 

@@ -28,13 +28,14 @@ void websocket_subscriber::start_replay(const std::string& topic, bool recursive
     const payload_kind replayed =
         kind() == payload_kind::bare && recursive ? payload_kind::recursive : kind();
     try {
-        replay_ = std::make_unique<replay>(*source, topic, recursive, replayed, *start);
+        replay_ = std::make_unique<replay>(*source, topic, recursive, replayed, *start,
+                                           std::string(since));
     } catch (const std::exception& e) {
         resume_warnings.warning("subscriber ", name_, ": cannot resume from \"", since, "\" (",
                                 e.what(), "); live messages only");
         return;
     }
-    if (const payload notice = replay_->gap_notice(since)) queue_.push(notice);
+    if (const payload notice = replay_->gap_notice()) queue_.push(notice);
     continue_replay();
 }
 

@@ -57,6 +57,9 @@ bool check_options(const serve_options& options, const std::string& github_secre
     if (!is_one_of(options.metrics_allow, {"any", "loopback", "token"})) {
         throw std::invalid_argument("--metrics-allow must be any, loopback or token");
     }
+    if (!is_one_of(options.ui, {"on", "off"})) {
+        throw std::invalid_argument("--ui must be on or off");
+    }
     options.limits.check();
     if (options.workers == 0 || options.workers > options.bus.worker_slots) {
         throw std::invalid_argument("--workers must be between 1 and " +

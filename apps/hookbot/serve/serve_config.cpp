@@ -68,8 +68,9 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     const std::string dir = program_directory();
     supervisor_config config;
     config.acceptor_program = dir + "/hookbot-acceptor";
-    config.acceptor_args = {"--instance",       options.instance,  "--token-hash",
-                            options.token_hash, "--metrics-allow", options.metrics_allow};
+    config.acceptor_args = {
+        "--instance",      options.instance,      "--token-hash", options.token_hash,
+        "--metrics-allow", options.metrics_allow, "--ui",         options.ui};
     hand_keys_to_acceptor(checked.keys, config.acceptor_args);
     if (checked.github_router) {
         append(config.acceptor_args, {"--router", "github"});

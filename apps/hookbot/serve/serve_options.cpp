@@ -43,6 +43,9 @@ po::options_description describe(serve_options& o) {
         ("metrics-allow", po::value(&o.metrics_allow)->default_value(o.metrics_allow),
             "who may read /metrics: any; loopback (this host, others with a token for "
             "/metrics); token (a token for /metrics)")
+        ("ui", po::value(&o.ui)->default_value(o.ui),
+            "the inspector page under /ui/, which shows a topic's webhooks as they arrive: on "
+            "or off (off: 404)")
         ("instance", po::value(&o.instance),
             "name of the shared-memory bus (default: derived from --bind, so two instances on one "
             "host never meet)")

@@ -19,6 +19,7 @@ struct serve_options {
     shm_ring::bus_options bus;
     std::string token_hash = "any";  // docs/PROTOCOL.md T1: both hashes, or only one
     std::string metrics_allow = "loopback";
+    std::string ui = "on";  // the inspector page under /ui/: on or off
     // docs/PROTOCOL.md C1: --sslcrt/-c and --sslkey/-k, also spelled
     // --tls-cert and --tls-key. TLS when both are set.
     std::string sslcrt, tls_cert, sslkey, tls_key;

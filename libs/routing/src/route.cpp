@@ -61,6 +61,14 @@ bool lacks_trailing_slash(std::string_view path) noexcept {
     return false;
 }
 
+// D1.3: the paths this server answers itself, with no topic.
+std::optional<endpoint> fixed_endpoint(std::string_view path) noexcept {
+    if (path == "/status") return endpoint::status;
+    if (path == "/metrics") return endpoint::metrics;
+    if (path == "/ui" || path.starts_with("/ui/")) return endpoint::ui;
+    return std::nullopt;
+}
+
 // D1.5 and the topic table of D3.
 dispatch dispatch_on_prefix(std::string path, std::string_view query) {
     struct prefix_rule {
@@ -105,9 +113,9 @@ decision route(std::string_view target) {
     if (!detail::is_clean(*path)) {
         return redirect{percent_encode_path(detail::clean_path(*path)) + query_suffix(*parts)};
     }
-    if (*path == "/status" || *path == "/metrics") {
+    if (const auto kind = fixed_endpoint(*path)) {
         dispatch fixed;
-        fixed.kind = *path == "/status" ? endpoint::status : endpoint::metrics;
+        fixed.kind = *kind;
         fixed.path = std::move(*path);
         fixed.query = std::string(parts->query);
         return fixed;

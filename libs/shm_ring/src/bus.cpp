@@ -121,6 +121,17 @@ std::optional<detail::shm_segment> reopen_rings(const std::string& path,
 
 }  // namespace
 
+namespace {
+
+const_ring_span ring_of(const bus::mapping& mapped, std::uint32_t shard) {
+    if (shard >= mapped.shard_count())
+        throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
+                                std::to_string(mapped.shard_count()));
+    return mapped.const_ring(shard);
+}
+
+}  // namespace
+
 std::string bus::rings_file(const std::string& dir, const std::string& instance) {
     return (std::filesystem::path(dir) / rings_name(instance)).string();
 }
@@ -230,10 +241,7 @@ supervisor_counters& bus::supervisor() const noexcept {
 }
 
 std::uint64_t bus::ring_fill_bytes(std::uint32_t shard) const {
-    if (shard >= shard_count())
-        throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
-                                std::to_string(shard_count()));
-    const const_ring_span ring = mapping_->const_ring(shard);
+    const const_ring_span ring = ring_of(*mapping_, shard);
     // head first: the writer moves head before tail, so the tail read after
     // it is at least as far on.
     const std::uint64_t head = ring.header->head.load(std::memory_order_acquire);
@@ -241,22 +249,15 @@ std::uint64_t bus::ring_fill_bytes(std::uint32_t shard) const {
     return tail - head;
 }
 
-std::uint64_t bus::oldest_retained_bus_seq(std::uint32_t shard) const {
-    if (shard >= shard_count())
-        throw std::out_of_range("bus shard " + std::to_string(shard) + " of " +
-                                std::to_string(shard_count()));
-    const const_ring_span ring = mapping_->const_ring(shard);
-    // The first message at or after head: padding may come first. A header
-    // overwritten meanwhile reads as none; the page is read again later.
-    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
-    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
-    for (int step = 0; step < 2 && position < tail; ++step) {
-        const auto header = detail::read_header(ring, position);
-        if (!header) return 0;
-        if (header->type == layout::record_type::message) return header->bus_seq;
-        position += layout::align_record(header->length);
-    }
-    return 0;
+std::vector<std::uint64_t> bus::index_bus_seqs(std::uint32_t shard) const {
+    return detail::index_bus_seqs(ring_of(*mapping_, shard));
+}
+
+std::optional<bus::retained_message> bus::oldest_retained(std::uint32_t shard) const {
+    // A header overwritten meanwhile reads as none; the page is read again later.
+    const auto oldest = detail::oldest_message(ring_of(*mapping_, shard));
+    if (!oldest) return std::nullopt;
+    return retained_message{oldest->header.bus_seq, oldest->header.unix_us};
 }
 
 }  // namespace hookbot::shm_ring

@@ -19,7 +19,8 @@ struct bus_writer::state {
 
     void append_blob(std::uint32_t shard, std::string_view topic, std::string_view body,
                      std::uint32_t flags, std::uint64_t bus_seq) {
-        const layout::blob_reference reference = blobs->write(bus_seq, body);
+        blobs->release_overwritten(rings);
+        const layout::blob_reference reference = blobs->write(shard, bus_seq, body);
         try {
             rings[shard].append(topic,
                                 {reinterpret_cast<const char*>(&reference), sizeof reference},
@@ -57,8 +58,8 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
 bus_writer::bus_writer(bus_writer&&) noexcept = default;
 bus_writer::~bus_writer() = default;
 
-void bus_writer::release_read_blobs() noexcept {
-    state_->blobs->release_read();
+void bus_writer::release_overwritten_blobs() noexcept {
+    state_->blobs->release_overwritten(state_->rings);
 }
 
 std::uint64_t bus_writer::blob_bytes_held() const noexcept {

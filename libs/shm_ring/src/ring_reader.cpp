@@ -131,6 +131,7 @@ ring_reader::copy_result ring_reader::copy_record(std::uint64_t position) {
         .shard = shard_,
         .flags = header.flags,
         .commit_us = header.commit_us,
+        .unix_us = header.unix_us,
         .topic = {text, header.topic_length},
         .body = {text + header.topic_length, header.body_length},
     };

@@ -1,5 +1,7 @@
 #include "ring_walk.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <stdexcept>
 
@@ -85,6 +87,40 @@ std::optional<ring_end> try_walk(const_ring_span ring) {
     return end;
 }
 
+// The outcome of one look into the resume index.
+enum class hint_result { none, found, retry };
+
+// The largest entry of the resume index in (after_position, tail) whose
+// record's bus_seq is at most `after_bus_seq`. Entries in that window name
+// committed records of this lap, in position order and so in bus_seq order,
+// which makes a binary search over them valid; a header overwritten
+// meanwhile asks for the whole walk again.
+hint_result closest_hint(const_ring_span ring, std::uint64_t after_position, std::uint64_t tail,
+                         std::uint64_t after_bus_seq, std::uint64_t& found) {
+    std::array<std::uint64_t, layout::resume_index_entries> positions{};
+    std::size_t count = 0;
+    for (const auto& entry : ring.header->resume_index) {
+        const std::uint64_t position = entry.load(std::memory_order_acquire);
+        if (position > after_position && position < tail) positions[count++] = position;
+    }
+    std::sort(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(count));
+    // Invariant: positions[< low] are at or below the point, positions[>= high] past it.
+    std::size_t low = 0;
+    std::size_t high = count;
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        const auto header = read_header(ring, positions[middle]);
+        if (!header || header->type != layout::record_type::message) return hint_result::retry;
+        if (header->bus_seq <= after_bus_seq)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    if (low == 0) return hint_result::none;
+    found = positions[low - 1];
+    return hint_result::found;
+}
+
 std::optional<resume_point> try_resume_walk(const_ring_span ring, std::uint64_t after_bus_seq) {
     const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
     std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
@@ -98,6 +134,20 @@ std::optional<resume_point> try_resume_walk(const_ring_span ring, std::uint64_t 
             if (first_message) {
                 first_message = false;
                 point.may_have_lost = header->ring_seq > 1 && header->bus_seq > after_bus_seq + 1;
+                if (header->bus_seq <= after_bus_seq) {
+                    // Skip what lies before the point; the loop goes on from
+                    // the entry found, itself at or below the point.
+                    std::uint64_t hint = 0;
+                    switch (closest_hint(ring, position, tail, after_bus_seq, hint)) {
+                        case hint_result::retry:
+                            return std::nullopt;
+                        case hint_result::found:
+                            position = hint;
+                            continue;
+                        case hint_result::none:
+                            break;
+                    }
+                }
             }
             if (header->bus_seq > after_bus_seq) {
                 point.position = position;
@@ -113,6 +163,37 @@ std::optional<resume_point> try_resume_walk(const_ring_span ring, std::uint64_t 
 }
 
 }  // namespace
+
+std::optional<located_header> oldest_message(const_ring_span ring) {
+    // head first: the writer moves head before tail.
+    std::uint64_t position = ring.header->head.load(std::memory_order_acquire);
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    // Padding may come first, never twice in a row.
+    for (int step = 0; step < 2 && position < tail; ++step) {
+        const auto header = read_header(ring, position);
+        if (!header) return std::nullopt;
+        if (header->type == layout::record_type::message) return located_header{position, *header};
+        position += layout::align_record(header->length);
+    }
+    return std::nullopt;
+}
+
+std::vector<std::uint64_t> index_bus_seqs(const_ring_span ring) {
+    const auto oldest = oldest_message(ring);
+    if (!oldest) return {};
+    std::vector<std::uint64_t> bus_seqs{oldest->header.bus_seq};
+    const std::uint64_t tail = ring.header->tail.load(std::memory_order_acquire);
+    for (const auto& entry : ring.header->resume_index) {
+        const std::uint64_t position = entry.load(std::memory_order_acquire);
+        if (position <= oldest->position || position >= tail) continue;
+        const auto header = read_header(ring, position);
+        if (header && header->type == layout::record_type::message)
+            bus_seqs.push_back(header->bus_seq);
+    }
+    std::sort(bus_seqs.begin(), bus_seqs.end());
+    bus_seqs.erase(std::unique(bus_seqs.begin(), bus_seqs.end()), bus_seqs.end());
+    return bus_seqs;
+}
 
 resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq) {
     constexpr int attempts = 1000;

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "hookbot/shm_ring/layout.hpp"
 #include "hookbot/shm_ring/ring_span.hpp"
@@ -50,8 +52,31 @@ struct resume_point {
     bool may_have_lost;
 };
 
-// Walks headers from head, as find_end does, until the resume point. The cost
-// is the retained records before it, not the ring's size alone.
+// log2 of the resume index's block size for a data area of `capacity` bytes
+// (a power of two; tests use rings smaller than the index, one byte a block).
+constexpr unsigned resume_index_block_shift(std::uint64_t capacity) noexcept {
+    const int shift = std::countr_zero(capacity) - std::countr_zero(layout::resume_index_entries);
+    return shift > 0 ? static_cast<unsigned>(shift) : 0;
+}
+
+// Reads the oldest retained message, jumps to the latest entry of the resume
+// index at or below `after_bus_seq` (a binary search over its entries), then
+// walks headers from there to the resume point: at most one index block.
 resume_point find_resume_point(const_ring_span ring, std::uint64_t after_bus_seq);
+
+// The header of the oldest message the ring retains, and where it lies:
+// nullopt when there is none, or it was being overwritten just then.
+struct located_header {
+    std::uint64_t position;
+    layout::record_header header;
+};
+std::optional<located_header> oldest_message(const_ring_span ring);
+
+// Where a walk of part of the ring may start, ascending: the bus_seq of the
+// oldest retained message, then those of the messages the resume index
+// names that are still in the ring. Each lies at most one index block after
+// the one before it. Empty for an empty ring; an entry overwritten while it
+// is read is left out.
+std::vector<std::uint64_t> index_bus_seqs(const_ring_span ring);
 
 }  // namespace hookbot::shm_ring::detail

@@ -12,7 +12,10 @@
 
 namespace hookbot::shm_ring {
 
-ring_writer::ring_writer(ring_span ring) : ring_(detail::checked(ring)), mask_(ring.capacity - 1) {
+ring_writer::ring_writer(ring_span ring)
+    : ring_(detail::checked(ring)),
+      mask_(ring.capacity - 1),
+      index_block_shift_(detail::resume_index_block_shift(ring.capacity)) {
     const detail::ring_end end = detail::find_end(ring_);
     // Resume at the committed end. A dead writer's larger intent stays: bytes
     // it may have overwritten must keep failing readers' validation.
@@ -51,6 +54,7 @@ std::uint64_t ring_writer::append(std::string_view topic, std::string_view body,
         .commit_us = monotonic_us32(),
         .ring_seq = next_ring_seq_,
         .bus_seq = bus_seq,
+        .unix_us = unix_time_us(),
     };
     std::byte* out = ring_.data + (start & mask_);
     detail::copy_into_ring(out, &header, sizeof header);
@@ -67,7 +71,18 @@ std::uint64_t ring_writer::append(std::string_view topic, std::string_view body,
     ring_.header->tail.store(end, std::memory_order_seq_cst);
     tail_ = end;
     last_bus_seq_ = bus_seq;
+    index_if_first_in_block(start);
     return next_ring_seq_++;
+}
+
+// Only after the commit: an entry never names a record a reader could find
+// uncommitted, or one a dead writer left half written.
+void ring_writer::index_if_first_in_block(std::uint64_t position) noexcept {
+    const std::uint64_t block = position >> index_block_shift_;
+    if (block == indexed_block_) return;
+    indexed_block_ = block;
+    ring_.header->resume_index[block & (layout::resume_index_entries - 1)].store(
+        position, std::memory_order_release);
 }
 
 // Moves head past every record [end - capacity, ...) overlaps. Each record is
@@ -85,6 +100,21 @@ void ring_writer::make_room(std::uint64_t end) {
         head_ = head;
         ring_.header->head.store(head_, std::memory_order_release);
     }
+}
+
+std::uint64_t ring_writer::retained_from() const noexcept {
+    // At most one padding record comes before the oldest message.
+    for (std::uint64_t position = head_; position < tail_;) {
+        layout::record_header header{};
+        std::memcpy(&header, ring_.data + (position & mask_), layout::record_prefix_bytes);
+        if (header.type == layout::record_type::message) {
+            std::memcpy(&header, ring_.data + (position & mask_), sizeof header);
+            return header.bus_seq;
+        }
+        if (header.length < layout::record_prefix_bytes) break;  // never written so
+        position += layout::align_record(header.length);
+    }
+    return last_bus_seq_ + 1;
 }
 
 void ring_writer::write_padding(std::uint64_t position, std::uint64_t bytes) {

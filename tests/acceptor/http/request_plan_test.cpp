@@ -208,6 +208,16 @@ TEST_CASE("P4, D5.4: the root endpoint checks the token, then the method") {
               .recursive);
 }
 
+TEST_CASE("/ui and below plan the inspector, whatever the method, with no token") {
+    const auto page = request(http::verb::get, "/ui/main.js?x=1").plan();
+    REQUIRE(std::holds_alternative<ui_plan>(page));
+    CHECK(std::get<ui_plan>(page).path == "/ui/main.js");
+    CHECK(std::get<ui_plan>(request(http::verb::delete_, "/ui").plan()).path == "/ui");
+    // The topic ui/x is still there, below /pub/ and /sub/.
+    CHECK(published(request(http::verb::post, "/pub/ui/x").bearer("/pub/ui/x").plan()).topic ==
+          "ui/x");
+}
+
 TEST_CASE("/metrics: GET and HEAD plan the page, noting the token; other methods get 405") {
     const auto anonymous = request(http::verb::get, "/metrics").plan();
     REQUIRE(std::holds_alternative<metrics_plan>(anonymous));

@@ -8,6 +8,7 @@
 #include <array>
 #include <string>
 
+#include "hookbot/shm_ring/bus_writer.hpp"
 #include "hookbot/shm_ring/message_id.hpp"
 #include "observe/metrics_access.hpp"
 #include "observe/prometheus_text.hpp"
@@ -107,6 +108,26 @@ bool has_line(const std::string& page, const std::string& line) {
 
 }  // namespace
 
+TEST_CASE_FIXTURE(bus_fixture, "the page shows the oldest retained message and its age per shard") {
+    shm_ring::bus_writer writer(bus);
+    const auto first = writer.append("t", "a");
+    REQUIRE(first);
+    REQUIRE(writer.append("t", "b"));
+    const std::string shard = std::to_string(first->shard);
+    const std::string page = render_metrics(collect_metrics(bus));
+    CHECK(has_line(page, "hookbot_oldest_retained_sequence{shard=\"" + shard + "\"} " +
+                             std::to_string(first->bus_seq)));
+    // Written a moment ago: whole seconds, so 0 unless this test stalled.
+    CHECK(has_line(page, "hookbot_oldest_retained_age_seconds{shard=\"" + shard + "\"} 0"));
+
+    metrics_snapshot old;
+    old.oldest_retained = {7, 0};
+    old.oldest_retained_age_s = {3600, std::nullopt};
+    const std::string old_page = render_metrics(old);
+    CHECK(has_line(old_page, "hookbot_oldest_retained_age_seconds{shard=\"0\"} 3600"));
+    CHECK(old_page.find("hookbot_oldest_retained_age_seconds{shard=\"1\"}") == std::string::npos);
+}
+
 TEST_CASE_FIXTURE(bus_fixture,
                   "the page sums every worker slot and shows the acceptor's counters") {
     bus.acceptor().count_publish(200);
@@ -151,6 +172,7 @@ TEST_CASE_FIXTURE(bus_fixture,
     CHECK(has_line(page, "hookbot_ring_fill_bytes{shard=\"1\"} 0"));
     CHECK(has_line(page, "hookbot_ring_bytes 131072"));
     CHECK(has_line(page, "hookbot_oldest_retained_sequence{shard=\"1\"} 0"));
+    CHECK(page.find("hookbot_oldest_retained_age_seconds{shard=\"1\"}") == std::string::npos);
     CHECK(page.find("hookbot_bus_info{epoch=\"" +
                     shm_ring::format_message_id({bus.epoch(), 1}).substr(0, 16) + "\"} 1\n") !=
           std::string::npos);

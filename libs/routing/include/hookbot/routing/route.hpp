@@ -11,8 +11,10 @@ namespace hookbot::routing {
 
 // `metrics`: the exact path /metrics (this project's addition; README). Like
 // /status, only the exact path: /metrics/ and /metrics/x stay root-endpoint
-// topics.
-enum class endpoint { status, metrics, pub, sub, unsafe_pub, unsafe_sub, root };
+// topics. `ui`: /ui and every path below /ui/, the inspector page's files
+// (docs/PROTOCOL.md, "The inspector page"); the topic ui/… stays reachable as
+// /pub/ui/… and /sub/ui/….
+enum class endpoint { status, metrics, ui, pub, sub, unsafe_pub, unsafe_sub, root };
 
 // D1.1: an invalid percent-escape. Answer 400 and close.
 struct malformed {};

@@ -3,8 +3,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hookbot/shm_ring/counters.hpp"
 #include "hookbot/shm_ring/worker_slot.hpp"
@@ -93,9 +95,19 @@ class bus {
     // A shard's ring as /metrics shows it: bytes from its oldest intact record
     // to its committed end, of `ring_bytes()`.
     [[nodiscard]] std::uint64_t ring_fill_bytes(std::uint32_t shard) const;
-    // The bus_seq of the oldest message a shard's ring retains (0: none);
-    // with the epoch, the oldest id a resume on that shard can start from.
-    [[nodiscard]] std::uint64_t oldest_retained_bus_seq(std::uint32_t shard) const;
+    // The oldest message a shard's ring retains (nullopt: none, or it was
+    // being overwritten just then): with the epoch, its bus_seq is the oldest
+    // id a resume on that shard can start from.
+    struct retained_message {
+        std::uint64_t bus_seq;
+        std::uint64_t unix_us;  // when it was written (counters.hpp, unix_time_us)
+    };
+    [[nodiscard]] std::optional<retained_message> oldest_retained(std::uint32_t shard) const;
+    // Where a reader may start to read a shard's retained messages in
+    // pieces of at most one resume-index block (layout.hpp), ascending
+    // bus_seqs, the oldest retained message's first: what lets a search for
+    // the newest message of a topic start from the end.
+    [[nodiscard]] std::vector<std::uint64_t> index_bus_seqs(std::uint32_t shard) const;
 
     struct mapping;  // defined in the implementation
     [[nodiscard]] const mapping& mapped() const noexcept { return *mapping_; }

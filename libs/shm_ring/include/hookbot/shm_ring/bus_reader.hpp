@@ -16,6 +16,7 @@ struct record_view {
     std::uint32_t shard;
     std::uint32_t flags;
     std::uint32_t commit_us;  // when it was written: monotonic_us32() (counters.hpp)
+    std::uint64_t unix_us;    // the same moment: unix_time_us() (counters.hpp)
     std::string_view topic;
     std::string_view body;
 };
@@ -32,7 +33,8 @@ class bus_reader {
     explicit bus_reader(const bus& source);
     // A resume: starts on `shards` only (those a subscription's topics map
     // to) at their oldest retained records with a bus_seq past
-    // `after_bus_seq`. Walks the retained records before that point once.
+    // `after_bus_seq`. Finds that point with the rings' resume index: a few
+    // headers read and at most one index block walked per shard.
     bus_reader(const bus& source, std::uint64_t after_bus_seq,
                std::span<const std::uint32_t> shards);
     bus_reader(bus_reader&&) noexcept;

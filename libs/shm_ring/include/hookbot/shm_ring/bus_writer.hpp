@@ -34,9 +34,9 @@ class bus_writer {
     std::optional<appended> append(std::string_view topic, std::string_view body,
                                    std::uint32_t flags = 0);
 
-    // Unlinks the blobs every live worker has read. append() does it too; an
-    // idle writer calls this now and then so that memory follows readers.
-    void release_read_blobs() noexcept;
+    // Unlinks the blobs whose records their rings no longer hold. A blob
+    // append() does it too; the acceptor also calls it now and then.
+    void release_overwritten_blobs() noexcept;
     [[nodiscard]] std::uint64_t blob_bytes_held() const noexcept;
     // The bus_seq of the newest committed record (0: none yet).
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept;

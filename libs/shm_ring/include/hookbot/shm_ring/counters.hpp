@@ -39,6 +39,15 @@ inline std::uint32_t monotonic_us32() noexcept {
     return static_cast<std::uint32_t>(us);
 }
 
+// CLOCK_REALTIME in microseconds since the Unix epoch: when a record was
+// written, as people and other hosts read time (the age of what is retained).
+inline std::uint64_t unix_time_us() noexcept {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000u +
+           static_cast<std::uint64_t>(now.tv_nsec) / 1000u;
+}
+
 // Microseconds from `earlier` to `later`, both from monotonic_us32().
 constexpr std::uint32_t elapsed_us32(std::uint32_t earlier, std::uint32_t later) noexcept {
     return later - earlier;  // unsigned: right across one wrap

@@ -24,11 +24,12 @@
 //    |             record_header_bytes · ring_stride ·               |
 //    |             max_inline_body_bytes · blob_budget_bytes         |
 //    +---------------------------------------------------------------+ 128
-//    | ring 0 | ring_header (384 bytes, one field per 128 bytes)     |
+//    | ring 0 | ring_header (2432 bytes, one field per 128 bytes)    |
 //    |        |   +0    head         oldest intact record            |
 //    |        |   +128  tail_intent  the writer's claim, monotonic   |
 //    |        |   +256  tail         committed end (publish store)   |
-//    |        +------------------------------------------------------+ 128 + 384
+//    |        |   +384  resume_index 256 positions, see below        |
+//    |        +------------------------------------------------------+ 128 + 2432
 //    |        | data: ring_bytes (a power of two) of records         |
 //    +---------------------------------------------------------------+ 128 + ring_stride
 //    | ring 1 | ...                                                  |
@@ -39,6 +40,14 @@
 // Always head <= tail <= tail_intent; after a writer crash the dead writer's
 // larger intent stays until a new writer passes it (intent never decreases).
 //
+// resume_index: the data area is cut into resume_index_entries blocks of
+// ring_bytes / resume_index_entries bytes. Entry `block % entries` holds the
+// position of the first message record the writer committed in `block`,
+// stored after the commit. A hint only: an entry below head is stale, and a
+// reader checks the record it names like any other. With it, a resume finds
+// its start by reading a few headers and walking at most one block, not
+// every record retained before it (docs/ARCHITECTURE.md, "Resume").
+//
 // A record, 8-byte aligned, never straddling the end of the data area:
 //
 //    0         4         8         12        16        20        24
@@ -46,10 +55,11 @@
 //    | length  | type    | flags   | topic_  | body_   | commit_ |
 //    |         |         |         | length  | length  | us      |
 //    +---------+---------+---------+---------+---------+---------+
-//   24                   32                  40
-//    +-------------------+-------------------+---------------------------+
-//    | ring_seq          | bus_seq           | topic · body · 0-pad to 8 |
-//    +-------------------+-------------------+---------------------------+
+//   24                   32                  40                  48
+//    +-------------------+-------------------+-------------------+-----------------+
+//    | ring_seq          | bus_seq           | unix_us           | topic · body ·  |
+//    |                   |                   |                   | 0-pad to 8      |
+//    +-------------------+-------------------+-------------------+-----------------+
 //
 //   length  header + topic + body, unpadded; the record occupies
 //           align8(length) bytes.
@@ -62,6 +72,8 @@
 //   commit_us  CLOCK_MONOTONIC in microseconds modulo 2^32 when the writer
 //           wrote the record (counters.hpp, monotonic_us32): workers measure
 //           publish-to-write latency from it.
+//   unix_us  CLOCK_REALTIME in microseconds since the Unix epoch at the same
+//           moment: how old the oldest retained message is (/metrics).
 //
 // Segment "hookbot.<instance>.blob.<epoch, 16 hex digits>.<bus_seq>", one per
 // message whose body is larger than max_inline_body_bytes: exactly the body's
@@ -69,9 +81,9 @@
 // it read-only and only then commits the record that refers to it, so a blob
 // a committed record names is never written again; a dead writer's unfinished
 // blob is named after a bus_seq no committed record carries (the next writer
-// removes it). The writer unlinks a blob once every worker's
-// blob_read_bus_seq has passed it, or, oldest first, when the blobs' total
-// would exceed blob_budget_bytes. A reader that finds it gone counts the
+// removes it). The writer unlinks a blob once its record has left its ring
+// (head passed it), or, oldest first, when the blobs' total would exceed
+// blob_budget_bytes. A reader that finds it gone counts the
 // message as lost.
 //
 //    0                  8                  16
@@ -100,14 +112,14 @@
 // Each area has one writer: the acceptor, the supervisor, the slot's worker
 // (counters.hpp). The counters are never reset while the bus lives, so they
 // survive a restart of the process that writes them. A slot's
-// blob_read_bus_seq: every blob up to this bus_seq is read (the writer may
-// unlink it).
+// blob_read_bus_seq: the worker has read every record up to this bus_seq
+// (the acceptor's flow control holds publishers back rather than lap it).
 
 namespace hookbot::shm_ring::layout {
 
 inline constexpr std::uint64_t rings_magic = 0x317375626b6f6f68ULL;    // "hookbus1" LE
 inline constexpr std::uint64_t control_magic = 0x316c74636b6f6f68ULL;  // "hookctl1" LE
-inline constexpr std::uint32_t layout_version = 4;
+inline constexpr std::uint32_t layout_version = 5;
 
 inline constexpr std::size_t cache_line = 64;
 // Fields written by different parties sit this far apart: two cache lines, so
@@ -142,10 +154,15 @@ struct bus_header {
     std::byte reserved[56];
 };
 
+// Entries of a ring's resume index (a power of two).
+inline constexpr std::size_t resume_index_entries = 256;
+
 struct ring_header {
     alignas(field_stride) std::atomic<std::uint64_t> head;
     alignas(field_stride) std::atomic<std::uint64_t> tail_intent;
     alignas(field_stride) std::atomic<std::uint64_t> tail;
+    // Written by the writer only, read by resuming readers.
+    alignas(field_stride) std::atomic<std::uint64_t> resume_index[resume_index_entries];
 };
 
 struct control_header {
@@ -186,6 +203,7 @@ struct record_header {
     std::uint32_t commit_us;
     std::uint64_t ring_seq;
     std::uint64_t bus_seq;
+    std::uint64_t unix_us;
 };
 
 // The part of a record header every record, padding included, carries.
@@ -252,7 +270,8 @@ static_assert(std::is_standard_layout_v<ring_header>);
 static_assert(offsetof(ring_header, head) == 0);
 static_assert(offsetof(ring_header, tail_intent) == 128);
 static_assert(offsetof(ring_header, tail) == 256);
-static_assert(sizeof(ring_header) == 384);
+static_assert(offsetof(ring_header, resume_index) == 384);
+static_assert(sizeof(ring_header) == 2432);
 static_assert(first_ring_offset % field_stride == 0);
 
 static_assert(std::is_standard_layout_v<control_header>);
@@ -291,7 +310,8 @@ static_assert(offsetof(record_header, body_length) == 16);
 static_assert(offsetof(record_header, commit_us) == 20);
 static_assert(offsetof(record_header, ring_seq) == 24);
 static_assert(offsetof(record_header, bus_seq) == 32);
-static_assert(sizeof(record_header) == 40);
+static_assert(offsetof(record_header, unix_us) == 40);
+static_assert(sizeof(record_header) == 48);
 static_assert(sizeof(record_header) % record_alignment == 0);
 static_assert(record_prefix_bytes == offsetof(record_header, flags));
 
