@@ -241,6 +241,10 @@ class ForwardDelivers(unittest.TestCase):
             self.assertEqual([(r[3], r[5]) for r in got],
                              [(b"flaky", 503), (b"flaky", 502), (b"flaky", 200), (b"bad", 404),
                               (b"after", 200)])
+            listener.wait_for_log(r"forwarding message " + ID + r" .* was answered status 503 in "
+                                  r"\d+ ms$")
+            listener.wait_for_log(r"was answered status 502 in \d+ ms, attempt 2$")
+            listener.wait_for_log(r": status 200 in \d+ ms, attempt 3$")
             listener.wait_for_log(r": status 404 in \d+ ms; skipped \(a 4xx is not retried")
             # The target counts a request when it answers; the listener, once
             # it has the answer.

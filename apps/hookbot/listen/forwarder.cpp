@@ -87,7 +87,7 @@ net::awaitable<forward_verdict> forwarder::attempt(const client::watch_message& 
                          "; skipped (a 4xx is not retried without --forward-retry-4xx)");
             break;
         case forward_verdict::retry:
-            log::warning("forwarded ", what, ": ", status);
+            log::warning("forwarding ", what, " was answered ", status);
             break;
     }
     co_return verdict;
