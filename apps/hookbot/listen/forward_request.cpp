@@ -9,24 +9,25 @@ namespace hookbot::listen {
 namespace {
 
 namespace http = boost::beast::http;
+using namespace std::string_view_literals;
 
 // Set by this side for its own hop, or never forwarded (RFC 9110 §7.6.1).
 bool is_hop_header(std::string_view name) {
     constexpr std::array names = {
-        std::string_view("Host"),
-        std::string_view("Content-Length"),
-        std::string_view("Connection"),
-        std::string_view("Keep-Alive"),
-        std::string_view("Transfer-Encoding"),
-        std::string_view("TE"),
-        std::string_view("Trailer"),
-        std::string_view("Upgrade"),
-        std::string_view("Proxy-Connection"),
-        std::string_view("Proxy-Authorization"),
-        std::string_view("Authorization"),
-        std::string_view("Cookie"),
-        std::string_view("Expect"),
-        std::string_view("Hookbot-Id"),
+        "Host"sv,
+        "Content-Length"sv,
+        "Connection"sv,
+        "Keep-Alive"sv,
+        "Transfer-Encoding"sv,
+        "TE"sv,
+        "Trailer"sv,
+        "Upgrade"sv,
+        "Proxy-Connection"sv,
+        "Proxy-Authorization"sv,
+        "Authorization"sv,
+        "Cookie"sv,
+        "Expect"sv,
+        "Hookbot-Id"sv,
     };
     return std::ranges::any_of(names,
                                [name](std::string_view hop) { return boost::iequals(name, hop); });
