@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "process"))
 
 from harness import Server, publish_all, token, wait_for  # noqa: E402
+from node_driver import stop_driver  # noqa: E402
 
 ARTIFACTS = os.environ.get("HOOKBOT_TEST_ARTIFACTS", os.path.join(HERE, "artifacts"))
 
@@ -62,13 +63,7 @@ class Page:
             self.wait_for(f"{count} messages", lambda _: len(self.messages) >= count, timeout)
 
     def close(self):
-        self.process.stdin.close()  # the driver takes its screenshot and exits
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stdout.close()
+        stop_driver(self.process)  # it takes its screenshot and exits
 
 
 class EventSourceInChromium(unittest.TestCase):

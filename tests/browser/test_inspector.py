@@ -7,7 +7,6 @@ gives a command that publishes the message again; "replay from here" brings
 the earlier messages back; a reload keeps the list and resumes; a gap
 notice shows as one; "clear" empties the list. Screenshots are saved as
 test artefacts (HOOKBOT_TEST_ARTIFACTS)."""
-import base64
 import hashlib
 import hmac
 import json
@@ -22,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "process"))
 
 from harness import Server, bearer, token  # noqa: E402
+from node_driver import stop_driver  # noqa: E402
 
 ARTIFACTS = os.environ.get("HOOKBOT_TEST_ARTIFACTS", os.path.join(HERE, "artifacts"))
 SECRET = "the-webhook-secret"
@@ -74,13 +74,7 @@ class PageRemote:
         return path
 
     def close(self):
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stdout.close()
+        stop_driver(self.process)
 
 
 def publish(server, topic, body, headers=None, query=""):

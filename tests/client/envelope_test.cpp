@@ -108,18 +108,6 @@ TEST_CASE("envelope: envelope_json is what parse_envelope reads back") {
     CHECK(std::get<gap_notice>(gap).reason == "unknown epoch");
 }
 
-TEST_CASE("utf-8: overlong forms, surrogates, truncation and values above U+10FFFF are invalid") {
-    CHECK(is_valid_utf8(""));
-    CHECK(is_valid_utf8("ascii"));
-    CHECK(is_valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));  // é € 😀
-    CHECK(is_valid_utf8("\xf4\x8f\xbf\xbf"));                      // U+10FFFF
-    for (const char* bad : {"\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc3",
-                            "\xe2\x82", "\x80", "\xff", "\xf8\x88\x80\x80\x80"}) {
-        CAPTURE(bad);
-        CHECK_FALSE(is_valid_utf8(bad));
-    }
-}
-
 TEST_CASE("envelope: a kept request (X3) comes with its headers in the server's order") {
     const auto& message = message_of(parse_envelope(
         R"({"id":"e-9","topic":"t","request":{"method":"POST","query":"a=1",)"

@@ -1,17 +1,10 @@
 #include "delivery/envelope.hpp"
 
-#include <span>
-
-#include "frames/utf8_validator.hpp"
 #include "hookbot/auth/base64.hpp"
+#include "hookbot/utf8/validator.hpp"
 
 namespace hookbot::fanout {
 namespace {
-
-bool is_utf8(std::string_view text) {
-    utf8_validator validator;
-    return validator.feed(std::span<const char>(text.data(), text.size())) && validator.complete();
-}
 
 void append_escaped_byte(std::string& out, unsigned char c) {
     constexpr char hex[] = "0123456789abcdef";
@@ -23,7 +16,7 @@ void append_escaped_byte(std::string& out, unsigned char c) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-    const bool utf8 = is_utf8(text);
+    const bool utf8 = utf8::is_valid(text);
     out += '"';
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
@@ -66,7 +59,7 @@ std::string json_envelope(std::string_view id, std::string_view topic, std::stri
         out += ",\"request\":";
         out += request_json;
     }
-    if (is_utf8(body)) {
+    if (utf8::is_valid(body)) {
         out += ",\"body\":";
         append_json_string(out, body);
     } else {

@@ -177,7 +177,7 @@ void client_frame_parser::end_frame(std::string_view control_payload, event& out
                 return fail(out, protocol_error);
             }
             // The reason is UTF-8 (RFC 6455 5.5.1).
-            utf8_validator reason;
+            utf8::validator reason;
             if (!reason.feed(control_payload.substr(2)) || !reason.complete()) {
                 return fail(out, invalid_payload);
             }

@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "frames/utf8_validator.hpp"
+#include "hookbot/utf8/validator.hpp"
 
 namespace hookbot::fanout {
 
@@ -71,7 +71,7 @@ class client_frame_parser {
     bool final_ = false;
     bool in_message_ = false;  // a fragmented data message waits for continuations
     bool text_ = false;        // the data message is text
-    utf8_validator utf8_;      // of the text message, fragments so far
+    utf8::validator utf8_;     // of the text message, fragments so far
     // A control frame's payload received so far, while it is split across reads.
     struct control_bytes {
         std::array<char, 125> bytes;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hookbot/shm_ring/message_id.hpp"
+#include "topics/topic_index.hpp"
 
 namespace hookbot::fanout {
 namespace {
@@ -18,10 +19,6 @@ std::vector<std::uint32_t> shards_of(const shm_ring::bus& source, std::string_vi
     std::vector<std::uint32_t> all(source.shard_count());
     std::iota(all.begin(), all.end(), 0u);
     return all;
-}
-
-bool topic_matches(std::string_view subscribed, bool recursive, std::string_view topic) {
-    return recursive ? topic.starts_with(subscribed) : topic == subscribed;
 }
 
 // The newest retained message of the subscription in `shard` if it is past
@@ -39,7 +36,7 @@ std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topi
         while (const auto record = piece.next()) {
             if (record->bus_seq >= end) break;
             newest = std::max(newest, record->bus_seq);
-            if (topic_matches(topic, recursive, record->topic)) latest = record->bus_seq;
+            if (topic_index::matches(topic, recursive, record->topic)) latest = record->bus_seq;
         }
         if (latest != 0) return latest;
     }
@@ -97,7 +94,7 @@ payload replay::gap_payload(std::string_view since, gap_reason reason) const {
 }
 
 bool replay::matches(std::string_view topic) const noexcept {
-    return topic_matches(topic_, recursive_, topic);
+    return topic_index::matches(topic_, recursive_, topic);
 }
 
 bool replay::fill(subscriber_queue& out, std::size_t max) {

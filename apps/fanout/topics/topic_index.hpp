@@ -36,6 +36,13 @@ class topic_index {
     // Reuses `out`'s capacity: keep one vector per caller.
     void find(std::string_view topic, std::vector<match>& out) const;
 
+    // The rule above for one subscription, as find() applies it: for those
+    // that read the bus themselves (a resume's replay).
+    static bool matches(std::string_view subscribed, bool recursive,
+                        std::string_view topic) noexcept {
+        return recursive ? topic.starts_with(subscribed) : topic == subscribed;
+    }
+
     // Subscriptions, exact and recursive.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hookbot/auth/base64.hpp"
+#include "hookbot/utf8/validator.hpp"
 
 namespace hookbot::client {
 namespace {
@@ -69,11 +70,6 @@ envelope parse_message(const json& object) {
     return watch_message{*id, *topic, std::move(*decoded), std::move(request)};
 }
 
-// Bytes that continue a sequence: 10xxxxxx.
-bool continuation(unsigned char byte) noexcept {
-    return (byte & 0xC0U) == 0x80U;
-}
-
 }  // namespace
 
 envelope parse_envelope(std::string_view text) {
@@ -103,7 +99,7 @@ std::string envelope_json(const watch_message& message) {
     object["id"] =
         message.id ? nlohmann::ordered_json(*message.id) : nlohmann::ordered_json(nullptr);
     // A topic comes from a percent-decoded path and may hold any byte.
-    if (is_valid_utf8(message.topic)) {
+    if (utf8::is_valid(message.topic)) {
         object["topic"] = message.topic;
     } else {
         object["topic_b64"] = auth::base64_encode(message.topic);
@@ -115,7 +111,7 @@ std::string envelope_json(const watch_message& message) {
         request["headers"] = nlohmann::ordered_json::object();
         for (const auto& [name, value] : message.request->headers) request["headers"][name] = value;
     }
-    if (is_valid_utf8(message.body)) {
+    if (utf8::is_valid(message.body)) {
         object["body"] = message.body;
     } else {
         object["body_b64"] = auth::base64_encode(message.body);
@@ -128,44 +124,6 @@ std::string envelope_json(const gap_notice& gap) {
     object["gap"]["since"] = gap.since;
     object["gap"]["reason"] = gap.reason;
     return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
-
-bool is_valid_utf8(std::string_view bytes) noexcept {
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const auto lead = static_cast<unsigned char>(bytes[i]);
-        std::size_t length = 0;
-        std::uint32_t code = 0;
-        if (lead < 0x80U) {
-            ++i;
-            continue;
-        }
-        if ((lead & 0xE0U) == 0xC0U) {
-            length = 2;
-            code = lead & 0x1FU;
-        } else if ((lead & 0xF0U) == 0xE0U) {
-            length = 3;
-            code = lead & 0x0FU;
-        } else if ((lead & 0xF8U) == 0xF0U) {
-            length = 4;
-            code = lead & 0x07U;
-        } else {
-            return false;
-        }
-        if (bytes.size() - i < length) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(bytes[i + k]);
-            if (!continuation(next)) return false;
-            code = (code << 6U) | (next & 0x3FU);
-        }
-        // The shortest form only; no UTF-16 surrogates; Unicode's range.
-        constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code < smallest[length] || (code >= 0xD800U && code <= 0xDFFFU) || code > 0x10FFFFU) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
 }
 
 }  // namespace hookbot::client

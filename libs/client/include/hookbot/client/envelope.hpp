@@ -62,7 +62,4 @@ envelope parse_binary_frame(std::string payload, std::string_view subscribed_top
 std::string envelope_json(const watch_message& message);
 std::string envelope_json(const gap_notice& gap);
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view bytes) noexcept;
-
 }  // namespace hookbot::client

@@ -2,20 +2,23 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
-namespace hookbot::fanout {
+// UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing
+// above U+10FFFF. What a websocket text message must be (RFC 6455 8.1), and
+// what decides "body" or "body_b64" in a JSON envelope (docs/PROTOCOL.md,
+// "Delivery formats"), on the server and in the client alike.
+namespace hookbot::utf8 {
 
-// Checks that bytes fed in any number of pieces are UTF-8 (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF), as a websocket
-// text message must be (RFC 6455 8.1); a character may be split between
+// Checks bytes fed in any number of pieces; a character may be split between
 // pieces, as between the fragments of a message. Three bytes of state.
-class utf8_validator {
+class validator {
   public:
     // False once the bytes so far cannot begin valid UTF-8.
     bool feed(std::span<const char> bytes) noexcept;
     // The text ends here: on a character's end, not inside one.
     [[nodiscard]] bool complete() const noexcept { return needed_ == 0; }
-    void reset() noexcept { *this = utf8_validator(); }
+    void reset() noexcept { *this = validator(); }
 
   private:
     std::uint8_t needed_ = 0;  // continuation bytes still to come
@@ -26,4 +29,7 @@ class utf8_validator {
     std::uint8_t upper_ = 0xBF;
 };
 
-}  // namespace hookbot::fanout
+// All of `bytes` at once.
+bool is_valid(std::string_view bytes) noexcept;
+
+}  // namespace hookbot::utf8

@@ -1,10 +1,10 @@
-#include "frames/utf8_validator.hpp"
+#include "hookbot/utf8/validator.hpp"
 
-namespace hookbot::fanout {
+namespace hookbot::utf8 {
 
 // The WHATWG decoder's algorithm (encoding.spec.whatwg.org, "UTF-8 decoder"),
 // checking without decoding.
-bool utf8_validator::feed(std::span<const char> bytes) noexcept {
+bool validator::feed(std::span<const char> bytes) noexcept {
     for (const char c : bytes) {
         const auto byte = static_cast<std::uint8_t>(c);
         if (needed_ == 0) {
@@ -32,4 +32,9 @@ bool utf8_validator::feed(std::span<const char> bytes) noexcept {
     return true;
 }
 
-}  // namespace hookbot::fanout
+bool is_valid(std::string_view bytes) noexcept {
+    validator check;
+    return check.feed(std::span<const char>(bytes.data(), bytes.size())) && check.complete();
+}
+
+}  // namespace hookbot::utf8
