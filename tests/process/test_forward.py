@@ -58,11 +58,13 @@ class Target:
         self.tls = tls  # an ssl.SSLContext for the server side, or None
         self.requests = []
         self.changed = threading.Condition()
+        self.stopping = threading.Event()  # ends a slow answer early
         self.port = 0
         self.server = None
 
     def start(self):
         target = self
+        self.stopping.clear()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -72,14 +74,22 @@ class Target:
                 body = self.rfile.read(length)
                 given = self.headers.get("X-Hub-Signature-256")
                 signed = given is not None and hmac.compare_digest(given, github_signature(body))
-                status = target.answer(body)
+                answer = target.answer(body)
+                # A status, or (status, answer body, seconds to take first).
+                status, payload, delay = answer if isinstance(answer, tuple) else (answer, b"", 0)
+                if delay and target.stopping.wait(delay):
+                    return
                 with target.changed:
                     target.requests.append((self.command, self.path, list(self.headers.items()),
                                             body, signed, status))
                     target.changed.notify_all()
                 self.send_response(status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
+                try:
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the listener hung up on a long answer: its status is in
 
             do_POST = do_PUT = do_PATCH = do_GET = _any
 
@@ -94,6 +104,7 @@ class Target:
         return self
 
     def stop(self):
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -253,6 +264,18 @@ class ForwardDelivers(unittest.TestCase):
             self.assertEqual(listener.stop(signal.SIGINT), 0)
             listener.wait_for_log(r"forwarded to http://127\.0\.0\.1:\d+/hook: 2 delivered, "
                                   r"1 skipped, 2 retries$")
+
+    def test_a_slow_target_is_retried_after_the_timeout_and_a_long_answer_still_counts(self):
+        answers = [(200, b"", 5), (200, b"x" * 200000, 0)]
+        with Server(workers=1) as server, Target(lambda body: answers.pop(0)) as target, \
+                forwarding(server, "fwd/slow", target, ["--forward-timeout", "0.5"]) as listener:
+            listener.wait_for_log(SUBSCRIBED)
+            publish(server, "fwd/slow", b"once", {})
+            listener.wait_for_log(r"forwarding message " + ID + r" .* failed: The socket was "
+                                  r"closed due to a timeout after \d+ ms$")
+            listener.wait_for_log(r": status 200 in \d+ ms, attempt 2$", 15)
+            # The slow try never answered: the retry is the one delivery.
+            self.assertEqual([r[3] for r in target.wait_for_requests(1)], [b"once"])
 
     def test_forward_retry_4xx_retries_a_4xx_until_it_is_taken(self):
         answers = [422, 422, 200]
