@@ -129,6 +129,35 @@ class Inspector(unittest.TestCase):
             finally:
                 page.close()
 
+    def test_a_message_published_with_its_request_shows_the_kept_request(self):
+        """?extra-metadata=request (docs/PROTOCOL.md, "The original request"):
+        the row's metadata lists the method, query and kept headers."""
+        with Server(workers=1) as server:
+            page = PageRemote()
+            try:
+                page("viewport", width=1280, height=900)
+                page("goto", url=f"http://127.0.0.1:{server.port}/ui/")
+                page("fill", selector="#target", value=self.subscribe_url(server))
+                page("click", selector="#watch")
+                page.wait_count('#connection[data-state="live"]', 1)
+                kept = publish(server, "inspector/kept", b'{"zen":"Design for failure."}',
+                               query="?extra-metadata=request&ref=main", headers={
+                                   "Content-Type": "application/json",
+                                   "X-GitHub-Event": "ping", "X-GitHub-Delivery": DELIVERY,
+                                   "Cookie": "session=1"})
+                page.wait_count(row(kept), 1)
+                page("click", selector=row(kept, "summary.row"))
+                page.wait_text(row(kept, ".meta"), "Original request")
+                shown = page.texts(row(kept, ".meta dd"))
+                for value in ("POST", "ref=main", "application/json", "ping", DELIVERY):
+                    self.assertIn(value, shown)
+                self.assertNotIn("session=1", shown)
+                page.wait_text(row(kept, ".json-view"), '"zen": "Design for failure."')
+                page.screenshot("inspector_kept_request.png")
+                self.assertEqual(page("problems"), [])
+            finally:
+                page.close()
+
     def wrong_token_is_a_clear_error(self, page, server):
         page("fill", selector="#target", value=self.subscribe_url(server, "/sub/other/"))
         page("click", selector="#watch")

@@ -107,3 +107,42 @@ TEST_CASE("envelope: envelope_json is what parse_envelope reads back") {
     REQUIRE(std::holds_alternative<gap_notice>(gap));
     CHECK(std::get<gap_notice>(gap).reason == "unknown epoch");
 }
+
+TEST_CASE("envelope: a kept request (X3) comes with its headers in the server's order") {
+    const auto& message = message_of(parse_envelope(
+        R"({"id":"e-9","topic":"t","request":{"method":"POST","query":"a=1",)"
+        R"("headers":{"X-Hub-Signature-256":"sha256=ab","Content-Type":"application/json"}},)"
+        R"("body":"{}"})"));
+    REQUIRE(message.request);
+    CHECK(message.request->method == "POST");
+    CHECK(message.request->query == "a=1");
+    REQUIRE(message.request->headers.size() == 2);
+    CHECK(message.request->headers[0] ==
+          std::pair<std::string, std::string>("X-Hub-Signature-256", "sha256=ab"));
+    CHECK(message.request->headers[1].first == "Content-Type");
+    CHECK(message.body == "{}");
+    CHECK_FALSE(message_of(parse_envelope(R"({"id":"e","topic":"t","body":""})")).request);
+}
+
+TEST_CASE("envelope: a request that is not method, query and string headers is malformed") {
+    for (const char* request :
+         {R"("x")", R"({"query":"","headers":{}})", R"({"method":"","query":"","headers":{}})",
+          R"({"method":"POST","headers":{}})", R"({"method":"POST","query":"","headers":[]})",
+          R"({"method":"POST","query":"","headers":{"A":1}})"}) {
+        CAPTURE(request);
+        CHECK(reason_of(parse_envelope(std::string(R"({"id":"e","topic":"t","request":)") +
+                                       request + R"(,"body":""})"))
+                  .find("\"request\"") != std::string::npos);
+    }
+}
+
+TEST_CASE("envelope_json: a kept request is printed back between topic and body") {
+    watch_message message{"e-1", "t", "b"};
+    message.request = original_request{"PUT", "", {{"X-Gitlab-Event", "Push Hook"}}};
+    const std::string line = envelope_json(message);
+    CHECK(line == R"({"id":"e-1","topic":"t","request":{"method":"PUT","query":"",)"
+                  R"("headers":{"X-Gitlab-Event":"Push Hook"}},"body":"b"})");
+    const auto& back = message_of(parse_envelope(line));
+    REQUIRE(back.request);
+    CHECK(back.request->headers == message.request->headers);
+}

@@ -80,11 +80,20 @@ request_plan subscribe(const http::request_header<>& head, const routing::dispat
     return plan;
 }
 
-// D4.3: only the first extra-metadata parameter counts, and only "github".
+// D4.3: only the first extra-metadata parameter counts: "github" or "request".
 request_plan publish(const routing::dispatch& target) {
-    const auto extra = routing::query_parameter(target.query, "extra-metadata");
-    if (extra && *extra != "github") return reply{responses::bad_extra_metadata()};
-    return publish_plan{target.topic, extra.has_value()};
+    publish_plan plan{target.topic, extra_metadata::none, {}};
+    if (const auto extra = routing::query_parameter(target.query, "extra-metadata")) {
+        if (*extra == "github") {
+            plan.extra = extra_metadata::github;
+        } else if (*extra == "request") {
+            plan.extra = extra_metadata::request;
+            plan.query = target.query;
+        } else {
+            return reply{responses::bad_extra_metadata()};
+        }
+    }
+    return plan;
 }
 
 // D4.1: /pub/ and /unsafe/pub/ publish on POST and PUT only, so a crawler's

@@ -21,10 +21,18 @@ struct reply {
     bool close = false;  // D1.1: the connection closes after the answer
 };
 
+// What `?extra-metadata=` asks a publish to add to its body (D4.3).
+enum class extra_metadata {
+    none,     // the body alone
+    github,   // the github envelope instead of the body (X1)
+    request,  // the body, and beside it the original request (X3)
+};
+
 // Read the body, then publish it (or its github envelope, X1) to `topic`.
 struct publish_plan {
     std::string topic;
-    bool github_envelope = false;
+    extra_metadata extra = extra_metadata::none;
+    std::string query;  // the raw query, which X3 keeps (less its own parameters)
 };
 
 // A valid, authorised websocket handshake or event-stream request: hand the

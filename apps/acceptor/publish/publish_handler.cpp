@@ -4,7 +4,9 @@
 #include <string>
 
 #include "hookbot/posix/log.hpp"
+#include "hookbot/request_metadata/record_body.hpp"
 #include "publish/github_envelope.hpp"
+#include "publish/original_request.hpp"
 
 namespace hookbot::acceptor {
 
@@ -16,18 +18,37 @@ publish_handler::publish_handler(shm_ring::bus& bus, worker_pool& workers, githu
       epoch_(bus.epoch()) {}
 
 publish_handler::outcome publish_handler::publish(const publish_plan& plan,
-                                                  const boost::beast::http::fields& headers,
+                                                  const boost::beast::http::request_header<>& head,
                                                   std::string_view body) {
-    std::string envelope;
-    if (plan.github_envelope) {
-        envelope = github_envelope(headers, body);
-        body = envelope;
+    switch (plan.extra) {
+        case extra_metadata::none:
+            return append(plan, body, 0, body);
+        case extra_metadata::github: {
+            const std::string envelope = github_envelope(head, body);
+            return append(plan, envelope, 0, envelope);
+        }
+        case extra_metadata::request: {
+            auto kept = keep_original_request(head, plan.query);
+            if (auto* refused = std::get_if<responses::response>(&kept)) return std::move(*refused);
+            // The body's subscribers get is `body`; the record carries the
+            // request before it (hookbot/request_metadata/record_body.hpp).
+            return append(plan,
+                          request_metadata::join_record_body(std::get<std::string>(kept), body),
+                          request_metadata::record_flag_request, body);
+        }
     }
+    return responses::publish_unavailable();
+}
+
+// Commits `stored` (with `flags`) as one record; `body` is what its
+// subscribers receive as the message's body, which the GitHub router reads.
+publish_handler::outcome publish_handler::append(const publish_plan& plan, std::string_view stored,
+                                                 std::uint32_t flags, std::string_view body) {
     std::optional<shm_ring::bus_writer::appended> appended;
     try {
-        appended = writer_.append(plan.topic, body);
+        appended = writer_.append(plan.topic, stored, flags);
         if (!appended) return responses::payload_too_large();
-        counters_.published_bytes.fetch_add(body.size(), std::memory_order_relaxed);
+        counters_.published_bytes.fetch_add(stored.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
         // A broken invariant in the bus; the client may retry later.
         log::error("append to topic \"", plan.topic, "\" failed: ", e.what());

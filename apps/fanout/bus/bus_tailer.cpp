@@ -161,8 +161,9 @@ bool bus_tailer::deliver_next() {
             if (id.empty() && (kind == payload_kind::json || kind == payload_kind::event)) {
                 id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
             }
-            message = make_kind_payload(
-                kind, {id, record->topic, record->body, record->commit_us, record->bus_seq});
+            message =
+                make_kind_payload(kind, read_record(id, record->topic, record->flags, record->body,
+                                                    record->commit_us, record->bus_seq));
         }
         switch (m.target->deliver(message)) {
             case push_result::queued:

@@ -47,13 +47,18 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
-std::string json_envelope(std::string_view id, std::string_view topic, std::string_view body) {
+std::string json_envelope(std::string_view id, std::string_view topic, std::string_view body,
+                          std::string_view request_json) {
     std::string out;
-    out.reserve(body.size() + topic.size() + id.size() + 40);
+    out.reserve(body.size() + topic.size() + id.size() + request_json.size() + 52);
     out += "{\"id\":";
     append_json_string(out, id);
     out += ",\"topic\":";
     append_json_string(out, topic);
+    if (!request_json.empty()) {
+        out += ",\"request\":";
+        out += request_json;
+    }
     if (utf8::is_valid(body)) {
         out += ",\"body\":";
         append_json_string(out, body);

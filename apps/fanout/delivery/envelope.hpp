@@ -10,8 +10,12 @@
 namespace hookbot::fanout {
 
 // {"id":…,"topic":…,"body":…}, or "body_b64" (standard base64) instead of
-// "body" when the body is not valid UTF-8.
-std::string json_envelope(std::string_view id, std::string_view topic, std::string_view body);
+// "body" when the body is not valid UTF-8. A message published with its
+// original request (X3) has `"request":<request_json>` before the body;
+// `request_json` is the acceptor's JSON (request_metadata::to_json), written
+// as it is. Empty: no "request".
+std::string json_envelope(std::string_view id, std::string_view topic, std::string_view body,
+                          std::string_view request_json = {});
 
 // Why a resume cannot promise everything since the id it named.
 enum class gap_reason {

@@ -2,6 +2,7 @@
 
 #include "delivery/envelope.hpp"
 #include "frames/frame_header.hpp"
+#include "hookbot/request_metadata/record_body.hpp"
 
 namespace hookbot::fanout {
 
@@ -29,15 +30,31 @@ payload make_kind_payload(payload_kind kind, const record_message& record) {
             return make_recursive_payload(record.topic, record.body, record.commit_us,
                                           record.bus_seq);
         case payload_kind::json:
-            return make_message({json_envelope(record.id, record.topic, record.body)},
-                                record.commit_us, framing::text_frame, record.bus_seq);
+            return make_message(
+                {json_envelope(record.id, record.topic, record.body, record.request_json)},
+                record.commit_us, framing::text_frame, record.bus_seq);
         case payload_kind::event:
             // The envelope is one line: JSON strings escape every newline.
-            return make_message({"id: ", record.id, "\ndata: ",
-                                 json_envelope(record.id, record.topic, record.body), "\n\n"},
-                                record.commit_us, framing::none, record.bus_seq);
+            return make_message(
+                {"id: ", record.id, "\ndata: ",
+                 json_envelope(record.id, record.topic, record.body, record.request_json), "\n\n"},
+                record.commit_us, framing::none, record.bus_seq);
     }
     return nullptr;
+}
+
+record_message read_record(std::string_view id, std::string_view topic, std::uint32_t flags,
+                           std::string_view stored_body, std::uint32_t commit_us,
+                           std::uint64_t bus_seq) {
+    record_message record{id, topic, stored_body, commit_us, bus_seq, {}};
+    if ((flags & request_metadata::record_flag_request) == 0) return record;
+    // A sound writer always splits; were one not to, the bytes go out whole
+    // rather than not at all.
+    if (const auto parts = request_metadata::split_record_body(stored_body)) {
+        record.body = parts->body;
+        record.request_json = parts->request_json;
+    }
+    return record;
 }
 
 payload make_gap_payload(bool event_stream, std::string_view gap) {

@@ -83,8 +83,18 @@ struct record_message {
     std::string_view body;
     std::uint32_t commit_us = 0;
     std::uint64_t bus_seq = 0;
+    // The original request kept with the body (docs/PROTOCOL.md X3), as JSON;
+    // empty when the publish kept none. Only the JSON and event kinds show it.
+    std::string_view request_json = {};
 };
 payload make_kind_payload(payload_kind kind, const record_message& record);
+
+// A bus record's body and flags as a record_message: a record that carries
+// the original request (request_metadata::record_flag_request) has it split
+// off its body.
+record_message read_record(std::string_view id, std::string_view topic, std::uint32_t flags,
+                           std::string_view stored_body, std::uint32_t commit_us,
+                           std::uint64_t bus_seq);
 
 // A gap notice (envelope.hpp's gap_object) as a JSON text frame, or as an
 // event named "gap" (without an id: it must not move a client's resume point).

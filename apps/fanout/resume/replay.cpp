@@ -117,8 +117,9 @@ bool replay::fill(subscriber_queue& out, std::size_t max) {
             id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
             last_id_ = id;
         }
-        out.push(make_kind_payload(
-            kind_, {id, record->topic, record->body, record->commit_us, record->bus_seq}));
+        out.push(
+            make_kind_payload(kind_, read_record(id, record->topic, record->flags, record->body,
+                                                 record->commit_us, record->bus_seq)));
         ++queued;
     }
     return true;

@@ -27,20 +27,36 @@ std::vector<std::string> take_leading_url(std::vector<std::string> args, std::st
     return args;
 }
 
+// The system's CAs, and --ca-file's.
+net::ssl::context tls_context(const std::string& ca_file) {
+    auto tls = client::make_tls_client_context();
+    if (!ca_file.empty()) {
+        boost::system::error_code ec;
+        tls.load_verify_file(ca_file, ec);
+        if (ec) throw std::runtime_error("cannot load --ca-file " + ca_file + ": " + ec.message());
+    }
+    return tls;
+}
+
 int listen(const listen_config& config) {
     net::io_context ioc{1};
-    auto tls = client::make_tls_client_context();
-    if (!config.ca_file.empty()) {
-        boost::system::error_code ec;
-        tls.load_verify_file(config.ca_file, ec);
-        if (ec)
-            throw std::runtime_error("cannot load --ca-file " + config.ca_file + ": " +
-                                     ec.message());
-    }
+    auto tls = tls_context(config.ca_file);
     client::retrying_watch watch(ioc.get_executor(), config.url, config.headers, tls, config.watch);
     std::optional<command_runner> runner;
     if (config.exec) runner.emplace(ioc.get_executor(), *config.exec, config.exec_timeout);
-    message_handler handler(message_printer(config.json, config.recursive), runner);
+    // The target's own context: --forward-insecure must not weaken the
+    // subscription's.
+    auto forward_tls = tls_context(config.ca_file);
+    std::optional<forwarder> forward;
+    if (config.forward) {
+        if (config.forward->insecure) {
+            forward_tls.set_verify_mode(net::ssl::verify_none);
+            log::warning("--forward-insecure: the certificate of ", config.forward->target.shown(),
+                         " is not checked");
+        }
+        forward.emplace(ioc.get_executor(), *config.forward, forward_tls);
+    }
+    message_handler handler(message_printer(config.json, config.recursive), runner, forward);
 
     net::signal_set signals(ioc, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
@@ -48,6 +64,7 @@ int listen(const listen_config& config) {
         log::info("stopping on ", ::strsignal(signo));
         watch.stop();
         if (runner) runner->interrupt();
+        if (forward) forward->interrupt();
     });
     net::co_spawn(
         ioc,
@@ -59,6 +76,7 @@ int listen(const listen_config& config) {
         });
     ioc.run();
     if (watch.last_id()) log::info("stopped after message ", *watch.last_id());
+    if (forward) log::info(forward->summary());
     return handler.exit_status();
 }
 

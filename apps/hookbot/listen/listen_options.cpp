@@ -1,5 +1,6 @@
 #include "listen/listen_options.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 
@@ -29,6 +30,34 @@ std::string shown_url(const std::string& url) {
     const auto path = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
     if (scheme_end == std::string::npos || at == std::string::npos || at > path) return url;
     return url.substr(0, scheme_end + 3) + "TOKEN" + url.substr(at);
+}
+
+struct forward_or_error {
+    std::optional<forward_config> config;
+    std::string error;
+};
+
+forward_or_error forward_options(const listen_options& o) {
+    forward_config config;
+    auto target = parse_forward_target(o.forward);
+    if (!target) {
+        return {std::nullopt, "--forward \"" + shown_url(o.forward) +
+                                  "\" is not a URL like http://localhost:3000/hook (or https://)"};
+    }
+    config.target = std::move(*target);
+    const auto timeout = seconds_option(o.forward_timeout);
+    if (!timeout || timeout->count() == 0)
+        return {std::nullopt, "--forward-timeout must be > 0 seconds"};
+    const auto retry_max = seconds_option(o.forward_retry_max);
+    if (!retry_max || retry_max->count() == 0) {
+        return {std::nullopt, "--forward-retry-max must be > 0 seconds"};
+    }
+    config.timeout = *timeout;
+    config.retry.max = *retry_max;
+    config.retry.initial = std::min(config.retry.initial, *retry_max);
+    config.insecure = o.forward_insecure;
+    config.retry_4xx = o.forward_retry_4xx;
+    return {std::move(config), {}};
 }
 
 }  // namespace
@@ -65,7 +94,19 @@ po::options_description describe(listen_options& o) {
         ("reconnect-min", po::value(&o.reconnect_min)->default_value(o.reconnect_min),
             "seconds before the first reconnect; each failure doubles it, ± 20 %")
         ("reconnect-max", po::value(&o.reconnect_max)->default_value(o.reconnect_max),
-            "most seconds between reconnects");
+            "most seconds between reconnects")
+        ("forward", po::value(&o.forward),
+            "deliver each message to this http:// or https:// URL as the request it was "
+            "published as (?extra-metadata=request keeps method, query and headers; else a "
+            "POST of the body), one at a time, retried until the target takes it")
+        ("forward-insecure", po::bool_switch(&o.forward_insecure),
+            "do not check the --forward target's certificate (a development certificate)")
+        ("forward-retry-4xx", po::bool_switch(&o.forward_retry_4xx),
+            "retry a message the target answers with a 4xx, instead of logging and skipping it")
+        ("forward-timeout", po::value(&o.forward_timeout)->default_value(o.forward_timeout),
+            "seconds one delivery may take (connect, send, answer) before it is retried")
+        ("forward-retry-max", po::value(&o.forward_retry_max)->default_value(o.forward_retry_max),
+            "most seconds between two tries at one message (from 1 s, doubling, ± 20 %)");
     // clang-format on
     return d;
 }
@@ -102,6 +143,8 @@ config_or_error check_options(const listen_options& o) {
     }
     if (o.json && !o.exec.empty())
         return refuse("--json prints messages, --exec runs them: not both");
+    if (!o.forward.empty() && (o.json || !o.exec.empty()))
+        return refuse("--forward delivers messages: not with --json or --exec");
     config.json = o.json;
     if (!o.exec.empty()) config.exec = o.exec;
 
@@ -119,6 +162,13 @@ config_or_error check_options(const listen_options& o) {
     config.watch.connection.reconnect.initial = *minimum;
     config.watch.connection.reconnect.max = *maximum;
     if (!o.state.empty()) config.watch.state_path = o.state;
+    if (!o.forward.empty()) {
+        auto forward = forward_options(o);
+        if (!forward.config) return refuse(std::move(forward.error));
+        config.forward = std::move(forward.config);
+    } else if (o.forward_insecure || o.forward_retry_4xx) {
+        return refuse("--forward-insecure and --forward-retry-4xx need --forward URL");
+    }
     config.ca_file = o.ca_file;
     return {std::move(config), {}};
 }

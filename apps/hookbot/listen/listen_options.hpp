@@ -9,6 +9,7 @@
 #include "hookbot/client/connection.hpp"
 #include "hookbot/client/retrying_watch.hpp"
 #include "hookbot/client/server_url.hpp"
+#include "listen/forwarder.hpp"
 
 namespace hookbot::listen {
 
@@ -24,6 +25,11 @@ struct listen_options {
     std::size_t max_message = client::watch_connection_defaults().max_message_bytes;
     double reconnect_min = 1;
     double reconnect_max = 30;
+    std::string forward;
+    bool forward_insecure = false;
+    bool forward_retry_4xx = false;
+    double forward_timeout = 30;
+    double forward_retry_max = 30;
 };
 
 boost::program_options::options_description describe(listen_options& options);
@@ -37,6 +43,7 @@ struct listen_config {
     bool recursive = false;
     std::optional<std::string> exec;
     std::chrono::milliseconds exec_timeout{60000};
+    std::optional<forward_config> forward;
     std::string ca_file;
 };
 

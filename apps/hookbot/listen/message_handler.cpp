@@ -30,6 +30,7 @@ boost::asio::awaitable<client::disposition> message_handler::on_event(
     }
     const auto& message = std::get<client::watch_message>(event);
     if (runner_) co_return co_await run_command(message);
+    if (forward_) co_return co_await forward_->deliver(message);
     if (!printer_.print(message)) {
         log::error("cannot write message ", id_of(message), " to stdout: ", std::strerror(errno),
                    "; stopping");

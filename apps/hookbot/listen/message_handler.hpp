@@ -5,18 +5,21 @@
 
 #include "hookbot/client/retrying_watch.hpp"
 #include "listen/command_runner.hpp"
+#include "listen/forwarder.hpp"
 #include "listen/message_printer.hpp"
 
 namespace hookbot::listen {
 
-// What `hookbot listen` does with each message of its watch: print it, or
-// run the --exec command on it, and say whether it was handled; and how it
-// reports the watch's errors.
+// What `hookbot listen` does with each message of its watch: print it, run
+// the --exec command on it, or --forward it, and say whether it was handled;
+// and how it reports the watch's errors.
 class message_handler {
   public:
-    // With a runner, messages go to it; otherwise to the printer.
-    message_handler(message_printer printer, std::optional<command_runner>& runner)
-        : printer_(printer), runner_(runner) {}
+    // With a runner, messages go to it; with a forwarder, to that; otherwise
+    // to the printer.
+    message_handler(message_printer printer, std::optional<command_runner>& runner,
+                    std::optional<forwarder>& forward)
+        : printer_(printer), runner_(runner), forward_(forward) {}
 
     boost::asio::awaitable<client::disposition> on_event(const client::watch_event& event);
     void on_error(const client::watch_error& error);
@@ -30,6 +33,7 @@ class message_handler {
 
     message_printer printer_;
     std::optional<command_runner>& runner_;
+    std::optional<forwarder>& forward_;
     int exit_status_ = 0;
 };
 

@@ -23,7 +23,7 @@ net::ssl::context make_tls_client_context() {
 }
 
 net::awaitable<boost::system::error_code> connect(beast::tcp_stream& stream, const server_url& url,
-                                                  std::chrono::seconds timeout) {
+                                                  std::chrono::milliseconds timeout) {
     net::ip::tcp::resolver resolver(co_await net::this_coro::executor);
     auto [resolve_ec, endpoints] =
         co_await resolver.async_resolve(url.host, url.port, use_error_code);
@@ -36,7 +36,7 @@ net::awaitable<boost::system::error_code> connect(beast::tcp_stream& stream, con
 
 net::awaitable<boost::system::error_code> tls_handshake(net::ssl::stream<beast::tcp_stream>& stream,
                                                         const server_url& url,
-                                                        std::chrono::seconds timeout) {
+                                                        std::chrono::milliseconds timeout) {
     // SNI: a name, never an address literal (RFC 6066 §3).
     boost::system::error_code ec;
     net::ip::make_address(url.host, ec);

@@ -8,7 +8,8 @@
 namespace hookbot::client {
 namespace {
 
-using json = nlohmann::json;
+// Ordered: a kept request's headers keep the order the server gave them.
+using json = nlohmann::ordered_json;
 
 // The string member `name` of `object`, or nullptr when absent or not a string.
 const std::string* string_member(const json& object, const char* name) {
@@ -25,6 +26,26 @@ envelope parse_gap(const json& gap) {
     return gap_notice{*since, reason != nullptr ? *reason : std::string("(no reason given)")};
 }
 
+// X3's "request": {"method":…,"query":…,"headers":{name: value, …}}, every
+// value a string. Anything else makes the whole message malformed: a
+// forwarder must not replay a request it only half understood.
+std::optional<original_request> parse_request(const json& object) {
+    if (!object.is_object()) return std::nullopt;
+    const std::string* method = string_member(object, "method");
+    const std::string* query = string_member(object, "query");
+    const auto headers = object.find("headers");
+    if (method == nullptr || method->empty() || query == nullptr || headers == object.end() ||
+        !headers->is_object()) {
+        return std::nullopt;
+    }
+    original_request request{*method, *query, {}};
+    for (const auto& [name, value] : headers->items()) {
+        if (!value.is_string() || name.empty()) return std::nullopt;
+        request.headers.emplace_back(name, value.get<std::string>());
+    }
+    return request;
+}
+
 envelope parse_message(const json& object) {
     const std::string* id = string_member(object, "id");
     const std::string* topic = string_member(object, "topic");
@@ -35,10 +56,18 @@ envelope parse_message(const json& object) {
     if ((body == nullptr) == (body_b64 == nullptr)) {
         return malformed_envelope{"needs exactly one of string \"body\" and \"body_b64\""};
     }
-    if (body != nullptr) return watch_message{*id, *topic, *body};
+    std::optional<original_request> request;
+    if (const auto kept = object.find("request"); kept != object.end()) {
+        request = parse_request(*kept);
+        if (!request) {
+            return malformed_envelope{
+                "\"request\" is not {\"method\",\"query\",\"headers\"} of strings"};
+        }
+    }
+    if (body != nullptr) return watch_message{*id, *topic, *body, std::move(request)};
     auto decoded = auth::base64_decode(*body_b64);
     if (!decoded) return malformed_envelope{"\"body_b64\" is not standard padded base64"};
-    return watch_message{*id, *topic, std::move(*decoded)};
+    return watch_message{*id, *topic, std::move(*decoded), std::move(request)};
 }
 
 }  // namespace
@@ -74,6 +103,13 @@ std::string envelope_json(const watch_message& message) {
         object["topic"] = message.topic;
     } else {
         object["topic_b64"] = auth::base64_encode(message.topic);
+    }
+    if (message.request) {
+        auto& request = object["request"];
+        request["method"] = message.request->method;
+        request["query"] = message.request->query;
+        request["headers"] = nlohmann::ordered_json::object();
+        for (const auto& [name, value] : message.request->headers) request["headers"][name] = value;
     }
     if (utf8::is_valid(message.body)) {
         object["body"] = message.body;

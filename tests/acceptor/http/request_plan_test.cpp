@@ -113,11 +113,10 @@ TEST_CASE("D4.3: extra-metadata, after the token") {
         published(request(http::verb::post, "/pub/x?a=1&extra-metadata=github&extra-metadata=no")
                       .bearer("/pub/x")
                       .plan());
-    CHECK(github.github_envelope);
+    CHECK(github.extra == extra_metadata::github);
     CHECK(github.topic == "x");
-    CHECK_FALSE(
-        published(request(http::verb::post, "/pub/x?Extra-Metadata=nope").bearer("/pub/x").plan())
-            .github_envelope);
+    CHECK(published(request(http::verb::post, "/pub/x?Extra-Metadata=nope").bearer("/pub/x").plan())
+              .extra == extra_metadata::none);
     const auto bad =
         request(http::verb::post, "/pub/x?extra-metadata=gitlab").bearer("/pub/x").plan();
     CHECK(status_of(bad) == 400);
@@ -127,7 +126,23 @@ TEST_CASE("D4.3: extra-metadata, after the token") {
     CHECK(status_of(request(http::verb::post, "/pub/x?extra-metadata=gitlab").plan()) == 401);
     CHECK(published(
               request(http::verb::post, "/unsafe/pub/github.com/x?extra-metadata=github").plan())
-              .github_envelope);
+              .extra == extra_metadata::github);
+}
+
+TEST_CASE("X3: extra-metadata=request keeps the raw query for the request it keeps") {
+    const auto kept = published(
+        request(http::verb::post, "/pub/x?a=%20b&extra-metadata=request").bearer("/pub/x").plan());
+    CHECK(kept.extra == extra_metadata::request);
+    CHECK(kept.query == "a=%20b&extra-metadata=request");
+    CHECK(published(request(http::verb::put, "/pub/x?extra-metadata=request&extra-metadata=github")
+                        .bearer("/pub/x")
+                        .plan())
+              .extra == extra_metadata::request);
+    CHECK(status_of(
+              request(http::verb::post, "/pub/x?extra-metadata=Request").bearer("/pub/x").plan()) ==
+          400);
+    CHECK(published(request(http::verb::post, "/x?extra-metadata=request").bearer("/x").plan())
+              .extra == extra_metadata::request);
 }
 
 TEST_CASE("P2, D2.4, D5.1: /sub/ checks the token before the handshake") {

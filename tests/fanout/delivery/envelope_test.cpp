@@ -6,6 +6,7 @@
 #include <string>
 
 #include "delivery/payload.hpp"
+#include "hookbot/request_metadata/record_body.hpp"
 
 namespace hookbot::fanout {
 
@@ -53,6 +54,38 @@ TEST_CASE("each payload kind is what its subscribers receive") {
     const payload event = make_kind_payload(payload_kind::event, record);
     CHECK(event->frame == "id: e-7\ndata: {\"id\":\"e-7\",\"topic\":\"a/b\",\"body\":\"hi\"}\n\n");
     CHECK(event->bytes == event->frame);
+}
+
+TEST_CASE("X3: a kept request goes into the JSON and event envelopes, never the original framing") {
+    const std::string request =
+        R"({"method":"POST","query":"","headers":{"X-GitHub-Event":"push"}})";
+    const std::string stored = request_metadata::join_record_body(request, "{\"a\":1}");
+    const record_message record =
+        read_record("e-8", "a/b", request_metadata::record_flag_request, stored, 0, 8);
+    CHECK(record.body == "{\"a\":1}");
+    CHECK(record.request_json == request);
+    CHECK(make_kind_payload(payload_kind::bare, record)->bytes == "{\"a\":1}");
+    CHECK(make_kind_payload(payload_kind::recursive, record)->bytes ==
+          std::string("a/b\0{\"a\":1}", 11));
+    const std::string envelope =
+        "{\"id\":\"e-8\",\"topic\":\"a/b\",\"request\":" + request + ",\"body\":\"{\\\"a\\\":1}\"}";
+    CHECK(make_kind_payload(payload_kind::json, record)->bytes == envelope);
+    CHECK(make_kind_payload(payload_kind::event, record)->bytes ==
+          "id: e-8\ndata: " + envelope + "\n\n");
+    // A body that is not UTF-8 still comes as body_b64, after the request.
+    const std::string binary = request_metadata::join_record_body(request, "\xff");
+    CHECK(make_kind_payload(
+              payload_kind::json,
+              read_record("e", "t", request_metadata::record_flag_request, binary, 0, 9))
+              ->bytes ==
+          "{\"id\":\"e\",\"topic\":\"t\",\"request\":" + request + ",\"body_b64\":\"/w==\"}");
+}
+
+TEST_CASE("a record without the request flag is its body, whatever its bytes") {
+    const std::string stored = request_metadata::join_record_body("{}", "x");
+    const record_message record = read_record("e", "t", 0, stored, 0, 1);
+    CHECK(record.body == stored);
+    CHECK(record.request_json.empty());
 }
 
 }  // namespace hookbot::fanout

@@ -64,6 +64,18 @@ function envelopeBody(envelope) {
   return hexView(envelope.payload);
 }
 
+function hint(message, envelope) {
+  if (message.request) {
+    return "Published with ?extra-metadata=request: the body is as sent, with the request's " +
+           "method, query and provider headers kept beside it (never its credentials).";
+  }
+  if (envelope) {
+    return "Published with ?extra-metadata=github: the body is the webhook's payload, and " +
+           "these headers came with it. Its other headers are not kept.";
+  }
+  return "hookbot delivers the body alone: the publisher's headers are not kept.";
+}
+
 function metadata(entry, body, envelope) {
   const { message } = entry;
   const aside = element("aside", "meta");
@@ -83,10 +95,16 @@ function metadata(entry, body, envelope) {
       ["repository", envelope.repository || "(none)"],
     ]));
   }
-  aside.append(element("p", "hint", envelope
-    ? "Published with ?extra-metadata=github: the body is the webhook's payload, and " +
-      "these headers came with it. Its other headers are not kept."
-    : "hookbot delivers the body alone: the publisher's headers are not kept."));
+  if (message.request) {
+    // ?extra-metadata=request (docs/PROTOCOL.md, "The original request").
+    const { method, query, headers } = message.request;
+    aside.append(element("h3", "", "Original request"), definitions([
+      ["method", method],
+      ["query", query || "(none)"],
+      ...Object.entries(headers),
+    ]));
+  }
+  aside.append(element("p", "hint", hint(message, envelope)));
   return aside;
 }
 

@@ -29,11 +29,11 @@ net::ssl::context make_tls_client_context();
 
 // Resolves and connects `stream` to url's host and port within `timeout`.
 net::awaitable<boost::system::error_code> connect(beast::tcp_stream& stream, const server_url& url,
-                                                  std::chrono::seconds timeout);
+                                                  std::chrono::milliseconds timeout);
 
 // Sends SNI, checks the certificate names url's host, and handshakes.
 net::awaitable<boost::system::error_code> tls_handshake(net::ssl::stream<beast::tcp_stream>& stream,
                                                         const server_url& url,
-                                                        std::chrono::seconds timeout);
+                                                        std::chrono::milliseconds timeout);
 
 }  // namespace hookbot::client

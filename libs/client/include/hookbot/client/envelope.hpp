@@ -3,23 +3,38 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 // What a subscription with `?format=json` receives (issue 17, "Envelope"):
 // one JSON object per text frame,
 //
 //   {"id":"<opaque>","topic":"<topic>","body":"<UTF-8 text>"}
 //   {"id":"<opaque>","topic":"<topic>","body_b64":"<standard base64>"}   body not UTF-8
+//   {"id":…,"topic":…,"request":{"method":…,"query":…,"headers":{…}},"body":…}
+//                               published with ?extra-metadata=request (PROTOCOL X3)
 //   {"gap":{"since":"<the id asked for>","reason":"<why>"}}             before a replay
 //
 // and what a server without it sends instead: binary frames, the body alone,
 // or "topic NUL body" on a recursive subscription (docs/PROTOCOL.md D5.2).
 namespace hookbot::client {
 
+// The request a message was published with, as the server kept it
+// (docs/PROTOCOL.md X3): the method, the raw query (hookbot's own parameters
+// taken out) and the allow-listed headers, names as the publisher spelt them.
+struct original_request {
+    std::string method;
+    std::string query;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
 struct watch_message {
     std::optional<std::string> id;  // opaque; absent from a binary frame
     std::string topic;
     std::string body;  // the published bytes, decoded
+    // Present when the publish kept its request (?extra-metadata=request).
+    std::optional<original_request> request = std::nullopt;
 };
 
 // The server could not replay from the id asked for (too old, unknown, of

@@ -36,6 +36,9 @@ class reconnect_backoff {
     // least `stable_after`, the outage that follows starts from `initial`.
     void connection_ended(std::chrono::steady_clock::duration up_for);
 
+    // Starts over from `initial` (a new piece of work, say).
+    void reset() noexcept { failures_ = 0; }
+
     // Failures counted since the last reset.
     [[nodiscard]] unsigned failures() const noexcept { return failures_; }
     [[nodiscard]] const backoff_options& options() const noexcept { return options_; }
