@@ -47,6 +47,7 @@ po::options_description describe(fanout_options& o, raw_options& raw) {
     limits::add_option(limits_given, limits::queue_messages, o.limits.queue.max_messages);
     limits::add_option(limits_given, limits::queue_bytes, o.limits.queue.max_bytes);
     limits::add_option(limits_given, limits::slow_after, o.slow_after);
+    limits::add_option(limits_given, limits::retention_age, o.retention_age);
     limits::add_option(limits_given, limits::overflow, raw.overflow);
     limits::add_option(limits_given, limits::write_timeout, o.limits.write_timeout);
     limits::add_option(limits_given, limits::ping_interval, o.limits.ping_interval);

@@ -8,6 +8,7 @@
 
 #include "hookbot/limits/client_limits.hpp"
 #include "hookbot/limits/flow_limits.hpp"
+#include "hookbot/limits/retention_limits.hpp"
 #include "subscribers/subscriber_limits.hpp"
 #include "tls_front/http_limits.hpp"
 
@@ -29,6 +30,8 @@ struct fanout_options {
     // --slow-after: how long one subscriber's backlog may hold the worker back
     // (backlog_tracker).
     std::chrono::milliseconds slow_after = limits::default_milliseconds(limits::slow_after);
+    // --retention-age: resumes replay nothing older (0: no bound but the rings').
+    std::chrono::milliseconds retention_age = limits::default_milliseconds(limits::retention_age);
     // Built-in TLS: the public listening socket (shared by every worker) and
     // the certificate and key to terminate TLS with. All three, or none.
     std::optional<int> listen_fd;

@@ -58,6 +58,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       shutdown_deadline_(ioc),
       prefix_refresh_(ioc) {
     registry_.backlog().set_slow_after(options.slow_after);
+    registry_.set_retention_age(options.retention_age);
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
     control_.on_lost([this] {

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -380,6 +381,33 @@ class Resume(unittest.TestCase):
             await ws.close()
 
         with Server(workers=1) as server:
+            self.run_async(scenario(server))
+
+    def test_retention_age_keeps_old_messages_out_of_resumes(self):
+        def oldest_age(server):
+            status, page, _ = server.request("GET", "/metrics")
+            assert status == 200
+            ages = re.findall(rb"^hookbot_oldest_retained_age_seconds\{[^}]*\} (\d+)$", page,
+                              re.MULTILINE)
+            return max((int(age) for age in ages), default=0)
+
+        async def scenario(server):
+            before, old = publish_ids(server, "age/a", [b"first", b"old"])
+            # The event to wait for: the bus itself says they are past the age.
+            wait_for(lambda: oldest_age(server) >= 2, 10, "the messages to be 2 s old")
+            new = publish_ids(server, "age/a", [b"new"])[0]
+            ws = await subscribe_json(server, "age/a", since=before)
+            self.assertEqual(await receive_json(ws, 2),
+                             [{"gap": {"since": before, "reason": "expired"}},
+                              {"id": new, "topic": "age/a", "body": "new"}])
+            await ws.close()
+            for since in ("all", "latest", old):
+                ws = await subscribe_json(server, "age/a", since=since)
+                self.assertEqual(await receive_json(ws, 1),
+                                 [{"id": new, "topic": "age/a", "body": "new"}], since)
+                await ws.close()
+
+        with Server(workers=1, extra_args=["--retention-age", "1"]) as server:
             self.run_async(scenario(server))
 
     def test_since_latest_finds_the_newest_far_behind_the_end(self):

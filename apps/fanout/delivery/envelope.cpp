@@ -81,6 +81,8 @@ std::string_view gap_reason_name(gap_reason reason) noexcept {
             return "other_epoch";
         case gap_reason::released:
             return "released";
+        case gap_reason::expired:
+            return "expired";
     }
     return "unknown";
 }

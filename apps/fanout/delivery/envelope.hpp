@@ -23,6 +23,7 @@ enum class gap_reason {
     unknown,      // not an id this bus wrote (malformed, or not reached yet)
     other_epoch,  // an id of an earlier bus (a restart without --bus-dir)
     released,     // a large body's blob was released (--blob-budget) before it was read
+    expired,      // older than --retention-age: not replayed
 };
 std::string_view gap_reason_name(gap_reason reason) noexcept;
 

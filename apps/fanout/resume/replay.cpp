@@ -26,7 +26,8 @@ std::vector<std::uint32_t> shards_of(const shm_ring::bus& source, std::string_vi
 // a dashboard that connects with since=latest reads the shard's newest
 // pieces, not everything retained. `newest` becomes the largest bus_seq seen.
 std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topic, bool recursive,
-                              std::uint32_t shard, std::uint64_t floor, std::uint64_t& newest) {
+                              std::uint64_t not_before_unix_us, std::uint32_t shard,
+                              std::uint64_t floor, std::uint64_t& newest) {
     const std::vector<std::uint64_t> starts = source.index_bus_seqs(shard);
     const std::array<std::uint32_t, 1> only{shard};
     std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  // the piece's end, exclusive
@@ -36,7 +37,9 @@ std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topi
         while (const auto record = piece.next()) {
             if (record->bus_seq >= end) break;
             newest = std::max(newest, record->bus_seq);
-            if (topic_index::matches(topic, recursive, record->topic)) latest = record->bus_seq;
+            if (topic_index::matches(topic, recursive, record->topic) &&
+                record->unix_us >= not_before_unix_us)
+                latest = record->bus_seq;
         }
         if (latest != 0) return latest;
     }
@@ -47,11 +50,13 @@ std::uint64_t latest_in_shard(const shm_ring::bus& source, std::string_view topi
 // subscription, or at the live end when there is none (then every shard was
 // read whole, and `newest` is its end).
 std::uint64_t before_latest(const shm_ring::bus& source, std::string_view topic, bool recursive,
+                            std::uint64_t not_before_unix_us,
                             const std::vector<std::uint32_t>& shards) {
     std::uint64_t latest = 0;
     std::uint64_t newest = 0;
     for (const std::uint32_t shard : shards) {
-        latest = std::max(latest, latest_in_shard(source, topic, recursive, shard, latest, newest));
+        latest = std::max(latest, latest_in_shard(source, topic, recursive, not_before_unix_us,
+                                                  shard, latest, newest));
     }
     return latest == 0 ? newest : latest - 1;
 }
@@ -61,8 +66,9 @@ shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view 
                                   std::optional<gap_reason>& gap) {
     const auto shards = shards_of(source, topic, recursive);
     if (start.where == resume_start::from::latest) {
-        return shm_ring::bus_reader(source, before_latest(source, topic, recursive, shards),
-                                    shards);
+        return shm_ring::bus_reader(
+            source, before_latest(source, topic, recursive, start.not_before_unix_us, shards),
+            shards);
     }
     shm_ring::bus_reader reader(source, start.after_bus_seq, shards);
     // "all" (0, no gap named) asked for what is retained, whatever came before.
@@ -81,6 +87,11 @@ replay::replay(const shm_ring::bus& source, std::string topic, bool recursive, p
       recursive_(recursive),
       kind_(kind),
       gap_(start.gap),
+      not_before_unix_us_(start.not_before_unix_us),
+      // Only a resume from an id missed what expired: "all" and "latest" ask
+      // for what is retained, and a start with a notice already has one.
+      announce_expiry_(start.where == resume_start::from::after && start.after_bus_seq != 0 &&
+                       !start.gap),
       last_id_(std::move(since)),
       reader_(start_reader(source, topic_, recursive_, start, gap_)) {}
 
@@ -91,6 +102,13 @@ payload replay::gap_notice() const {
 payload replay::gap_payload(std::string_view since, gap_reason reason) const {
     if (kind_ != payload_kind::json && kind_ != payload_kind::event) return nullptr;
     return make_gap_payload(kind_ == payload_kind::event, gap_object(since, reason));
+}
+
+void replay::announce_expired(subscriber_queue& out) {
+    if (!expired_) return;
+    expired_ = false;
+    announce_expiry_ = false;
+    if (const payload notice = gap_payload(last_id_, gap_reason::expired)) out.push(notice);
 }
 
 bool replay::matches(std::string_view topic) const noexcept {
@@ -111,8 +129,16 @@ bool replay::fill(subscriber_queue& out, std::size_t max) {
             const auto reason = lost_some ? gap_reason::overwritten : gap_reason::released;
             if (const payload notice = gap_payload(last_id_, reason)) out.push(notice);
         }
-        if (!record) return reader_.has_pending();
+        if (!record) {
+            announce_expired(out);
+            return reader_.has_pending();
+        }
         if (!matches(record->topic)) continue;
+        if (record->unix_us < not_before_unix_us_) {
+            expired_ = announce_expiry_;
+            continue;
+        }
+        announce_expired(out);
         if (kind_ == payload_kind::json || kind_ == payload_kind::event) {
             id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
             last_id_ = id;

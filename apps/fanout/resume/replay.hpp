@@ -53,13 +53,19 @@ class replay {
     [[nodiscard]] bool matches(std::string_view topic) const noexcept;
     // Only JSON and event streams have room for one (docs/PROTOCOL.md).
     [[nodiscard]] payload gap_payload(std::string_view since, gap_reason reason) const;
+    // The `expired` notice, once, where messages of the subscription were
+    // skipped as older than --retention-age.
+    void announce_expired(subscriber_queue& out);
 
     const shm_ring::bus& source_;
     std::string topic_;
     bool recursive_;
     payload_kind kind_;
     std::optional<gap_reason> gap_;
-    std::string last_id_;  // the last id queued, at first the start as sent
+    std::uint64_t not_before_unix_us_;
+    bool announce_expiry_;
+    bool expired_ = false;  // skipped some since the last notice
+    std::string last_id_;   // the last id queued, at first the start as sent
     shm_ring::bus_reader reader_;
 };
 

@@ -20,6 +20,9 @@ struct resume_start {
     // Announced before anything is replayed: the id cannot be resumed from,
     // and everything retained follows.
     std::optional<gap_reason> gap;
+    // --retention-age: messages written before this (unix_time_us) are not
+    // replayed; 0 for no bound. Set by the caller, not by parse_since.
+    std::uint64_t not_before_unix_us = 0;
 };
 
 // `since` as the subscriber sent it: a message id of the bus of `epoch`,

@@ -1,8 +1,10 @@
 // A subscriber that resumes: the gap notice, the replay, the seam to the
 // live messages (docs/ARCHITECTURE.md, "Resume").
+#include <chrono>
 #include <exception>
 
 #include "hookbot/posix/log_throttle.hpp"
+#include "hookbot/shm_ring/counters.hpp"
 #include "subscribers/websocket_subscriber.hpp"
 
 namespace hookbot::fanout {
@@ -21,8 +23,14 @@ void websocket_subscriber::start_replay(const std::string& topic, bool recursive
                                         std::string_view since) {
     const shm_ring::bus* source = registry_.source();
     if (source == nullptr) return;
-    const auto start = parse_since(since, source->epoch(), registry_.delivered_through());
+    auto start = parse_since(since, source->epoch(), registry_.delivered_through());
     if (!start) return;
+    if (const auto age = registry_.retention_age(); age.count() > 0) {
+        const auto age_us = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(age).count());
+        const std::uint64_t now_us = shm_ring::unix_time_us();
+        start->not_before_unix_us = now_us > age_us ? now_us - age_us : 0;
+    }
     // As the bus tailer frames it: the original format is recursive's
     // "topic NUL body" on a recursive subscription.
     const payload_kind replayed =

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -77,6 +78,11 @@ class subscriptions {
     // skipped): a resume names no id past it that this bus wrote.
     [[nodiscard]] std::uint64_t delivered_through() const noexcept { return delivered_through_; }
     void delivered_through(std::uint64_t bus_seq) noexcept { delivered_through_ = bus_seq; }
+    // --retention-age: resumes replay nothing older (0: no bound).
+    [[nodiscard]] std::chrono::milliseconds retention_age() const noexcept {
+        return retention_age_;
+    }
+    void set_retention_age(std::chrono::milliseconds age) noexcept { retention_age_ = age; }
 
   private:
     struct subscription {
@@ -88,6 +94,7 @@ class subscriptions {
     shm_ring::worker_slot* slot_;
     const shm_ring::bus* source_;
     std::uint64_t delivered_through_ = 0;
+    std::chrono::milliseconds retention_age_{0};
     topic_index index_;
     topic_prefixes prefixes_;
     std::unordered_map<subscriber*, subscription> live_;

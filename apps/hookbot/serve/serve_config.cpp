@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "hookbot/limits/limit_option.hpp"
+#include "hookbot/limits/retention_limits.hpp"
 #include "hookbot/posix/log.hpp"
 #include "serve/activated_socket.hpp"
 #include "serve/serve_keys.hpp"
@@ -85,6 +87,7 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     config.workers = options.workers;
     options.limits.add_to(config.acceptor_args, config.fanout_args);
     options.flow.add_to(config.acceptor_args, config.fanout_args);
+    limits::pass_on(config.fanout_args, limits::retention_age, options.retention_age);
     if (checked.tls) {
         config.workers_accept = true;
         append(config.fanout_args,

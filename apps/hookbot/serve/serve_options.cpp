@@ -6,6 +6,8 @@
 #include <boost/program_options.hpp>
 #include <thread>
 
+#include "hookbot/limits/limit_option.hpp"
+
 namespace hookbot::serve {
 namespace {
 
@@ -67,8 +69,8 @@ po::options_description describe(serve_options& o) {
             "not in a ring")
         ("blob-budget",
             po::value(&o.bus.blob_budget_bytes)->default_value(o.bus.blob_budget_bytes),
-            "bytes all blobs together may hold (at least twice --max-body); the oldest are "
-            "unlinked beyond it, and workers that had not read them count them lost")
+            "bytes all blobs together may hold (at least twice --max-body); a blob stays while "
+            "its message is retained, and the oldest are unlinked beyond it")
         ("sslcrt,c", po::value(&o.sslcrt),
             "TLS certificate chain (PEM); with --sslkey, the port speaks TLS only")
         ("sslkey,k", po::value(&o.sslkey), "TLS private key (PEM) of --sslcrt")
@@ -79,6 +81,7 @@ po::options_description describe(serve_options& o) {
             "published to /unsafe/pub/github.com/... to github.com/repo/<repo>/branch/<branch>; "
             "needs --github-secret or $HOOKBOT_GITHUB_SECRET");
     // clang-format on
+    limits::add_option(d, limits::retention_age, o.retention_age);
     d.add(o.limits.describe());
     d.add(o.flow.describe());
     return d;

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <boost/program_options/options_description.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include "hookbot/limits/retention_limits.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "serve/flow_options.hpp"
 #include "serve/limit_options.hpp"
@@ -17,6 +19,8 @@ struct serve_options {
     std::string instance;
     std::string control_socket;
     shm_ring::bus_options bus;
+    // Resumes replay nothing older (0: whatever the rings hold); the workers'.
+    std::chrono::milliseconds retention_age = limits::default_milliseconds(limits::retention_age);
     std::string token_hash = "any";  // docs/PROTOCOL.md T1: both hashes, or only one
     std::string metrics_allow = "loopback";
     std::string ui = "on";  // the inspector page under /ui/: on or off
