@@ -316,6 +316,26 @@ class Resume(unittest.TestCase):
                 self.assertEqual(after.split("-")[0], last.split("-")[0])
                 self.assertEqual(int(after.split("-")[1]), int(last_missed.split("-")[1]) + 1)
 
+    def test_large_bodies_survive_a_clean_restart_on_its_bus_dir(self):
+        """The blobs of a --bus-dir live in it: `systemctl restart` (a clean
+        stop, then a start) keeps large bodies for resumes too."""
+        with tempfile.TemporaryDirectory() as bus_dir:
+            args = ["--bus-dir", bus_dir, "--instance", f"resume-blobs-{os.getpid()}",
+                    "--max-body", "4096", "--blob-threshold", "1024", "--blob-budget", "8192"]
+            bodies = [b"large-%d-" % i + b"x" * 3000 for i in range(2)]
+            with Server(workers=1, extra_args=args) as server:
+                before = publish_ids(server, "restart/large", [b"small"])[0]
+                ids = publish_ids(server, "restart/large", bodies)
+            with Server(workers=1, extra_args=args) as server:
+                async def resume():
+                    ws = await subscribe_json(server, "restart/large", since=before)
+                    got = await receive_json(ws, 2)
+                    await ws.close()
+                    return got
+                got = asyncio.run(asyncio.wait_for(resume(), 60))
+                self.assertEqual([(m["id"], m["body"].encode()) for m in got],
+                                 list(zip(ids, bodies)))
+
     def test_a_resume_from_before_the_retention_gets_a_gap_notice_first(self):
         async def scenario(server):
             first = publish_ids(server, "gap/a", [b"oldest"])[0]

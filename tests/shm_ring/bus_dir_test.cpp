@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/bus_reader.hpp"
@@ -92,6 +93,41 @@ TEST_CASE("a bus in a folder is reopened: same epoch, its records kept, sequence
         CHECK(record->body == body);
     }
     CHECK_FALSE(since_seven.next());
+}
+
+TEST_CASE("a kept bus keeps its large bodies in its folder, across a clean stop") {
+    const temp_dir dir;
+    test::bus_guard guard(test::unique_instance("kept-blobs"));
+    bus_options options = kept_in(dir.path());
+    options.max_inline_body_bytes = 256;  // larger bodies go to blobs
+    const std::string large(900, 'L');
+    std::uint32_t shard = 0;
+    {
+        bus first = bus::create(guard.instance(), options);
+        bus_writer writer(first);
+        const auto appended = writer.append("t", large);
+        REQUIRE(appended);
+        shard = appended->shard;
+    }
+    bus::remove(guard.instance());  // what serve does when it stops
+
+    std::vector<std::string> blobs;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        const std::string name = entry.path().filename().string();
+        if (name.find(".blob.") != std::string::npos) blobs.push_back(name);
+    }
+    CHECK(blobs.size() == 1);
+    for (const std::string& name : blobs) CHECK_FALSE(std::filesystem::exists("/dev/shm/" + name));
+
+    bus again = bus::create(guard.instance(), options);
+    bus_writer writer(again);  // adopts the blob its record names
+    const std::array<std::uint32_t, 1> shards{shard};
+    bus reader_bus = bus::open(guard.instance(), bus::access::reader, dir.path());
+    bus_reader resumed(reader_bus, 0, shards);
+    const auto record = resumed.next();
+    REQUIRE(record);
+    CHECK(record->body == large);
+    CHECK(resumed.lost_blobs() == 0);
 }
 
 TEST_CASE("a bus file made with other options, of another layout, or corrupt is refused") {

@@ -15,22 +15,20 @@
 namespace hookbot::shm_ring::detail {
 namespace {
 
-std::string shm_path(const std::string& name) {
-    return "/" + name;
-}
-
 // Unlinks the blob unless dismissed: a failure halfway leaves no name behind.
 class unlink_unless_done {
   public:
-    explicit unlink_unless_done(const std::string& name) : name_(name) {}
+    unlink_unless_done(const std::string& folder, const std::string& name)
+        : folder_(folder), name_(name) {}
     unlink_unless_done(const unlink_unless_done&) = delete;
     unlink_unless_done& operator=(const unlink_unless_done&) = delete;
     ~unlink_unless_done() {
-        if (!done_) remove_blob(name_);
+        if (!done_) remove_blob(folder_, name_);
     }
     void done() noexcept { done_ = true; }
 
   private:
+    const std::string& folder_;
     const std::string& name_;
     bool done_ = false;
 };
@@ -50,20 +48,24 @@ void write_all(int fd, const std::string& name, std::string_view body) {
 
 }  // namespace
 
-void create_blob(const std::string& name, std::string_view body) {
-    posix::unique_fd fd(::shm_open(shm_path(name).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-                                   S_IRUSR | S_IWUSR));
-    if (!fd) posix::throw_errno("create blob " + name);
-    unlink_unless_done cleanup(name);
+// O_NOFOLLOW, as shm_open does: a link planted under a blob's name is
+// refused, never written through.
+void create_blob(const std::string& folder, const std::string& name, std::string_view body) {
+    posix::unique_fd fd(::open(blob_path(folder, name).c_str(),
+                               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                               S_IRUSR | S_IWUSR));
+    if (!fd) posix::throw_errno("create blob " + blob_path(folder, name));
+    unlink_unless_done cleanup(folder, name);
     write_all(fd.get(), name, body);
     // Read-only from now on: the record that names it is committed next.
     if (::fchmod(fd.get(), S_IRUSR) != 0) posix::throw_errno("make blob " + name + " read-only");
     cleanup.done();
 }
 
-std::optional<mapped_blob> mapped_blob::open(const std::string& name,
+std::optional<mapped_blob> mapped_blob::open(const std::string& folder, const std::string& name,
                                              std::uint64_t expected_bytes) {
-    const posix::unique_fd fd(::shm_open(shm_path(name).c_str(), O_RDONLY | O_CLOEXEC, 0));
+    const posix::unique_fd fd(
+        ::open(blob_path(folder, name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) return std::nullopt;
     struct stat status {};
     if (::fstat(fd.get(), &status) != 0 || status.st_size < 0 ||

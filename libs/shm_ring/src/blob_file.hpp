@@ -6,22 +6,24 @@
 #include <string>
 #include <string_view>
 
-// One blob segment (layout.hpp) as a POSIX shared memory object.
+// One blob segment (layout.hpp): a file in the bus's blob folder
+// (blob_names.hpp), /dev/shm or the --bus-dir.
 namespace hookbot::shm_ring::detail {
 
-// Creates the blob `name` (it must not exist), writes `body` into it and makes
-// it read-only (mode 0400). Throws std::system_error naming the blob; a blob
-// half made is unlinked again.
-void create_blob(const std::string& name, std::string_view body);
+// Creates the blob `name` in `folder` (it must not exist), writes `body` into
+// it and makes it read-only (mode 0400). Throws std::system_error naming the
+// blob; a blob half made is unlinked again.
+void create_blob(const std::string& folder, const std::string& name, std::string_view body);
 
 // A blob mapped read-only, for as long as this object lives. Unlinking the
 // name meanwhile does not disturb it: the memory goes when the last mapping
 // does.
 class mapped_blob {
   public:
-    // The blob `name` if it exists and holds exactly `expected_bytes`;
-    // nullopt otherwise (gone: the writer unlinked it).
-    static std::optional<mapped_blob> open(const std::string& name, std::uint64_t expected_bytes);
+    // The blob `name` in `folder` if it exists and holds exactly
+    // `expected_bytes`; nullopt otherwise (gone: the writer unlinked it).
+    static std::optional<mapped_blob> open(const std::string& folder, const std::string& name,
+                                           std::uint64_t expected_bytes);
 
     mapped_blob(mapped_blob&& other) noexcept;
     mapped_blob& operator=(mapped_blob&& other) noexcept;

@@ -1,6 +1,6 @@
 #include "blob_names.hpp"
 
-#include <sys/mman.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdio>
@@ -11,9 +11,6 @@
 
 namespace hookbot::shm_ring::detail {
 namespace {
-
-// Where Linux keeps POSIX shared memory objects (shm_open's namespace).
-constexpr const char* shm_directory = "/dev/shm";
 
 std::string blob_prefix(const std::string& instance) {
     return "hookbot." + instance + ".blob.";
@@ -45,11 +42,19 @@ std::string blob_name(const std::string& instance, std::uint64_t epoch, std::uin
     return blob_prefix(instance) + epoch_hex + "." + std::to_string(bus_seq);
 }
 
-std::vector<blob_name_parts> list_blobs(const std::string& instance) {
+std::string blob_folder(const std::string& bus_dir) {
+    return bus_dir.empty() ? shm_folder : bus_dir;
+}
+
+std::string blob_path(const std::string& folder, const std::string& name) {
+    return folder + "/" + name;
+}
+
+std::vector<blob_name_parts> list_blobs(const std::string& folder, const std::string& instance) {
     const std::string prefix = blob_prefix(instance);
     std::vector<blob_name_parts> blobs;
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(shm_directory, ec), end; !ec && it != end;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
          it.increment(ec)) {
         const std::string name = it->path().filename().string();
         if (!name.starts_with(prefix)) continue;
@@ -58,8 +63,8 @@ std::vector<blob_name_parts> list_blobs(const std::string& instance) {
     return blobs;
 }
 
-bool remove_blob(const std::string& name) noexcept {
-    return ::shm_unlink(("/" + name).c_str()) == 0;
+bool remove_blob(const std::string& folder, const std::string& name) noexcept {
+    return ::unlink(blob_path(folder, name).c_str()) == 0;
 }
 
 }  // namespace hookbot::shm_ring::detail

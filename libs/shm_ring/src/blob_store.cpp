@@ -6,30 +6,34 @@
 
 #include "blob_file.hpp"
 #include "blob_names.hpp"
+#include "bus_mapping.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 
 namespace hookbot::shm_ring::detail {
 namespace {
 
-std::uint64_t size_of_blob(const std::string& name) {
+std::uint64_t size_of_blob(const std::string& folder, const std::string& name) {
     std::error_code ec;
-    const auto bytes = std::filesystem::file_size("/dev/shm/" + name, ec);
+    const auto bytes = std::filesystem::file_size(blob_path(folder, name), ec);
     return ec ? 0 : bytes;
 }
 
 }  // namespace
 
 blob_store::blob_store(const bus& target, std::uint64_t next_bus_seq)
-    : target_(target), epoch_(target.epoch()), budget_(target.blob_budget_bytes()) {
-    std::vector<blob_name_parts> found = list_blobs(target.instance());
+    : target_(target),
+      folder_(target.mapped().blob_folder),
+      epoch_(target.epoch()),
+      budget_(target.blob_budget_bytes()) {
+    std::vector<blob_name_parts> found = list_blobs(folder_, target.instance());
     std::sort(found.begin(), found.end(),
               [](const auto& a, const auto& b) { return a.bus_seq < b.bus_seq; });
     for (const blob_name_parts& blob : found) {
         if (blob.epoch != epoch_ || blob.bus_seq >= next_bus_seq) {
-            remove_blob(blob.name);
+            remove_blob(folder_, blob.name);
             continue;
         }
-        const std::uint64_t bytes = size_of_blob(blob.name);
+        const std::uint64_t bytes = size_of_blob(folder_, blob.name);
         held_.push_back(held_blob{blob.bus_seq, bytes, any_shard});
         held_bytes_ += bytes;
     }
@@ -39,7 +43,7 @@ blob_store::blob_store(const bus& target, std::uint64_t next_bus_seq)
 layout::blob_reference blob_store::write(std::uint32_t shard, std::uint64_t bus_seq,
                                          std::string_view body) {
     while (!held_.empty() && held_bytes_ + body.size() > budget_) unlink_oldest();
-    create_blob(blob_name(target_.instance(), epoch_, bus_seq), body);
+    create_blob(folder_, blob_name(target_.instance(), epoch_, bus_seq), body);
     held_.push_back(held_blob{bus_seq, body.size(), shard});
     held_bytes_ += body.size();
     return layout::blob_reference{.blob_bytes = body.size(), .epoch = epoch_};
@@ -70,7 +74,7 @@ void blob_store::release_overwritten(std::span<const ring_writer> rings) noexcep
 }
 
 void blob_store::unlink(const held_blob& blob) noexcept {
-    remove_blob(blob_name(target_.instance(), epoch_, blob.bus_seq));
+    remove_blob(folder_, blob_name(target_.instance(), epoch_, blob.bus_seq));
     held_bytes_ -= blob.bytes;
 }
 

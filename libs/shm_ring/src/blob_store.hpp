@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,7 @@ class blob_store {
     void unlink_oldest() noexcept;
 
     const bus& target_;
+    std::string folder_;  // blob_names.hpp: /dev/shm, or the --bus-dir
     std::uint64_t epoch_;
     std::uint64_t budget_;
     std::deque<held_blob> held_;  // in bus_seq order

@@ -140,9 +140,9 @@ bus bus::create(const std::string& instance, const bus_options& options) {
     detail::check_instance_name(instance);
     detail::check_options(options);
     refuse_a_bus_in_use(instance);
-    // A kept bus's blobs are the next writer's to adopt or remove
-    // (blob_store), by their epoch and bus_seq.
-    remove(instance, !options.dir.empty());
+    // Blobs in a --bus-dir are the next writer's to adopt or remove
+    // (blob_store), by their epoch and bus_seq; those in /dev/shm go here.
+    remove(instance);
     const std::uint64_t rings_bytes =
         layout::rings_segment_bytes(options.shards, options.ring_bytes);
     std::optional<detail::shm_segment> kept;
@@ -165,8 +165,9 @@ bus bus::create(const std::string& instance, const bus_options& options) {
     }
     if (fresh) write_rings_header(rings, options, epoch);
     write_control_header(control, options, epoch);
-    return bus(std::make_unique<mapping>(
-        mapping{instance, access::writer, std::move(rings), std::move(control)}));
+    return bus(
+        std::make_unique<mapping>(mapping{instance, access::writer, std::move(rings),
+                                          std::move(control), detail::blob_folder(options.dir)}));
 }
 
 bus bus::open(const std::string& instance, access mode, const std::string& dir) {
@@ -181,16 +182,15 @@ bus bus::open(const std::string& instance, access mode, const std::string& dir) 
     auto control = detail::shm_segment::open(control_name(instance), segment_mode::read_write);
     const auto& header = *reinterpret_cast<const layout::bus_header*>(rings.data());
     detail::check_control_segment(control, header.epoch);
-    return bus(
-        std::make_unique<mapping>(mapping{instance, mode, std::move(rings), std::move(control)}));
+    return bus(std::make_unique<mapping>(
+        mapping{instance, mode, std::move(rings), std::move(control), detail::blob_folder(dir)}));
 }
 
-void bus::remove(const std::string& instance, bool keep_blobs) noexcept {
+void bus::remove(const std::string& instance) noexcept {
     detail::shm_segment::remove(rings_name(instance));
     detail::shm_segment::remove(control_name(instance));
-    if (keep_blobs) return;
-    for (const detail::blob_name_parts& blob : detail::list_blobs(instance))
-        detail::remove_blob(blob.name);
+    for (const detail::blob_name_parts& blob : detail::list_blobs(detail::shm_folder, instance))
+        detail::remove_blob(detail::shm_folder, blob.name);
 }
 
 bus::bus(std::unique_ptr<mapping> m) noexcept : mapping_(std::move(m)) {}

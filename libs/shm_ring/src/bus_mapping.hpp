@@ -15,6 +15,7 @@ struct bus::mapping {
     bus::access mode;
     detail::shm_segment rings;
     detail::shm_segment control;
+    std::string blob_folder;  // detail::blob_folder: /dev/shm, or the --bus-dir
 
     [[nodiscard]] const layout::bus_header& header() const noexcept {
         return *reinterpret_cast<const layout::bus_header*>(rings.data() +

@@ -20,6 +20,7 @@ struct bus_reader::state {
     // ends: those belong before the start and never come out.
     std::uint64_t start_bus_seq = 0;
     std::string instance;
+    std::string blob_folder;
     std::uint64_t epoch = 0;
     std::optional<detail::mapped_blob> blob;  // the body of the last blob record returned
     std::uint64_t lost_blobs = 0;
@@ -32,8 +33,8 @@ struct bus_reader::state {
         if (record.body.size() != sizeof reference) return false;
         std::memcpy(&reference, record.body.data(), sizeof reference);
         if (reference.epoch != epoch) return false;
-        blob = detail::mapped_blob::open(detail::blob_name(instance, epoch, record.bus_seq),
-                                         reference.blob_bytes);
+        blob = detail::mapped_blob::open(
+            blob_folder, detail::blob_name(instance, epoch, record.bus_seq), reference.blob_bytes);
         if (!blob) return false;
         record.body = blob->bytes();
         record.flags &= ~layout::record_flag_blob;
@@ -64,6 +65,7 @@ bus_reader::bus_reader(const bus& source) : state_(std::make_unique<state>()) {
     }
     state_->start_bus_seq = state_->last_bus_seq;
     state_->instance = mapped.instance;
+    state_->blob_folder = mapped.blob_folder;
     state_->epoch = source.epoch();
 }
 
@@ -78,6 +80,7 @@ bus_reader::bus_reader(const bus& source, std::uint64_t after_bus_seq,
     state_->last_bus_seq = after_bus_seq;
     state_->start_bus_seq = after_bus_seq;
     state_->instance = mapped.instance;
+    state_->blob_folder = mapped.blob_folder;
     state_->epoch = source.epoch();
 }
 

@@ -66,10 +66,10 @@ class bus {
     // it is missing, or its magic or layout version do not match.
     // `dir`: the folder of the rings file, as bus_options::dir.
     static bus open(const std::string& instance, access mode, const std::string& dir = {});
-    // Unlinks both segments and every blob (`keep_blobs`: not the blobs, which
-    // a bus kept in a --bus-dir still names); mappings stay valid until
-    // unmapped. A rings file in a --bus-dir is never removed.
-    static void remove(const std::string& instance, bool keep_blobs = false) noexcept;
+    // Unlinks both segments and every blob in /dev/shm; mappings stay valid
+    // until unmapped. A --bus-dir's rings file and blobs are never removed:
+    // the next create() reopens and adopts them.
+    static void remove(const std::string& instance) noexcept;
     // The rings file of `instance` in `dir`.
     static std::string rings_file(const std::string& dir, const std::string& instance);
 

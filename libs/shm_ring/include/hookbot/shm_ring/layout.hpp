@@ -77,7 +77,8 @@
 //
 // Segment "hookbot.<instance>.blob.<epoch, 16 hex digits>.<bus_seq>", one per
 // message whose body is larger than max_inline_body_bytes: exactly the body's
-// bytes, nothing else. The writer creates it under that name, writes it, makes
+// bytes, nothing else. In /dev/shm, or beside the rings file of a bus kept in
+// a --bus-dir (blob_names.hpp). The writer creates it under that name, writes it, makes
 // it read-only and only then commits the record that refers to it, so a blob
 // a committed record names is never written again; a dead writer's unfinished
 // blob is named after a bus_seq no committed record carries (the next writer
