@@ -110,7 +110,7 @@ int serve(const acceptor_options& options) {
                   publish_room_settings(options, bus), bus.acceptor());
     auto state = std::make_shared<shared_state>(shared_state{
         limits, std::move(*verifier), publisher, workers, {}, {}, metrics, bus.acceptor(), &room});
-    state->ui_enabled = options.ui_enabled;
+    state->ui = options.ui_enabled ? routing::ui_paths::inspector : routing::ui_paths::topics;
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
     workers.on_forwarded_request([&state = *state](handoff::forwarded_request request,

@@ -60,7 +60,7 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
             "who may read /metrics: any; loopback (loopback peers, others with a token for "
             "/metrics); token (a token for /metrics)")
         ("ui", po::value(&raw.ui)->default_value(raw.ui),
-            "the inspector page under /ui/: on or off (off: 404)")
+            "the inspector page under /ui/: on or off (off: /ui/... are root-endpoint topics)")
         ("counters-log-period",
             po::value(&raw.counters_log_period_s)->default_value(raw.counters_log_period_s),
             "seconds between two log lines of the server's counters");

@@ -143,15 +143,18 @@ class InspectorOverTLS(unittest.TestCase):
 
 
 class InspectorOff(unittest.TestCase):
-    def test_ui_off_answers_404_under_ui(self):
+    def test_ui_off_gives_ui_back_to_the_root_endpoint(self):
+        """--ui off: /ui/... are topics again, as in the original: no page,
+        a token is asked for, and a root-endpoint publish to /ui/x works."""
         with Server(workers=1, extra_args=["--ui", "off"]) as server:
             for method, path in [("GET", "/ui/"), ("GET", "/ui"), ("GET", "/ui/main.js"),
                                  ("HEAD", "/ui/"), ("POST", "/ui/")]:
                 with self.subTest(method=method, path=path):
-                    self.assertEqual(server.request(method, path)[0], 404)
-            status, body, _ = server.request("POST", "/pub/ui/x", body=b"hello",
-                                             headers=bearer("/pub/ui/x"))
-            self.assertEqual((status, body), (200, b"OK\n"))
+                    self.assertEqual(server.request(method, path)[0], 401)
+            for path in ("/ui/x", "/pub/ui/x"):
+                status, body, _ = server.request("POST", path, body=b"hello",
+                                                 headers=bearer(path))
+                self.assertEqual((status, body), (200, b"OK\n"), path)
 
 
 if __name__ == "__main__":

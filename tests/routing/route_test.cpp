@@ -12,6 +12,7 @@ using hookbot::routing::endpoint;
 using hookbot::routing::malformed;
 using hookbot::routing::redirect;
 using hookbot::routing::route;
+using hookbot::routing::ui_paths;
 
 namespace {
 
@@ -113,6 +114,19 @@ TEST_CASE("exactly /metrics is the metrics endpoint; below it, root-endpoint top
     CHECK(dispatched("/pub/metrics").kind == endpoint::pub);
     CHECK(dispatched("/sub/metrics").topic == "metrics");
     CHECK(location_of("/./metrics") == "/metrics");
+}
+
+TEST_CASE("--ui off: /ui and the paths below it are root-endpoint topics, as in the original") {
+    const auto off = [](std::string_view target) {
+        auto decision = route(target, ui_paths::topics);
+        REQUIRE(std::holds_alternative<dispatch>(decision));
+        return std::get<dispatch>(std::move(decision));
+    };
+    CHECK(off("/ui/").kind == endpoint::root);
+    CHECK(off("/ui/").topic == "ui/");
+    CHECK(off("/ui/x").topic == "ui/x");
+    CHECK(off("/ui").topic == "ui");
+    CHECK(off("/metrics").kind == endpoint::metrics);
 }
 
 TEST_CASE("/ui and everything below /ui/ are the inspector's; the topic ui/x stays reachable") {

@@ -56,7 +56,7 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
                 true));
         }
         const auto& head = parser_.get().base();
-        const routing::decision route = routing::route(head.target());
+        const routing::decision route = routing::route(head.target(), state_.ui);
         counting_publish_ = is_publish_request(head, route);
         // The same limits as on the plain port (http_session::on_head).
         if (auto refused = check_head(head, route, state_.limits)) {
@@ -70,8 +70,7 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
             return send_answer(respond(state_.metrics.answer(*metrics, client_address()), false));
         }
         if (const auto* page = std::get_if<ui_plan>(&plan)) {
-            return send_answer(
-                respond(ui::answer_inspector(*page, head, state_.ui_enabled), false));
+            return send_answer(respond(ui::answer_inspector(*page, head), false));
         }
         if (const auto* publish = std::get_if<publish_plan>(&plan)) {
             return publish_body(*publish, std::move(body_fd));

@@ -157,7 +157,7 @@ void http_session::on_read_head(beast::error_code ec, std::size_t /*bytes*/) {
 
 void http_session::on_head() {
     const auto& request = head();
-    const routing::decision route = routing::route(request.target());
+    const routing::decision route = routing::route(request.target(), state_->ui);
     counting_publish_ = is_publish_request(request, route);
     if (auto refused = check_head(request, route, state_->limits)) {
         return refuse(std::move(*refused), printable(request.method_string()) + " " +
@@ -173,7 +173,7 @@ void http_session::on_head() {
     } else if (const auto* metrics = std::get_if<metrics_plan>(&plan)) {
         answer_metrics(*metrics);
     } else if (const auto* page = std::get_if<ui_plan>(&plan)) {
-        send(ui::answer_inspector(*page, request, state_->ui_enabled));
+        send(ui::answer_inspector(*page, request));
     } else {
         hand_off(std::get<subscribe_plan>(plan));
     }

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "hookbot/auth/verifier.hpp"
+#include "hookbot/routing/route.hpp"
 #include "hookbot/shm_ring/counters.hpp"
 #include "http/limits.hpp"
 #include "observe/metrics_page.hpp"
@@ -74,7 +75,7 @@ struct shared_state {
     const metrics_endpoint& metrics;
     shm_ring::acceptor_counters& counters;  // in the bus: they survive a restart
     bus_room* room = nullptr;               // flow control; none: publishes are committed at once
-    bool ui_enabled = true;                 // --ui: the inspector page under /ui/
+    routing::ui_paths ui = routing::ui_paths::inspector;  // --ui on|off
 };
 
 }  // namespace hookbot::acceptor

@@ -40,9 +40,7 @@ responses::response not_modified(const std::string& tag) {
 
 }  // namespace
 
-responses::response answer_inspector(const ui_plan& plan, const http::request_header<>& head,
-                                     bool enabled) {
-    if (!enabled) return responses::not_found();
+responses::response answer_inspector(const ui_plan& plan, const http::request_header<>& head) {
     if (head.method() != http::verb::get && head.method() != http::verb::head) {
         return responses::ui_method_not_allowed();
     }

@@ -12,9 +12,8 @@
 // Pure: the request head in, the response out.
 namespace hookbot::acceptor::ui {
 
-// `enabled`: --ui; off, every request under /ui gets 404.
-responses::response answer_inspector(const ui_plan& plan, const http::request_header<>& head,
-                                     bool enabled);
+// Only reached with --ui on: off, routing gives /ui back to the root endpoint.
+responses::response answer_inspector(const ui_plan& plan, const http::request_header<>& head);
 
 // What the page may do: its own scripts, styles and connections to this
 // server (the subscription, /metrics), images from itself or data: URLs;

@@ -47,7 +47,7 @@ po::options_description describe(serve_options& o) {
             "/metrics); token (a token for /metrics)")
         ("ui", po::value(&o.ui)->default_value(o.ui),
             "the inspector page under /ui/, which shows a topic's webhooks as they arrive: on "
-            "or off (off: 404)")
+            "or off (off: /ui/... are root-endpoint topics, as in the original)")
         ("instance", po::value(&o.instance),
             "name of the shared-memory bus (default: derived from --bind, so two instances on one "
             "host never meet)")

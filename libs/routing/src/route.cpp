@@ -62,10 +62,11 @@ bool lacks_trailing_slash(std::string_view path) noexcept {
 }
 
 // D1.3: the paths this server answers itself, with no topic.
-std::optional<endpoint> fixed_endpoint(std::string_view path) noexcept {
+std::optional<endpoint> fixed_endpoint(std::string_view path, ui_paths ui) noexcept {
     if (path == "/status") return endpoint::status;
     if (path == "/metrics") return endpoint::metrics;
-    if (path == "/ui" || path.starts_with("/ui/")) return endpoint::ui;
+    if (ui == ui_paths::inspector && (path == "/ui" || path.starts_with("/ui/")))
+        return endpoint::ui;
     return std::nullopt;
 }
 
@@ -101,7 +102,7 @@ dispatch dispatch_on_prefix(std::string path, std::string_view query) {
 
 }  // namespace
 
-decision route(std::string_view target) {
+decision route(std::string_view target, ui_paths ui) {
     const std::optional<raw_target> parts = split_target(target);
     if (!parts) return malformed{};
     std::optional<std::string> path = percent_decode(parts->path);
@@ -113,7 +114,7 @@ decision route(std::string_view target) {
     if (!detail::is_clean(*path)) {
         return redirect{percent_encode_path(detail::clean_path(*path)) + query_suffix(*parts)};
     }
-    if (const auto kind = fixed_endpoint(*path)) {
+    if (const auto kind = fixed_endpoint(*path, ui)) {
         dispatch fixed;
         fixed.kind = *kind;
         fixed.path = std::move(*path);

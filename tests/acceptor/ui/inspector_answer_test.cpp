@@ -18,8 +18,8 @@ http::request_header<> head_of(http::verb method, std::string_view if_none_match
     return head;
 }
 
-responses::response get(std::string path, bool enabled = true) {
-    return answer_inspector(ui_plan{std::move(path)}, head_of(http::verb::get), enabled);
+responses::response get(std::string path) {
+    return answer_inspector(ui_plan{std::move(path)}, head_of(http::verb::get));
 }
 
 std::string tag_of(std::string_view name) {
@@ -67,8 +67,7 @@ TEST_CASE("every embedded file is served with the content type of its extension"
 
 TEST_CASE("a matching If-None-Match gets 304 with the tag and no body; another gets the file") {
     const std::string tag = tag_of("main.js");
-    const auto fresh =
-        answer_inspector(ui_plan{"/ui/main.js"}, head_of(http::verb::get, tag), true);
+    const auto fresh = answer_inspector(ui_plan{"/ui/main.js"}, head_of(http::verb::get, tag));
     CHECK(fresh.result() == http::status::not_modified);
     CHECK(fresh.body().empty());
     CHECK(fresh[http::field::etag] == tag);
@@ -78,13 +77,13 @@ TEST_CASE("a matching If-None-Match gets 304 with the tag and no body; another g
     CHECK(responses::serialise(finished).find("Content-Length") == std::string::npos);
 
     const auto stale =
-        answer_inspector(ui_plan{"/ui/main.js"}, head_of(http::verb::get, "\"old\""), true);
+        answer_inspector(ui_plan{"/ui/main.js"}, head_of(http::verb::get, "\"old\""));
     CHECK(stale.result() == http::status::ok);
     CHECK_FALSE(stale.body().empty());
 }
 
 TEST_CASE("HEAD gets the GET's fields and length, without the body") {
-    auto head = answer_inspector(ui_plan{"/ui/"}, head_of(http::verb::head), true);
+    auto head = answer_inspector(ui_plan{"/ui/"}, head_of(http::verb::head));
     CHECK(head.result() == http::status::ok);
     const auto length = head.body().size();
     responses::finish(head, 11, true, true);
@@ -96,18 +95,10 @@ TEST_CASE("unknown files get 404, other methods 405, /ui a redirect to /ui/") {
     CHECK(get("/ui/nothing.js").result() == http::status::not_found);
     CHECK(get("/ui/static/main.js").result() == http::status::not_found);
     CHECK(get("/ui/nothing.js")["X-Content-Type-Options"] == "nosniff");
-    const auto post = answer_inspector(ui_plan{"/ui/"}, head_of(http::verb::post), true);
+    const auto post = answer_inspector(ui_plan{"/ui/"}, head_of(http::verb::post));
     CHECK(post.result() == http::status::method_not_allowed);
     CHECK(post[http::field::allow] == "GET, HEAD");
     const auto bare = get("/ui");
     CHECK(bare.result() == http::status::moved_permanently);
     CHECK(bare[http::field::location] == "/ui/");
-}
-
-TEST_CASE("--ui off: 404 for every path and method under /ui") {
-    CHECK(get("/ui/", false).result() == http::status::not_found);
-    CHECK(get("/ui", false).result() == http::status::not_found);
-    CHECK(get("/ui/main.js", false).result() == http::status::not_found);
-    CHECK(answer_inspector(ui_plan{"/ui/"}, head_of(http::verb::put), false).result() ==
-          http::status::not_found);
 }

@@ -16,6 +16,10 @@ namespace hookbot::routing {
 // /pub/ui/… and /sub/ui/….
 enum class endpoint { status, metrics, ui, pub, sub, unsafe_pub, unsafe_sub, root };
 
+// Whether /ui and the paths below it are the inspector's (--ui on) or, as in
+// the original, root-endpoint topics like any other path (--ui off).
+enum class ui_paths { inspector, topics };
+
 // D1.1: an invalid percent-escape. Answer 400 and close.
 struct malformed {};
 
@@ -40,7 +44,7 @@ using decision = std::variant<malformed, redirect, dispatch>;
 // `target` is the request-target of the request line (origin form; the path
 // of an absolute-form target is used). Any other form ("*", "host:port",
 // a relative path) is malformed.
-decision route(std::string_view target);
+decision route(std::string_view target, ui_paths ui = ui_paths::inspector);
 
 // nullopt on an invalid escape ("%zz", a lone "%").
 std::optional<std::string> percent_decode(std::string_view text);
