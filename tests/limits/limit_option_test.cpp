@@ -6,6 +6,7 @@
 
 #include "hookbot/limits/client_limits.hpp"
 #include "hookbot/limits/flow_limits.hpp"
+#include "hookbot/limits/retention_limits.hpp"
 
 namespace po = boost::program_options;
 using namespace hookbot::limits;
@@ -86,4 +87,17 @@ TEST_CASE("a choice takes its default, one of its two values, and refuses any ot
     CHECK(args == std::vector<std::string>{"--overflow", "close"});
     CHECK_THROWS_WITH_AS(parse(options, {"--overflow", "block"}),
                          "--overflow must be drop or close, not \"block\"", po::error);
+}
+
+TEST_CASE("a long time in seconds passes on whole, not rounded to six digits") {
+    std::vector<std::string> args;
+    pass_on(args, retention_age, std::chrono::milliseconds(1'234'567'000));
+    CHECK(args == std::vector<std::string>{"--retention-age", "1234567"});
+    po::options_description options;
+    std::chrono::milliseconds age{};
+    add_option(options, retention_age, age);
+    parse(options, args);
+    CHECK(age == std::chrono::seconds(1'234'567));
+    CHECK_THROWS_WITH_AS(parse(options, {"--retention-age", "-1"}),
+                         "--retention-age must be between 0 and 315360000, not -1", po::error);
 }

@@ -1,18 +1,30 @@
 #include "hookbot/limits/limit_option.hpp"
 
+#include <array>
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <cstdint>
 #include <sstream>
+#include <type_traits>
 
 namespace hookbot::limits {
 namespace po = boost::program_options;
 namespace {
 
+// Passed to children and shown in errors: for seconds the shortest text that
+// reads back as the same value (a stream's default 6 digits would pass on
+// 1234567 seconds as 1.23457e+06).
 template <typename T>
 std::string text(const T& value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
+    if constexpr (std::is_floating_point_v<T>) {
+        std::array<char, 32> digits{};
+        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+        return std::string(digits.data(), end);
+    } else {
+        std::ostringstream out;
+        out << value;
+        return out.str();
+    }
 }
 
 template <typename T>
