@@ -72,7 +72,8 @@ TEST_CASE("a bus in a folder is reopened: same epoch, its records kept, sequence
         bus first = bus::create(guard.instance(), kept_in(dir.path()));
         epoch = first.epoch();
         bus_writer writer(first);
-        for (int i = 1; i <= 10; ++i) REQUIRE(writer.append("t", "m" + std::to_string(i)));
+        for (int i = 1; i <= 10; ++i)
+            REQUIRE(writer.append("t", std::string("m") + std::to_string(i)));
     }  // the whole server gone
     CHECK(std::filesystem::exists(bus::rings_file(dir.path(), guard.instance())));
     bus again = bus::create(guard.instance(), kept_in(dir.path()));

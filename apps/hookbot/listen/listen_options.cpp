@@ -120,16 +120,16 @@ config_or_error check_options(const listen_options& o) {
     listen_config config;
     const auto url = client::parse_server_url(o.url);
     if (!url) {
-        return refuse("\"" + shown_url(o.url) +
+        return refuse(std::string("\"") + shown_url(o.url) +
                       "\" is not a URL like ws://TOKEN@HOST:PORT/sub/TOPIC");
     }
     if (!url->websocket) {
-        return refuse("\"" + shown_url(o.url) +
+        return refuse(std::string("\"") + shown_url(o.url) +
                       "\" is not a websocket URL: use ws:// (or wss:// for TLS)");
     }
     const auto topic = client::subscription_topic(url->target);
     if (!topic) {
-        return refuse("\"" + url->target.substr(0, url->target.find('?')) +
+        return refuse(std::string("\"") + url->target.substr(0, url->target.find('?')) +
                       "\" is not a subscription path: /sub/TOPIC, /unsafe/sub/TOPIC or /TOPIC");
     }
     config.url = *url;
