@@ -121,7 +121,7 @@ request_plan root_endpoint(const http::request_header<>& head, const routing::di
 request_plan metrics_endpoint(const http::request_header<>& head, const routing::dispatch& target,
                               const auth::verifier& verifier) {
     if (head.method() != http::verb::get && head.method() != http::verb::head) {
-        return reply{responses::metrics_method_not_allowed()};
+        return reply{responses::read_only_method_not_allowed()};
     }
     return metrics_plan{authorised(head, target, verifier)};
 }

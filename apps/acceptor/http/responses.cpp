@@ -117,13 +117,7 @@ response publish_method_not_allowed() {
     return res;
 }
 
-response metrics_method_not_allowed() {
-    response res = error(http::status::method_not_allowed, "Method Not Allowed\n");
-    res.set(http::field::allow, "GET, HEAD");
-    return res;
-}
-
-response ui_method_not_allowed() {
+response read_only_method_not_allowed() {
     response res = error(http::status::method_not_allowed, "Method Not Allowed\n");
     res.set(http::field::allow, "GET, HEAD");
     return res;

@@ -42,10 +42,8 @@ response moved_permanently(std::string_view location, http::verb method);
 response unauthorized();
 // D4.1: a publish path with a method other than POST and PUT.
 response publish_method_not_allowed();
-// /metrics with a method other than GET and HEAD.
-response metrics_method_not_allowed();
-// Under /ui, a method other than GET and HEAD.
-response ui_method_not_allowed();
+// /metrics, or a path under /ui, with a method other than GET and HEAD.
+response read_only_method_not_allowed();
 // Under /ui: a file the inspector does not have, or the page is off (--ui off).
 response not_found();
 // /metrics refused: 403 for a peer that may not read it, 401 (as D2.4) for

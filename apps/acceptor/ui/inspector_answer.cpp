@@ -42,7 +42,7 @@ responses::response not_modified(const std::string& tag) {
 
 responses::response answer_inspector(const ui_plan& plan, const http::request_header<>& head) {
     if (head.method() != http::verb::get && head.method() != http::verb::head) {
-        return responses::ui_method_not_allowed();
+        return responses::read_only_method_not_allowed();
     }
     // The page's relative links need the trailing '/'.
     if (!plan.path.starts_with(prefix)) return responses::moved_permanently(prefix, head.method());
