@@ -7,7 +7,9 @@ const maxTextChars = 1 << 20;
 const maxDumpBytes = 64 * 1024;
 const openLevels = 2;
 
-function element(tag, className, text) {
+// A new element, with a class and its text when given (as text, never as
+// markup).
+export function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;

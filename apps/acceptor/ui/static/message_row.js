@@ -6,7 +6,7 @@
 
 import { readBody, formatSize } from "./message_body.js";
 import { readEnvelope, checkSignature, signatureHeader, signatureWords } from "./github_envelope.js";
-import { bodyView, jsonView, textView, hexView } from "./body_view.js";
+import { bodyView, element, jsonView, textView, hexView } from "./body_view.js";
 
 const gapReasons = {
   overwritten: "the server no longer retains some of them",
@@ -16,13 +16,6 @@ const gapReasons = {
 
 // The envelope behind each signature cell, for updateSignatures().
 const envelopes = new WeakMap();
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function clock(date) {
   const pad = (n, width = 2) => String(n).padStart(width, "0");
