@@ -116,7 +116,6 @@ bool replay::matches(std::string_view topic) const noexcept {
 }
 
 bool replay::fill(subscriber_queue& out, std::size_t max) {
-    std::string id;
     for (std::size_t queued = 0; queued < max;) {
         if (!out.has_replay_room()) return true;
         const std::uint64_t lapped = reader_.lapped_records();
@@ -139,9 +138,11 @@ bool replay::fill(subscriber_queue& out, std::size_t max) {
             continue;
         }
         announce_expired(out);
+        // Only the envelopes name the id, and notices the last one queued.
+        std::string_view id;
         if (kind_ == payload_kind::json || kind_ == payload_kind::event) {
-            id = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
-            last_id_ = id;
+            last_id_ = shm_ring::format_message_id({source_.epoch(), record->bus_seq});
+            id = last_id_;
         }
         out.push(
             make_kind_payload(kind_, read_record(id, record->topic, record->flags, record->body,
