@@ -183,6 +183,12 @@ bus bus::create(const std::string& instance, const bus_options& options) {
                                           std::move(control), detail::blob_folder(options.dir)}));
 }
 
+void bus::replace(const bus_options& options) {
+    const std::string instance = mapping_->instance;
+    mapping_.reset();  // its locks first: create() refuses a bus in use
+    *this = create(instance, options);
+}
+
 bus bus::open(const std::string& instance, access mode, const std::string& dir) {
     detail::check_instance_name(instance);
     using segment_mode = detail::shm_segment::mode;

@@ -67,6 +67,10 @@ class bus {
     // other options, or corrupt are refused with std::runtime_error, never
     // half-read.
     static bus create(const std::string& instance, const bus_options& options);
+    // Replaces this bus, which create() made, with a new one of `options`
+    // (the same instance): what a process still maps of the old one stays
+    // valid until it unmaps it. References to this object stay valid.
+    void replace(const bus_options& options);
     // Maps an existing bus. Throws std::runtime_error naming the segment when
     // it is missing, or its magic or layout version do not match.
     // `dir`: the folder of the rings file, as bus_options::dir.
