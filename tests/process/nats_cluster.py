@@ -132,6 +132,15 @@ class NatsCluster:
             with open(node.config, "w") as f:
                 f.write(node.config_text(cluster_name, routes, max_payload))
 
+    def use_config(self, i, text, server_name):
+        """Replaces node `i`'s config file with `text` (before it starts): for
+        example a deploy/nats file rewritten to the node's ports and store.
+        `server_name` must be the one `text` sets."""
+        node = self.nodes[i]
+        node.name = server_name
+        with open(node.config, "w") as f:
+            f.write(text)
+
     # -- context manager ---------------------------------------------------
 
     def __enter__(self):
