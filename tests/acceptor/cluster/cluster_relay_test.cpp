@@ -209,7 +209,8 @@ TEST_CASE("consumed messages go on the bus at their stream sequence, once each")
 
     shm_ring::bus_reader reader(f.bus, 0, std::vector<std::uint32_t>{0, 1});
     std::vector<std::pair<std::uint64_t, std::string>> read;
-    while (auto record = reader.next()) read.emplace_back(record->bus_seq, std::string(record->body));
+    while (auto record = reader.next())
+        read.emplace_back(record->bus_seq, std::string(record->body));
     CHECK(read == std::vector<std::pair<std::uint64_t, std::string>>{{10, "ten"}, {12, "twelve"}});
     CHECK(f.bus.acceptor().cluster.stream_sequence.load() == 13);
     CHECK(f.bus.acceptor().cluster.lag_messages.load() == 0);
