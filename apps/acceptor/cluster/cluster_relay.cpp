@@ -75,7 +75,7 @@ void cluster_relay::on_ack(const publish_ack& ack) {
     pending_.erase(found);
     if (ack.seq == 0) {
         counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
-        log::warning("cluster: JetStream refused a publish: ", ack.error);
+        refusals_.warning("cluster: JetStream refused a publish: ", ack.error);
         return pending.done(responses::publish_unavailable());
     }
     const auto waited =
