@@ -23,6 +23,7 @@ import websockets
 import nats_wire
 from harness import Server, bearer, parse_metrics, value, wait_for
 from nats_cluster import NatsCluster
+from systemd_env import NotifySocket
 
 TOPIC = "cluster/t"
 STREAM = "hookbot"  # --cluster-stream's default
@@ -36,10 +37,10 @@ class Host(Server):
     the stream's (a host's first start replaces its bus once: the supervisor
     gives it the stream's identity as its epoch) and its worker has joined."""
 
-    def __init__(self, nats, name, extra_args=()):
-        super().__init__(workers=1, extra_args=[
+    def __init__(self, nats, name, env=None):
+        super().__init__(workers=1, env=env, extra_args=[
             "--cluster", nats.urls(), "--instance", f"{name}-{os.getpid()}",
-            "--cluster-publish-timeout", str(PUBLISH_TIMEOUT_MS), *extra_args])
+            "--cluster-publish-timeout", str(PUBLISH_TIMEOUT_MS)])
 
     def __enter__(self):
         self.start()
@@ -364,7 +365,22 @@ class ClusterTest(unittest.TestCase):
     def test_6_nats_restarted_with_an_empty_store(self):
         self.check_stream_replaced(self.nats.wipe_and_restart_all)
 
-    def test_7_without_cluster_nothing_of_nats_is_loaded(self):
+    def test_7_the_link_is_in_the_status_line(self):
+        with NotifySocket() as notify:
+            host = Host(self.nats, "notified", env={"NOTIFY_SOCKET": notify.path})
+            with host:
+                publish_round_robin([host], "m", 5)
+                status = notify.wait_for(
+                    lambda n: "NATS connected, lag 0 messages" in (n.get("STATUS") or "") and
+                    "publish ack 0.0 ms" not in n.get("STATUS"), 15,
+                    "STATUS= with the NATS link and a publish acknowledged")
+                self.assertRegex(status.get("STATUS"), r"; NATS connected, lag 0 messages "
+                                 r"\(0\.0 s\), publish ack \d+\.\d ms$")
+                self.nats.stop_all()
+                notify.wait_for(lambda n: "NATS disconnected" in (n.get("STATUS") or ""), 15,
+                                "STATUS= saying NATS is gone")
+
+    def test_8_without_cluster_nothing_of_nats_is_loaded(self):
         with Server(workers=1) as plain:
             for pid in [plain.process.pid, *plain.children("hookbot-acceptor"),
                         *plain.worker_pids()]:
