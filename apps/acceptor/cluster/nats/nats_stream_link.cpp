@@ -80,6 +80,10 @@ options_handle make_options(const cluster::cluster_options& options,
     check(natsOptions_SetReconnectWait(raw, 250), "NATS reconnect wait");
     check(natsOptions_SetReconnectJitter(raw, 100, 500), "NATS reconnect jitter");
     check(natsOptions_SetTimeout(raw, 2000), "NATS connect timeout");
+    // Each publish is written at once: the client's flusher would otherwise
+    // hold it ~1.6 ms to batch it with others (bench/RESULTS.md, issue 18),
+    // and a publisher waits for its answer.
+    check(natsOptions_SetSendAsap(raw, true), "NATS send-asap");
     // A server that stops answering (not one that closes) is noticed in 4 s.
     check(natsOptions_SetPingInterval(raw, 2000), "NATS ping interval");
     check(natsOptions_SetMaxPingsOut(raw, 2), "NATS pings outstanding");
