@@ -29,6 +29,7 @@ bus_options small_bus(std::uint32_t shards) {
 TEST_CASE("message ids are the epoch and the bus_seq, and nothing else parses") {
     const message_id id{0x00ab'cdef'0123'4567ULL, 42};
     CHECK(format_message_id(id) == "00abcdef01234567-42");
+    CHECK(format_epoch(id.epoch) == "00abcdef01234567");
     CHECK(parse_message_id("00abcdef01234567-42") == id);
     const message_id largest{~0ULL, ~0ULL};
     CHECK(format_message_id(largest).size() == max_message_id_bytes);

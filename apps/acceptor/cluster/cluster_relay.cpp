@@ -124,12 +124,12 @@ void cluster_relay::on_stream(const stream_state& state) {
         replacing_ = true;
         if (identity_ == 0) {
             log::info("cluster: stream \"", options_.stream, "\" has identity ",
-                      shm_ring::format_message_id({state.identity, 0}),
+                      shm_ring::format_epoch(state.identity),
                       ", this bus another epoch: asking for a bus of the stream's");
         } else {
             log::warning("cluster: stream \"", options_.stream, "\" was replaced (identity ",
-                         shm_ring::format_message_id({identity_, 0}), " is now ",
-                         shm_ring::format_message_id({state.identity, 0}),
+                         shm_ring::format_epoch(identity_), " is now ",
+                         shm_ring::format_epoch(state.identity),
                          "): asking for a new bus; ids of the old stream get a gap notice");
         }
         counters_.requested_epoch.store(state.identity, std::memory_order_relaxed);

@@ -157,9 +157,7 @@ metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
             oldest ? std::optional((now_us - std::min(now_us, oldest->unix_us)) / 1'000'000)
                    : std::nullopt);
     }
-    // The id's epoch part: "<epoch>-<bus_seq>" with the bus_seq cut off.
-    const std::string id = shm_ring::format_message_id({bus.epoch(), 0});
-    s.epoch = id.substr(0, id.find('-'));
+    s.epoch = shm_ring::format_epoch(bus.epoch());
     collect_cluster(s, acceptor.cluster, bus.supervisor());
     return s;
 }

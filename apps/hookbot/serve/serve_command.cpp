@@ -68,9 +68,8 @@ void replace_with_stream_bus(shm_ring::bus& bus, shm_ring::bus_options& options)
     counters.acceptor_restarts.store(acceptor_restarts, std::memory_order_relaxed);
     counters.worker_restarts.store(worker_restarts, std::memory_order_relaxed);
     counters.bus_replacements.store(replacements + 1, std::memory_order_relaxed);
-    log::info("bus \"", bus.instance(), "\" replaced: epoch ",
-              shm_ring::format_message_id({old_epoch, 0}), " is now ",
-              shm_ring::format_message_id({bus.epoch(), 0}), " (ids end in -0 here)");
+    log::info("bus \"", bus.instance(), "\" replaced: epoch ", shm_ring::format_epoch(old_epoch),
+              " is now ", shm_ring::format_epoch(bus.epoch()));
 }
 
 // Creates the bus and the control socket, starts the children and
@@ -85,7 +84,9 @@ int start(serve_options& options, const checked_serve& checked, const std::strin
     const instance_files cleanup(options.instance, options.control_socket);
 
     supervisor_config config = configure(options, checked, github_secret);
-    config.on_restart = [&counters = bus.supervisor()](child_kind kind) {
+    // The bus itself, not its counters: cluster mode may replace it.
+    config.on_restart = [&bus](child_kind kind) {
+        auto& counters = bus.supervisor();
         auto& restarts =
             kind == child_kind::acceptor ? counters.acceptor_restarts : counters.worker_restarts;
         restarts.fetch_add(1, std::memory_order_relaxed);

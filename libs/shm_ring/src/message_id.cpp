@@ -1,5 +1,6 @@
 #include "hookbot/shm_ring/message_id.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace hookbot::shm_ring {
@@ -8,13 +9,19 @@ namespace {
 constexpr std::size_t epoch_digits = 16;
 }
 
-std::string format_message_id(message_id id) {
-    char text[max_message_id_bytes];
-    char* end = text + epoch_digits;
+std::string format_epoch(std::uint64_t epoch) {
+    std::string text(epoch_digits, '0');
     // Fixed width: leading zeros kept, so the id's text never varies in form.
     for (std::size_t i = 0; i < epoch_digits; ++i) {
-        text[epoch_digits - 1 - i] = "0123456789abcdef"[(id.epoch >> (4 * i)) & 0xf];
+        text[epoch_digits - 1 - i] = "0123456789abcdef"[(epoch >> (4 * i)) & 0xf];
     }
+    return text;
+}
+
+std::string format_message_id(message_id id) {
+    char text[max_message_id_bytes];
+    const std::string epoch = format_epoch(id.epoch);
+    char* end = std::copy(epoch.begin(), epoch.end(), text);
     *end++ = '-';
     end = std::to_chars(end, text + sizeof text, id.bus_seq).ptr;
     return std::string(text, end);

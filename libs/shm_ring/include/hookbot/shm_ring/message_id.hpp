@@ -23,6 +23,8 @@ struct message_id {
 inline constexpr std::size_t max_message_id_bytes = 37;
 
 std::string format_message_id(message_id id);
+// The id's first part alone: the epoch as 16 lowercase hex digits.
+std::string format_epoch(std::uint64_t epoch);
 // nullopt for anything format_message_id could not have written.
 std::optional<message_id> parse_message_id(std::string_view text) noexcept;
 
