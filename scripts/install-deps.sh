@@ -15,6 +15,7 @@ packages=(
   prometheus  # promtool: tests/process/test_metrics.py checks /metrics with it
   openssl  # the command: throwaway certificates (tests/process TLS tests, bench/run tls-*)
   dpkg-dev strace  # tests/package: cpack's dpkg-shlibdeps; the system calls the units must allow
+  nats-server libnats-dev  # cluster mode (--cluster): JetStream's server for the process tests, its C client
 )
 if [ "${1:-}" = --tests ]; then
   packages+=(chromium)  # tests/browser
