@@ -128,13 +128,14 @@ struct phase_result {
 };
 
 nlohmann::json latency_json(const histogram& h) {
-    return {{"p50", micros(h.quantile(0.50))},   {"p99", micros(h.quantile(0.99))},
-            {"p99_9", micros(h.quantile(0.999))}, {"max", micros(h.max())},
+    return {{"p50", micros(h.quantile(0.50))},
+            {"p99", micros(h.quantile(0.99))},
+            {"p99_9", micros(h.quantile(0.999))},
+            {"max", micros(h.max())},
             {"count", h.count()}};
 }
 
-nlohmann::json phase_json(const phase_result& r, const char* rate_name,
-                          const char* latency_name) {
+nlohmann::json phase_json(const phase_result& r, const char* rate_name, const char* latency_name) {
     return {{"published", r.published},
             {"acked", r.acked},
             {"errors", r.errors},
@@ -155,8 +156,7 @@ struct async_state {
     std::atomic<std::uint64_t> first_measured{UINT64_MAX};
 };
 
-void on_async_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
-                  void* closure) {
+void on_async_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure) {
     const std::uint64_t now = now_ns();
     auto& state = *static_cast<async_state*>(closure);
     const stamp s = read_stamp(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
@@ -195,11 +195,11 @@ class jetstream_run {
         check(natsOptions_SetServers(options_.get(), pointers.data(),
                                      static_cast<int>(pointers.size())),
               "natsOptions_SetServers");
-        check(natsOptions_SetName(options_.get(), "hookbot-bench jetstream"), "natsOptions_SetName");
+        check(natsOptions_SetName(options_.get(), "hookbot-bench jetstream"),
+              "natsOptions_SetName");
         check(natsOptions_SetTimeout(options_.get(), 5000), "natsOptions_SetTimeout");
         natsConnection* connection = nullptr;
-        check(natsConnection_Connect(&connection, options_.get()),
-              "connecting to " + o_.servers);
+        check(natsConnection_Connect(&connection, options_.get()), "connecting to " + o_.servers);
         connection_.reset(connection);
     }
 
@@ -268,13 +268,13 @@ class jetstream_run {
             }
             write_stamp(body_, {now, sequence});
             // Blocks while --in-flight publishes wait for their acknowledgment.
-            const natsStatus status =
-                js_PublishAsync(js.get(), o_.subject.c_str(), body_.data(),
-                                static_cast<int>(body_.size()), &publish);
+            const natsStatus status = js_PublishAsync(js.get(), o_.subject.c_str(), body_.data(),
+                                                      static_cast<int>(body_.size()), &publish);
             if (status != NATS_OK) {
                 const std::lock_guard lock(async_.mutex);
                 ++async_result_.errors;
-                if (async_result_.first_error.empty()) async_result_.first_error = nats_error(status);
+                if (async_result_.first_error.empty())
+                    async_result_.first_error = nats_error(status);
                 if (status != NATS_TIMEOUT) break;  // not a stall: the connection is gone
                 continue;
             }
@@ -329,9 +329,8 @@ class jetstream_run {
             write_stamp(body_, {now, sequence++});
             jsPubAck* ack = nullptr;
             jsErrCode code{};
-            const natsStatus status =
-                js_Publish(&ack, js.get(), o_.subject.c_str(), body_.data(),
-                           static_cast<int>(body_.size()), &publish, &code);
+            const natsStatus status = js_Publish(&ack, js.get(), o_.subject.c_str(), body_.data(),
+                                                 static_cast<int>(body_.size()), &publish, &code);
             const std::uint64_t answered = now_ns();
             jsPubAck_Destroy(ack);
             if (status != NATS_OK) {
@@ -392,7 +391,8 @@ class jetstream_run {
         if (info_ && info_->Cluster != nullptr && info_->Cluster->Leader != nullptr) {
             j["stream_leader"] = info_->Cluster->Leader;
         }
-        if (async_result_.ran) j["async"] = phase_json(async_result_, "acks_per_s", "ack_latency_us");
+        if (async_result_.ran)
+            j["async"] = phase_json(async_result_, "acks_per_s", "ack_latency_us");
         if (sync_result_.ran) j["sync"] = phase_json(sync_result_, "publishes_per_s", "rtt_us");
         out << j.dump() << "\n";
     }
@@ -442,7 +442,8 @@ class jetstream_run {
   private:
     js_context context(jsOptions* options) const {
         jsCtx* js = nullptr;
-        check(natsConnection_JetStream(&js, connection_.get(), options), "natsConnection_JetStream");
+        check(natsConnection_JetStream(&js, connection_.get(), options),
+              "natsConnection_JetStream");
         return js_context(js);
     }
 
@@ -482,9 +483,9 @@ std::optional<jetstream_options> parse_jetstream_options(int argc, char** argv, 
     po::options_description desc(
         "hookbot-bench jetstream [options]: JetStream's own publish figures through libnats\n"
         "(acknowledged publishes/s with many in flight, one synchronous publish's round trip)");
-    desc.add_options()("help,h", "this text")(
-        "servers", po::value(&o.servers)->default_value(o.servers),
-        "NATS servers, comma-separated nats://HOST:PORT")(
+    desc.add_options()("help,h", "this text")("servers",
+                                              po::value(&o.servers)->default_value(o.servers),
+                                              "NATS servers, comma-separated nats://HOST:PORT")(
         "stream", po::value(&o.stream)->default_value(o.stream), "JetStream stream")(
         "subject", po::value(&o.subject), "subject to publish to (default: bench.<stream>)")(
         "replicas", po::value(&o.replicas)->default_value(o.replicas),

@@ -19,15 +19,15 @@ struct jetstream_options {
     // limits retention, file storage); 0 replicas: it must exist.
     int replicas = 3;
     std::string storage = "file";
-    std::string mode = "both";      // async, sync or both (async first)
-    std::size_t in_flight = 256;    // async: most publishes unacknowledged at once
-    std::size_t size = 1024;        // body bytes (at least 16: send time + sequence)
-    double duration = 10;           // measured seconds, per mode
-    std::uint64_t messages = 0;     // >0: at most this many measured publishes, per mode
-    double warmup = 1;              // seconds published but not measured, per mode
-    double drain = 10;              // seconds to wait for the last acknowledgments
-    double ack_timeout = 5;         // seconds one publish may wait for its acknowledgment
-    bool delete_stream = false;     // delete the stream at the end
+    std::string mode = "both";    // async, sync or both (async first)
+    std::size_t in_flight = 256;  // async: most publishes unacknowledged at once
+    std::size_t size = 1024;      // body bytes (at least 16: send time + sequence)
+    double duration = 10;         // measured seconds, per mode
+    std::uint64_t messages = 0;   // >0: at most this many measured publishes, per mode
+    double warmup = 1;            // seconds published but not measured, per mode
+    double drain = 10;            // seconds to wait for the last acknowledgments
+    double ack_timeout = 5;       // seconds one publish may wait for its acknowledgment
+    bool delete_stream = false;   // delete the stream at the end
     std::string pin;
     bool json = false;
 };

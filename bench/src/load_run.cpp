@@ -82,8 +82,8 @@ void load_run::prepare() {
     for (std::size_t i = 0; i < options_.subscribers; ++i) {
         const std::size_t server = i % servers_.size();
         subscribers_.push_back(std::make_unique<subscriber>(
-            loop_, stats_, progress_, subscribe_requests_[server * keys_ + i % keys_],
-            read_buffer_, options_.prefixes > 0));
+            loop_, stats_, progress_, subscribe_requests_[server * keys_ + i % keys_], read_buffer_,
+            options_.prefixes > 0));
         subscribers_.back()->expect(options_.expect);
     }
 }
@@ -127,8 +127,7 @@ void load_run::connect_subscribers() {
     std::cerr << "hookbot-bench: " << progress_.connected << "/" << total
               << " subscribers connected" << (servers_.front().tls ? " (TLS)" : "")
               << (servers_.size() > 1 ? " to " + std::to_string(servers_.size()) + " servers" : "")
-              << " in "
-              << report_.connect_seconds << " s" << std::endl;
+              << " in " << report_.connect_seconds << " s" << std::endl;
     if (!progress_.first_failure.empty()) {
         std::cerr << "hookbot-bench: first subscriber failure: " << progress_.first_failure
                   << std::endl;
