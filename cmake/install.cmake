@@ -7,6 +7,9 @@ include(GNUInstallDirs)
 
 install(TARGETS hookbot hookbot-acceptor hookbot-fanout hookbot-tokens
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET hookbot-acceptor-cluster)
+  install(TARGETS hookbot-acceptor-cluster RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 
 # The units in systemd/ name /usr/local paths; another prefix gets copies
 # with its own, the same text otherwise. The prefix is the one installed to,

@@ -28,7 +28,7 @@ run_suite() {
 # Line tables only (-g1) in every build: backtraces and sanitizer reports keep
 # file:line, and the heaviest Beast files compile in a third less time.
 run_suite "$root/build" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
-  -DHOOKBOT_BROWSER_TESTS=ON
+  -DHOOKBOT_BROWSER_TESTS=ON -DHOOKBOT_CLUSTER=ON
 # The Debian package of that build, installed, run and purged (needs root:
 # CI runs as root; HOOKBOT_TEST_PACKAGE=0 skips it).
 if [ "${HOOKBOT_TEST_PACKAGE:-1}" != 0 ]; then

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bus_room_setup.hpp"
+#include "cluster/cluster_relay.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "inherited_sockets.hpp"
@@ -108,8 +109,25 @@ int serve(const acceptor_options& options) {
     const metrics_endpoint metrics(bus, options.metrics_allow);
     bus_room room(ioc, publish_room_positions(publisher, workers),
                   publish_room_settings(options, bus), bus.acceptor());
-    auto state = std::make_shared<shared_state>(shared_state{
-        limits, std::move(*verifier), publisher, workers, {}, {}, metrics, bus.acceptor(), &room});
+    // Cluster mode: publishes go to the stream; the room paces what comes
+    // back from it onto the bus instead of the publishers.
+    int exit_status = 0;
+    std::optional<cluster_relay> cluster;
+    if (options.cluster.enabled()) {
+        cluster.emplace(ioc, options.cluster, bus, publisher, &room, [&ioc, &exit_status] {
+            exit_status = exit_replace_bus;
+            ioc.stop();
+        });
+        try {
+            cluster->start("hookbot " + options.instance);
+        } catch (const std::exception& e) {
+            log::error("--cluster: ", e.what());
+            return exit_fatal_config;
+        }
+    }
+    auto state = std::make_shared<shared_state>(
+        shared_state{limits, std::move(*verifier), publisher, workers, {}, {}, metrics,
+                     bus.acceptor(), cluster ? nullptr : &room});
     state->ui = options.ui_enabled ? routing::ui_paths::inspector : routing::ui_paths::topics;
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.
@@ -147,8 +165,12 @@ int serve(const acceptor_options& options) {
     ioc.run();
     // Sessions still open are destroyed with the loop, after this.
     state->requests.forget();
-    log::info("stopped");
-    return 0;
+    if (exit_status == exit_replace_bus) {
+        log::info("stopped, for the supervisor to replace the bus");
+    } else {
+        log::info("stopped");
+    }
+    return exit_status;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <ostream>
+#include <stdexcept>
 
 #include "hookbot/limits/flow_limits.hpp"
 #include "hookbot/limits/limit_option.hpp"
@@ -20,6 +21,7 @@ struct raw_options {
     double shutdown_timeout_s = 2;
     std::vector<std::string> routers;
     std::uint64_t max_body_bytes = 0;
+    cluster::cluster_flags cluster;
 };
 
 po::options_description describe(acceptor_options& o, raw_options& raw) {
@@ -76,6 +78,7 @@ po::options_description describe(acceptor_options& o, raw_options& raw) {
     limits::add_option(limits_given, limits::max_publish_wait, o.max_publish_wait);
     limits::add_option(limits_given, limits::publish_window, o.publish_window);
     d.add(limits_given);
+    d.add(raw.cluster.describe());
     return d;
 }
 
@@ -137,6 +140,11 @@ parsed_options parse_options(const std::vector<std::string>& args, const char* k
         }
         options.counters_log_period =
             std::chrono::seconds(static_cast<std::int64_t>(raw.counters_log_period_s));
+        try {
+            options.cluster = raw.cluster.check();
+        } catch (const std::invalid_argument& e) {
+            throw po::error(e.what());
+        }
     } catch (const po::error& e) {
         err << "hookbot-acceptor: " << e.what() << "\n" << description;
         return {std::nullopt, exit_fatal_config};

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hookbot/auth/token.hpp"
+#include "hookbot/cluster/cluster_options.hpp"
 #include "hookbot/limits/flow_limits.hpp"
 #include "http/limits.hpp"
 #include "observe/metrics_access.hpp"
@@ -42,7 +43,13 @@ struct acceptor_options {
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
     std::chrono::seconds counters_log_period{60};             // --counters-log-period
     bool ui_enabled = true;  // --ui on|off: the inspector page under /ui/
+    cluster::cluster_options cluster;  // --cluster...: publish through NATS JetStream
 };
+
+// Exit status for "the cluster's stream is not the one this bus holds": the
+// supervisor then replaces the bus with one whose epoch is the stream's
+// identity, which this process left in cluster_counters::requested_epoch.
+inline constexpr int exit_replace_bus = 76;
 
 struct parsed_options {
     std::optional<acceptor_options> options;  // nullopt: exit with exit_status

@@ -131,6 +131,30 @@ TEST_CASE("a kept bus keeps its large bodies in its folder, across a clean stop"
     CHECK(resumed.lost_blobs() == 0);
 }
 
+TEST_CASE("a bus made with a given epoch keeps a folder's bus of that epoch, replaces another") {
+    const temp_dir dir;
+    test::bus_guard guard(test::unique_instance("given-epoch"));
+    bus_options options = kept_in(dir.path());
+    options.epoch = 0x1234;
+    {
+        bus first = bus::create(guard.instance(), options);
+        CHECK(first.epoch() == 0x1234);
+        bus_writer writer(first);
+        REQUIRE(writer.append_at(41, "t", "kept"));
+        REQUIRE(writer.append_at(42, "t", std::string(2000, 'b')));  // a blob in the folder
+    }
+    {
+        bus same = bus::create(guard.instance(), options);
+        CHECK(bus_writer(same).last_bus_seq() == 42);
+    }
+    options.epoch = 0x5678;  // the stream was replaced
+    bus other = bus::create(guard.instance(), options);
+    CHECK(other.epoch() == 0x5678);
+    CHECK(bus_writer(other).last_bus_seq() == 0);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        CHECK(entry.path().filename().string().find(".blob.") == std::string::npos);
+}
+
 TEST_CASE("a bus file made with other options, of another layout, or corrupt is refused") {
     const temp_dir dir;
     test::bus_guard guard(test::unique_instance("kept-refused"));

@@ -39,7 +39,7 @@ TEST_CASE("the default options make a valid bus layout") {
     CHECK(layout::ring_data_offset(0, defaults.ring_bytes) == 128 + 2432);
     CHECK(layout::ring_header_offset(1, defaults.ring_bytes) == 128 + 2432 + defaults.ring_bytes);
     CHECK(layout::rings_segment_bytes(4, 4096) == 128 + 4 * (2432 + 4096));
-    CHECK(layout::control_segment_bytes(64) == 384 + 64 * 832);
+    CHECK(layout::control_segment_bytes(64) == 640 + 64 * 832);
 }
 
 TEST_CASE("bus header and a record sit at the documented offsets") {
@@ -103,6 +103,7 @@ TEST_CASE("control segment: the acceptor's, the supervisor's and the workers' co
     options.worker_slots = 2;
     bus created = bus::create(guard.instance(), options);
     created.acceptor().published_bytes.store(11);
+    created.acceptor().cluster.requested_epoch.store(44);
     created.supervisor().worker_restarts.store(22);
     created.slot(1).counters.frames_written.store(33);
 
@@ -112,9 +113,11 @@ TEST_CASE("control segment: the acceptor's, the supervisor's and the workers' co
     const auto* base = static_cast<const std::byte*>(region.get_address());
     REQUIRE(region.get_size() >= layout::control_segment_bytes(2));
     CHECK(read_at<std::uint64_t>(base, 128 + offsetof(acceptor_counters, published_bytes)) == 11);
-    CHECK(read_at<std::uint64_t>(base, 256 + offsetof(supervisor_counters, worker_restarts)) == 22);
+    CHECK(read_at<std::uint64_t>(base, 128 + offsetof(acceptor_counters, cluster) +
+                                           offsetof(cluster_counters, requested_epoch)) == 44);
+    CHECK(read_at<std::uint64_t>(base, 512 + offsetof(supervisor_counters, worker_restarts)) == 22);
     CHECK(read_at<std::uint64_t>(base,
-                                 384 + 832 + 48 + offsetof(worker_counters, frames_written)) == 33);
+                                 640 + 832 + 48 + offsetof(worker_counters, frames_written)) == 33);
 }
 
 }  // namespace

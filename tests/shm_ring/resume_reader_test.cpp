@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <stdexcept>
 #include <string>
 
 #include "hookbot/shm_ring/bus_reader.hpp"
@@ -93,6 +94,42 @@ TEST_CASE("a resume from before what a ring retains says records may be lost") {
     const auto first = just_in_time.next();
     REQUIRE(first);
     CHECK(first->bus_seq == oldest->bus_seq);
+}
+
+}  // namespace hookbot::shm_ring
+
+namespace hookbot::shm_ring {
+
+TEST_CASE("sequences a writer is given may leave gaps: read in order, resumed from, never reused") {
+    test::bus_guard guard(test::unique_instance("gapped"));
+    bus_options options = small_bus(3);
+    options.epoch = 0xfeed;
+    bus written = bus::create(guard.instance(), options);
+    bus_writer writer(written);
+    const std::array<std::uint64_t, 6> sequences{5001, 5002, 5010, 5011, 6000, 6001};
+    for (const std::uint64_t seq : sequences)
+        REQUIRE(writer.append_at(seq, "t/" + std::to_string(seq % 3), std::to_string(seq)));
+    CHECK(writer.last_bus_seq() == 6001);
+    CHECK_THROWS_AS(writer.append_at(6001, "t/0", "again"), std::invalid_argument);
+    CHECK_THROWS_AS(writer.append_at(17, "t/0", "older"), std::invalid_argument);
+    const auto next = writer.append("t/0", "next");
+    REQUIRE(next);
+    CHECK(next->bus_seq == 6002);
+
+    bus source = bus::open(guard.instance(), bus::access::reader);
+    CHECK(source.epoch() == 0xfeed);
+    const std::array<std::uint32_t, 3> all{0, 1, 2};
+    bus_reader from_start(source, 0, all);
+    for (const std::uint64_t seq : sequences) {
+        const auto record = from_start.next();
+        REQUIRE(record);
+        CHECK(record->bus_seq == seq);
+        CHECK(record->body == std::to_string(seq));
+    }
+    bus_reader inside_gap(source, 5500, all);  // an id the stream skipped
+    const auto first = inside_gap.next();
+    REQUIRE(first);
+    CHECK(first->bus_seq == 6000);
 }
 
 }  // namespace hookbot::shm_ring

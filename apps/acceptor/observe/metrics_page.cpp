@@ -75,6 +75,57 @@ std::uint64_t metrics_snapshot::publishes_refused() const noexcept {
     return std::accumulate(publishes.begin() + 1, publishes.end(), std::uint64_t{0});
 }
 
+void collect_cluster(metrics_snapshot& s, const shm_ring::cluster_counters& counters,
+                     const shm_ring::supervisor_counters& supervisor) {
+    if (counters.enabled.load(relaxed) == 0) return;
+    metrics_snapshot::cluster_link& link = s.cluster.emplace();
+    link.connected = counters.connected.load(relaxed) != 0;
+    link.stream_sequence = counters.stream_sequence.load(relaxed);
+    link.lag_messages = counters.lag_messages.load(relaxed);
+    link.lag_us = counters.lag_us.load(relaxed);
+    add_all(link.ack_buckets, counters.publish_ack.buckets);
+    link.ack_sum_us = counters.publish_ack.sum_us.load(relaxed);
+    link.refused_disconnected = counters.refused_disconnected.load(relaxed);
+    link.refused_timeout = counters.refused_timeout.load(relaxed);
+    link.refused_error = counters.refused_error.load(relaxed);
+    link.bus_replacements = supervisor.bus_replacements.load(relaxed);
+}
+
+void render_cluster(prometheus_text& page, const metrics_snapshot::cluster_link& link) {
+    page.gauge("hookbot_cluster_connected",
+               "Cluster mode: 1 while the acceptor's connection to NATS is up.",
+               link.connected ? 1 : 0);
+    page.gauge("hookbot_cluster_stream_sequence",
+               "Cluster mode: the newest stream sequence appended to this host's bus.",
+               link.stream_sequence);
+    page.gauge("hookbot_cluster_consumer_lag_messages",
+               "Cluster mode: messages the stream holds that this host has yet to append.",
+               link.lag_messages);
+    page.gauge_us("hookbot_cluster_consumer_lag_seconds",
+                  "Cluster mode: while messages are yet to be appended, how long ago the "
+                  "stream stored the newest one appended; 0 when caught up.",
+                  link.lag_us);
+    page.histogram_us("hookbot_cluster_publish_ack_seconds",
+                      "Cluster mode: time from a publish sent to the stream to JetStream's "
+                      "acknowledgement (stored on a quorum).",
+                      metrics_snapshot::histogram::upper_bounds_us, link.ack_buckets,
+                      link.ack_sum_us);
+    page.family("hookbot_cluster_publishes_refused_total", "counter",
+                "Cluster mode: publishes answered 503 because NATS was not connected, because "
+                "JetStream did not acknowledge them within --cluster-publish-timeout, or "
+                "because it answered an error.");
+    page.sample("hookbot_cluster_publishes_refused_total", {{"reason", "disconnected"}},
+                link.refused_disconnected);
+    page.sample("hookbot_cluster_publishes_refused_total", {{"reason", "timeout"}},
+                link.refused_timeout);
+    page.sample("hookbot_cluster_publishes_refused_total", {{"reason", "error"}},
+                link.refused_error);
+    page.counter("hookbot_bus_replacements_total",
+                 "Cluster mode: times the bus was replaced by one whose epoch is the stream's "
+                 "identity (a host's first start, a stream made again, NATS restarted empty).",
+                 link.bus_replacements);
+}
+
 metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
     metrics_snapshot s;
     const shm_ring::acceptor_counters& acceptor = bus.acceptor();
@@ -109,6 +160,7 @@ metrics_snapshot collect_metrics(const shm_ring::bus& bus) {
     // The id's epoch part: "<epoch>-<bus_seq>" with the bus_seq cut off.
     const std::string id = shm_ring::format_message_id({bus.epoch(), 0});
     s.epoch = id.substr(0, id.find('-'));
+    collect_cluster(s, acceptor.cluster, bus.supervisor());
     return s;
 }
 
@@ -226,6 +278,7 @@ std::string render_metrics(const metrics_snapshot& s) {
                  "of frames); hookbot_publish_to_write_seconds_count divided by it is the "
                  "frames per write.",
                  s.socket_writes);
+    if (s.cluster) render_cluster(page, *s.cluster);
     return page.take();
 }
 

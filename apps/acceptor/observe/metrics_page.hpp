@@ -60,6 +60,20 @@ struct metrics_snapshot {
     std::vector<std::optional<std::uint64_t>> oldest_retained_age_s;
     std::string epoch;  // as message ids write it
     std::uint64_t ring_bytes = 0;
+    // Cluster mode only: the acceptor's link to the stream.
+    struct cluster_link {
+        bool connected = false;
+        std::uint64_t stream_sequence = 0;
+        std::uint64_t lag_messages = 0;
+        std::uint64_t lag_us = 0;
+        std::array<std::uint64_t, histogram::bucket_count> ack_buckets{};
+        std::uint64_t ack_sum_us = 0;
+        std::uint64_t refused_disconnected = 0;
+        std::uint64_t refused_timeout = 0;
+        std::uint64_t refused_error = 0;
+        std::uint64_t bus_replacements = 0;
+    };
+    std::optional<cluster_link> cluster;
 
     [[nodiscard]] std::uint64_t subscribers() const noexcept;
     [[nodiscard]] std::uint64_t dropped_total() const noexcept;

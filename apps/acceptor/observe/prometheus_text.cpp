@@ -100,6 +100,16 @@ void prometheus_text::counter(std::string_view name, std::string_view help, std:
 void prometheus_text::counter_us(std::string_view name, std::string_view help,
                                  std::uint64_t value_us) {
     family(name, "counter", help);
+    seconds_sample(name, value_us);
+}
+
+void prometheus_text::gauge_us(std::string_view name, std::string_view help,
+                               std::uint64_t value_us) {
+    family(name, "gauge", help);
+    seconds_sample(name, value_us);
+}
+
+void prometheus_text::seconds_sample(std::string_view name, std::uint64_t value_us) {
     out_ += name;
     out_ += ' ';
     out_ += seconds_from_us(value_us);

@@ -30,6 +30,8 @@ class prometheus_text {
     void gauge(std::string_view name, std::string_view help, std::uint64_t value);
     // A counter of microseconds, shown in seconds (the base unit).
     void counter_us(std::string_view name, std::string_view help, std::uint64_t value_us);
+    // A gauge of microseconds, shown in seconds.
+    void gauge_us(std::string_view name, std::string_view help, std::uint64_t value_us);
 
     // A histogram whose observations are microseconds and whose unit is the
     // second. `buckets` are per-bucket (not cumulative) counts, one per bound
@@ -43,6 +45,7 @@ class prometheus_text {
 
   private:
     void write_labels(std::span<const label> set);
+    void seconds_sample(std::string_view name, std::uint64_t value_us);
     std::string out_;
 };
 

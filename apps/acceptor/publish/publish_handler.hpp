@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/beast/http/message.hpp>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -28,9 +29,24 @@ class publish_handler {
     // is 200 with it: responses::published), else the refusal: 431 when the
     // kept request is over its bounds, 413 when the record cannot fit the
     // bus, 503 when it cannot be committed at all.
+    // In cluster mode (use_cluster) the answer comes once the stream has
+    // acknowledged the publish, or 503 when it did not; `done` is called
+    // once, maybe before publish() returns. publish() no longer needs `body`
+    // when it returns.
     using outcome = std::variant<shm_ring::message_id, responses::response>;
-    outcome publish(const publish_plan& plan, const boost::beast::http::request_header<>& head,
-                    std::string_view body);
+    using done_handler = std::function<void(outcome)>;
+    void publish(const publish_plan& plan, const boost::beast::http::request_header<>& head,
+                 std::string_view body, done_handler done);
+
+    // Cluster mode (cluster_relay): publishes go to the stream through
+    // `send`, and only what the relay consumes from it is appended (append_at).
+    using stream_sender = std::function<void(std::string_view topic, std::string_view stored,
+                                             std::uint32_t flags, done_handler done)>;
+    void use_stream(stream_sender send) { stream_ = std::move(send); }
+    // Appends one record at the stream sequence `seq` and wakes the workers;
+    // false when it does not fit the bus (too long a topic, too large a body).
+    bool append_at(std::uint64_t seq, std::string_view topic, std::string_view stored,
+                   std::uint32_t flags);
 
     // Unlinks the large-body blobs whose records are overwritten (bus_writer).
     void release_overwritten_blobs() noexcept { writer_.release_overwritten_blobs(); }
@@ -38,13 +54,19 @@ class publish_handler {
     [[nodiscard]] std::uint64_t last_bus_seq() const noexcept { return writer_.last_bus_seq(); }
 
   private:
+    // `stored` (with `flags`) is the record; `body` what its subscribers
+    // receive, which the GitHub router reads.
+    void store(const publish_plan& plan, std::string_view stored, std::uint32_t flags,
+               std::string_view body, done_handler done);
     outcome append(const publish_plan& plan, std::string_view stored, std::uint32_t flags,
                    std::string_view body);
     void route_github(std::string_view topic, std::string_view body);
+    void publish_routed(const github_router::routed& routed);
 
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
     github_routing* github_;  // nullptr: no --router github
+    stream_sender stream_;  // empty: a single host
     shm_ring::acceptor_counters& counters_;
     std::uint64_t epoch_;
 };

@@ -110,13 +110,15 @@ class forwarded_answer : public std::enable_shared_from_this<forwarded_answer> {
             state_.room, plan.topic.size(), body_bytes, [self = shared_from_this(), plan] {
                 const std::string_view body =
                     self->from_memfd_ ? self->from_memfd_->bytes() : self->request_.body;
-                auto outcome =
-                    self->state_.publisher.publish(plan, self->parser_.get().base(), body);
-                auto* id = std::get_if<shm_ring::message_id>(&outcome);
-                self->send_answer(
-                    self->respond(id ? responses::published(shm_ring::format_message_id(*id))
-                                     : std::move(std::get<responses::response>(outcome)),
-                                  false));
+                self->state_.publisher.publish(
+                    plan, self->parser_.get().base(), body,
+                    [self](publish_handler::outcome outcome) {
+                        auto* id = std::get_if<shm_ring::message_id>(&outcome);
+                        self->send_answer(self->respond(
+                            id ? responses::published(shm_ring::format_message_id(*id))
+                               : std::move(std::get<responses::response>(outcome)),
+                            false));
+                    });
             });
     }
 

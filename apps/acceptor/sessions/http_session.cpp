@@ -238,18 +238,23 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
     }
     if (ec) return fail(ec, "read request body");
     if (!body_parser_->is_done()) return do_read_body();
-    // Committed once the workers have room for it (flow control).
+    // Committed once the workers have room for it (flow control); in cluster
+    // mode once the stream has stored it (no room: the bus is written by
+    // what comes back from the stream).
     bus_room::admit(state_->room, publishing_.topic.size(), body_parser_->get().body().size(),
                     [self = shared_from_this()] {
                         auto& request = self->body_parser_->get();
-                        auto outcome = self->state_->publisher.publish(
-                            self->publishing_, request.base(), request.body());
-                        // Up to 25 MiB: not kept for the life of a keep-alive connection.
-                        std::string().swap(request.body());
-                        if (const auto* id = std::get_if<shm_ring::message_id>(&outcome)) {
-                            return self->send_ok(*id);
-                        }
-                        self->send(std::move(std::get<responses::response>(outcome)));
+                        // Up to 25 MiB: not kept for the life of a keep-alive
+                        // connection, nor past publish(), which copies what it keeps.
+                        const std::string body = std::move(request.body());
+                        self->state_->publisher.publish(
+                            self->publishing_, request.base(), body,
+                            [self](publish_handler::outcome outcome) {
+                                if (const auto* id = std::get_if<shm_ring::message_id>(&outcome)) {
+                                    return self->send_ok(*id);
+                                }
+                                self->send(std::move(std::get<responses::response>(outcome)));
+                            });
                     });
 }
 

@@ -92,7 +92,8 @@ std::optional<checked_serve> validate(const serve_options& options,
     if (!keys) return std::nullopt;
     try {
         const bool github_router = check_options(options, github_secret);
-        return checked_serve{std::move(*keys), tls_files(options), github_router};
+        return checked_serve{std::move(*keys), tls_files(options), github_router,
+                             options.cluster.check()};
     } catch (const std::exception& e) {
         std::cerr << "hookbot serve: " << e.what() << "\n";
         return std::nullopt;

@@ -15,6 +15,7 @@ struct checked_serve {
     auth::key_source keys;
     std::optional<tls::server_files> tls;  // nullopt: plain HTTP
     bool github_router = false;
+    cluster::cluster_options cluster;  // not enabled(): a single host
 };
 
 // Checks the options, the keys and the TLS files, so that a mistake stops

@@ -8,6 +8,7 @@
 #include "hookbot/handoff/channel.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 #include "serve/serve_checks.hpp"
 #include "serve/serve_config.hpp"
 #include "serve/serve_options.hpp"
@@ -50,6 +51,28 @@ void log_start(const serve_options& options, const public_listener& listener,
               ", ", options.workers, options.workers == 1 ? " worker" : " workers");
 }
 
+// Cluster mode: the acceptor found the stream to have another identity than
+// the bus's epoch, and asks (cluster_counters::requested_epoch) for a bus of
+// that epoch. The supervisor's counters go on in the new one.
+void replace_with_stream_bus(shm_ring::bus& bus, shm_ring::bus_options& options) {
+    const std::uint64_t epoch =
+        bus.acceptor().cluster.requested_epoch.load(std::memory_order_relaxed);
+    const auto& old = bus.supervisor();
+    const std::uint64_t acceptor_restarts = old.acceptor_restarts.load(std::memory_order_relaxed);
+    const std::uint64_t worker_restarts = old.worker_restarts.load(std::memory_order_relaxed);
+    const std::uint64_t replacements = old.bus_replacements.load(std::memory_order_relaxed);
+    const std::uint64_t old_epoch = bus.epoch();
+    options.epoch = epoch;
+    bus.replace(options);
+    auto& counters = bus.supervisor();
+    counters.acceptor_restarts.store(acceptor_restarts, std::memory_order_relaxed);
+    counters.worker_restarts.store(worker_restarts, std::memory_order_relaxed);
+    counters.bus_replacements.store(replacements + 1, std::memory_order_relaxed);
+    log::info("bus \"", bus.instance(), "\" replaced: epoch ",
+              shm_ring::format_message_id({old_epoch, 0}), " is now ",
+              shm_ring::format_message_id({bus.epoch(), 0}), " (ids end in -0 here)");
+}
+
 // Creates the bus and the control socket, starts the children and
 // supervises them until serve is told to stop. Throws when the bus or the
 // control socket cannot be made.
@@ -57,7 +80,7 @@ int start(serve_options& options, const checked_serve& checked, const std::strin
     auto listener = open_public_listener(options.bind);
     name_instance(options, listener);
     supervisor::block_signals();
-    const auto bus = shm_ring::bus::create(options.instance, options.bus);
+    auto bus = shm_ring::bus::create(options.instance, options.bus);
     auto control = handoff::listen_control_socket(options.control_socket);
     const instance_files cleanup(options.instance, options.control_socket);
 
@@ -67,6 +90,9 @@ int start(serve_options& options, const checked_serve& checked, const std::strin
             kind == child_kind::acceptor ? counters.acceptor_restarts : counters.worker_restarts;
         restarts.fetch_add(1, std::memory_order_relaxed);
     };
+    if (checked.cluster.enabled()) {
+        config.replace_bus = [&bus, &options] { replace_with_stream_bus(bus, options.bus); };
+    }
     log_start(options, listener, checked);
     service_notifier notifier([&bus] { return "serving: " + describe(take_census(bus)); },
                               std::chrono::seconds(2));

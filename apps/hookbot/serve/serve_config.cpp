@@ -69,7 +69,10 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
                             const std::string& github_secret) {
     const std::string dir = program_directory();
     supervisor_config config;
-    config.acceptor_program = dir + "/hookbot-acceptor";
+    // Only the cluster's acceptor links the NATS client: without --cluster
+    // nothing of NATS is loaded.
+    config.acceptor_program =
+        dir + (checked.cluster.enabled() ? "/hookbot-acceptor-cluster" : "/hookbot-acceptor");
     config.acceptor_args = {
         "--instance",      options.instance,      "--token-hash", options.token_hash,
         "--metrics-allow", options.metrics_allow, "--ui",         options.ui};
@@ -87,6 +90,7 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     config.workers = options.workers;
     options.limits.add_to(config.acceptor_args, config.fanout_args);
     options.flow.add_to(config.acceptor_args, config.fanout_args);
+    options.cluster.add_to(config.acceptor_args);
     limits::pass_on(config.fanout_args, limits::retention_age, options.retention_age);
     if (checked.tls) {
         config.workers_accept = true;

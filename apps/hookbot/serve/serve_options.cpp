@@ -84,6 +84,7 @@ po::options_description describe(serve_options& o) {
     limits::add_option(d, limits::retention_age, o.retention_age);
     d.add(o.limits.describe());
     d.add(o.flow.describe());
+    d.add(o.cluster.describe());
     return d;
 }
 

@@ -7,6 +7,7 @@
 
 #include "hookbot/limits/retention_limits.hpp"
 #include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/cluster/cluster_options.hpp"
 #include "serve/flow_options.hpp"
 #include "serve/limit_options.hpp"
 
@@ -30,6 +31,7 @@ struct serve_options {
     std::vector<std::string> routers;  // docs/PROTOCOL.md C1, D7: --router github
     limit_options limits;
     flow_options flow;
+    cluster::cluster_flags cluster;  // --cluster and its options (NATS JetStream)
 };
 
 // The options, bound to `o`, for `hookbot serve --help` and the parse.

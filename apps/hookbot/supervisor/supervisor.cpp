@@ -180,6 +180,11 @@ bool supervisor::reap_children() {
 
 bool supervisor::on_exit(child_role& role, int status) {
     const auto now = clock::now();
+    if (role.kind == child_kind::acceptor && WIFEXITED(status) &&
+        WEXITSTATUS(status) == exit_replace_bus && config_.replace_bus) {
+        replace_bus();
+        return true;
+    }
     if (WIFEXITED(status) && WEXITSTATUS(status) == exit_fatal_config) {
         log::error(role.name, " ", describe_exit(status),
                    ": its configuration is unusable, not restarting; stopping");
@@ -286,12 +291,36 @@ void supervisor::signal_all(int signo) {
     }
 }
 
+void supervisor::replace_bus() {
+    log::info("the acceptor asks for a new bus (the cluster's stream is another one): "
+              "stopping the workers, replacing the bus, starting everything on it");
+    stop_children([](const child_role& r) { return r.kind == child_kind::worker; });
+    config_.replace_bus();
+    // The new bus's slots are free: serve's workers hold theirs again, and
+    // workers being removed are gone with the old bus.
+    std::erase_if(roles_, [](const child_role& r) { return r.retiring; });
+    const auto now = clock::now();
+    for (auto& role : roles_) {
+        if (role.slot && !slots_.reserve(*role.slot)) {
+            log::warning("bus slot ", *role.slot, " of the new bus is taken already");
+        }
+        role.restart_at = now;
+    }
+}
+
 void supervisor::stop_all() {
-    signal_all(SIGTERM);
+    stop_children([](const child_role&) { return true; });
+}
+
+void supervisor::stop_children(const std::function<bool(const child_role&)>& which) {
+    for (const auto& role : roles_) {
+        if (role.process && which(role)) role.process->signal(SIGTERM);
+    }
     const auto deadline = clock::now() + config_.stop_timeout;
-    auto running = [this] {
-        return std::any_of(roles_.begin(), roles_.end(),
-                           [](const child_role& r) { return r.process.has_value(); });
+    auto running = [this, &which] {
+        return std::any_of(roles_.begin(), roles_.end(), [&which](const child_role& r) {
+            return r.process.has_value() && which(r);
+        });
     };
     while (running() && clock::now() < deadline) {
         int status = 0;
@@ -301,6 +330,8 @@ void supervisor::stop_all() {
                 if (role.process && role.process->pid() == pid) {
                     role.process->reaped();
                     role.process.reset();
+                    // One that was not asked to stop is started again.
+                    if (!which(role)) role.restart_at = clock::now();
                 }
             }
             continue;
@@ -316,10 +347,9 @@ void supervisor::stop_all() {
         ::sigtimedwait(&child, nullptr, &timeout);
     }
     for (auto& role : roles_) {
-        if (role.process) {
-            log::warning(role.name, " did not stop within ", config_.stop_timeout.count(),
-                         " s: killing it");
-        }
+        if (!role.process || !which(role)) continue;
+        log::warning(role.name, " did not stop within ", config_.stop_timeout.count(),
+                     " s: killing it");
         role.process.reset();  // SIGKILL and reap
     }
 }

@@ -47,7 +47,16 @@ struct supervisor_config {
     // Called after each restart (not first start) of a child, e.g. to count
     // it where /metrics reads it.
     std::function<void(child_kind)> on_restart;
+    // Cluster mode: replaces the bus with one of the epoch the acceptor asks
+    // for (serve_command). The acceptor asks by exiting with
+    // exit_replace_bus; the workers are stopped first and everything is
+    // started again on the new bus. Empty: such an exit is an ordinary one.
+    std::function<void()> replace_bus;
 };
+
+// The acceptor's exit status for "the cluster's stream is not the one this
+// bus holds: give me a new bus" (apps/acceptor/options.hpp).
+inline constexpr int exit_replace_bus = 76;
 
 // The tiny master of nginx's shape: it keeps the listening sockets, forks the
 // acceptor and the workers, restarts any that exits, and forwards SIGHUP and
@@ -106,6 +115,11 @@ class supervisor {
     [[nodiscard]] int poll_timeout_ms() const;
     void signal_all(int signo);
     void stop_all();
+    // SIGTERM to the running children `which` selects; those left after
+    // stop_timeout are killed.
+    void stop_children(const std::function<bool(const child_role&)>& which);
+    // The acceptor exited with exit_replace_bus.
+    void replace_bus();
 
     supervisor_config config_;
     posix::unique_fd listener_;

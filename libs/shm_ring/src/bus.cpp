@@ -119,6 +119,14 @@ std::optional<detail::shm_segment> reopen_rings(const std::string& path,
     return rings;
 }
 
+// A --bus-dir's rings file and blobs, removed for a bus of another epoch.
+void discard_kept_bus(const std::string& dir, const std::string& instance) {
+    const std::string folder = detail::blob_folder(dir);
+    for (const detail::blob_name_parts& blob : detail::list_blobs(folder, instance))
+        detail::remove_blob(folder, blob.name);
+    std::filesystem::remove(bus::rings_file(dir, instance));
+}
+
 }  // namespace
 
 namespace {
@@ -147,11 +155,16 @@ bus bus::create(const std::string& instance, const bus_options& options) {
         layout::rings_segment_bytes(options.shards, options.ring_bytes);
     std::optional<detail::shm_segment> kept;
     if (!options.dir.empty()) kept = reopen_rings(rings_file(options.dir, instance), options);
+    if (kept && options.epoch != 0 &&
+        reinterpret_cast<const layout::bus_header*>(kept->data())->epoch != options.epoch) {
+        kept.reset();
+        discard_kept_bus(options.dir, instance);
+    }
     // Reopened rings keep their epoch and records; new ones get a header
     // once the control segment is locked.
     const bool fresh = !kept;
     const std::uint64_t epoch =
-        fresh ? random_epoch() : reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
+        fresh ? (options.epoch != 0 ? options.epoch : random_epoch()) : reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
     auto rings =
         !fresh ? std::move(*kept)
         : options.dir.empty()
@@ -168,6 +181,12 @@ bus bus::create(const std::string& instance, const bus_options& options) {
     return bus(
         std::make_unique<mapping>(mapping{instance, access::writer, std::move(rings),
                                           std::move(control), detail::blob_folder(options.dir)}));
+}
+
+void bus::replace(const bus_options& options) {
+    const std::string instance = mapping_->instance;
+    mapping_.reset();  // its locks first: create() refuses a bus in use
+    *this = create(instance, options);
 }
 
 bus bus::open(const std::string& instance, access mode, const std::string& dir) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "blob_store.hpp"
@@ -72,18 +73,29 @@ std::uint64_t bus_writer::last_bus_seq() const noexcept {
 
 std::optional<bus_writer::appended> bus_writer::append(std::string_view topic,
                                                        std::string_view body, std::uint32_t flags) {
+    return append_at(state_->next_bus_seq, topic, body, flags);
+}
+
+std::optional<bus_writer::appended> bus_writer::append_at(std::uint64_t bus_seq,
+                                                          std::string_view topic,
+                                                          std::string_view body,
+                                                          std::uint32_t flags) {
+    if (bus_seq < state_->next_bus_seq) {
+        throw std::invalid_argument("bus_seq " + std::to_string(bus_seq) +
+                                    " is not after the newest, " +
+                                    std::to_string(state_->next_bus_seq - 1));
+    }
     if (topic.size() > layout::max_topic_bytes || !state_->blobs->fits(body.size()))
         return std::nullopt;
     // The writer's own flag: a publisher's flags never say "blob".
     flags &= ~layout::record_flag_blob;
     const std::uint32_t shard = state_->target->shard_of(topic);
-    const std::uint64_t bus_seq = state_->next_bus_seq;
     if (body.size() > state_->max_inline_body_bytes) {
         state_->append_blob(shard, topic, body, flags, bus_seq);
     } else {
         state_->rings[shard].append(topic, body, flags, bus_seq);
     }
-    ++state_->next_bus_seq;
+    state_->next_bus_seq = bus_seq + 1;
     return appended{bus_seq, shard};
 }
 

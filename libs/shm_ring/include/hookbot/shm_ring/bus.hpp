@@ -47,13 +47,18 @@ struct bus_options {
     // was made with the same options: same epoch, sequences go on, and what
     // it retains can be resumed from after a restart.
     std::string dir;
+    // The epoch of a new bus; 0: a random one. Cluster mode gives the
+    // stream's identity, so that message ids are the same on every host.
+    // With `dir`, kept rings of another epoch are not reopened: the folder's
+    // rings and blobs are replaced by a new bus.
+    std::uint64_t epoch = 0;
 };
 
 class bus {
   public:
     enum class access { writer, reader };
 
-    // Creates a fresh bus with a new random epoch, replacing any left over by
+    // Creates a fresh bus with a new epoch (options.epoch, else random), replacing any left over by
     // an earlier instance of the same name (the supervisor does this). The
     // returned bus holds the bus for its life: a second create of the same
     // instance meanwhile, from any process, throws std::runtime_error.
@@ -62,6 +67,10 @@ class bus {
     // other options, or corrupt are refused with std::runtime_error, never
     // half-read.
     static bus create(const std::string& instance, const bus_options& options);
+    // Replaces this bus, which create() made, with a new one of `options`
+    // (the same instance): what a process still maps of the old one stays
+    // valid until it unmaps it. References to this object stay valid.
+    void replace(const bus_options& options);
     // Maps an existing bus. Throws std::runtime_error naming the segment when
     // it is missing, or its magic or layout version do not match.
     // `dir`: the folder of the rings file, as bus_options::dir.

@@ -33,6 +33,12 @@ class bus_writer {
     // Throws std::system_error when a blob cannot be made (/dev/shm full).
     std::optional<appended> append(std::string_view topic, std::string_view body,
                                    std::uint32_t flags = 0);
+    // The same with the bus_seq the caller gives, which must be greater than
+    // last_bus_seq() (std::invalid_argument otherwise): in cluster mode the
+    // stream's sequence, gaps allowed (readers compare bus_seqs, never count
+    // them).
+    std::optional<appended> append_at(std::uint64_t bus_seq, std::string_view topic,
+                                      std::string_view body, std::uint32_t flags = 0);
 
     // Unlinks the blobs whose records their rings no longer hold. A blob
     // append() does it too; the acceptor also calls it now and then.

@@ -144,6 +144,30 @@ struct worker_counters {
     topic_prefix_table topics;
 };
 
+// Cluster mode (--cluster): the acceptor's link to the NATS JetStream stream,
+// for /metrics and the supervisor's status line. All zero on a single host.
+struct cluster_counters {
+    counter enabled{0};          // 1: this acceptor runs in cluster mode
+    counter connected{0};        // 1 while the NATS connection is up
+    counter stream_identity{0};  // the stream's identity (message ids' epoch part)
+    counter stream_sequence{0};  // the newest stream sequence appended to this bus
+    // What the consumer has yet to append (the stream's newest, as last seen,
+    // less stream_sequence) and, while that is not 0, how long ago the stream
+    // stored the newest message appended: how far behind this host is.
+    counter lag_messages{0};
+    counter lag_us{0};
+    // Publish to JetStream acknowledgement, per acknowledged publish.
+    latency_histogram publish_ack;
+    // Publishes answered 503: NATS not connected, no acknowledgement within
+    // --cluster-publish-timeout, JetStream answered with an error.
+    counter refused_disconnected{0};
+    counter refused_timeout{0};
+    counter refused_error{0};
+    // The identity the acceptor found the stream to have, when it exits to
+    // have its bus replaced: the epoch the supervisor gives the new bus.
+    counter requested_epoch{0};
+};
+
 // What the acceptor counts. Its own area of the control segment, so the
 // counters survive an acceptor restart.
 struct acceptor_counters {
@@ -162,6 +186,7 @@ struct acceptor_counters {
     counter publish_waits{0};
     counter publish_wait_us{0};
     counter publish_wait_timeouts{0};
+    cluster_counters cluster;
 
     void count_publish(unsigned status) noexcept {
         std::size_t i = 0;
@@ -174,6 +199,11 @@ struct acceptor_counters {
 struct supervisor_counters {
     counter acceptor_restarts{0};
     counter worker_restarts{0};
+    // Cluster mode: times the bus was replaced by one whose epoch is the
+    // stream's identity (at a host's first start, and when the stream was
+    // deleted and made again or NATS restarted empty). Carried over to
+    // each new bus with the other two.
+    counter bus_replacements{0};
 };
 
 static_assert(counter::is_always_lock_free);

@@ -94,13 +94,15 @@
 //
 // Segment "hookbot.<instance>.control": everyone maps it read-write.
 //
-//    0                                128                256
+//    0                                128                512
 //    +--------------------------------+------------------+------------------+
 //    | control_header: magic ·        | acceptor_counters| supervisor_      |
 //    | layout_version · slot count ·  | (the acceptor's  | counters         |
-//    | epoch (= the rings' epoch)     | only; + padding) | (+ padding)      |
+//    | epoch (= the rings' epoch)     | only, its cluster| (+ padding)      |
+//    |                                | link's included; |                  |
+//    |                                | + padding)       |                  |
 //    +--------------------------------+------------------+------------------+
-//   384                  384 + 832            384 + 2 × 832
+//   640                  640 + 832            640 + 2 × 832
 //    +--------------------+--------------------+----
 //    | slot 0             | slot 1             | ...
 //    | worker_slot: pid · | (832 bytes each)   |
@@ -120,7 +122,7 @@ namespace hookbot::shm_ring::layout {
 
 inline constexpr std::uint64_t rings_magic = 0x317375626b6f6f68ULL;    // "hookbus1" LE
 inline constexpr std::uint64_t control_magic = 0x316c74636b6f6f68ULL;  // "hookctl1" LE
-inline constexpr std::uint32_t layout_version = 5;
+inline constexpr std::uint32_t layout_version = 6;
 
 inline constexpr std::size_t cache_line = 64;
 // Fields written by different parties sit this far apart: two cache lines, so
@@ -295,11 +297,11 @@ static_assert(sizeof(padded_worker_slot) == 832);
 static_assert(std::is_standard_layout_v<acceptor_counters>);
 static_assert(std::is_standard_layout_v<supervisor_counters>);
 static_assert(std::is_standard_layout_v<worker_counters>);
-static_assert(sizeof(padded_acceptor_counters) == 128);
+static_assert(sizeof(padded_acceptor_counters) == 384);
 static_assert(sizeof(padded_supervisor_counters) == 128);
 static_assert(acceptor_counters_offset == 128);
-static_assert(supervisor_counters_offset == 256);
-static_assert(first_slot_offset == 384);
+static_assert(supervisor_counters_offset == 512);
+static_assert(first_slot_offset == 640);
 
 static_assert(std::is_trivially_copyable_v<record_header>);
 static_assert(std::is_standard_layout_v<record_header>);

@@ -1,0 +1,208 @@
+#include "cluster/cluster_relay.hpp"
+
+#include <utility>
+
+#include "cluster/stream_payload.hpp"
+#include "hookbot/posix/log.hpp"
+#include "hookbot/shm_ring/layout.hpp"
+#include "publish/bus_room.hpp"
+
+namespace hookbot::acceptor {
+
+namespace net = boost::asio;
+
+cluster_relay::cluster_relay(net::io_context& ioc, const cluster::cluster_options& options,
+                             shm_ring::bus& bus, publish_handler& publisher, bus_room* room,
+                             std::function<void()> replace_bus)
+    : ioc_(ioc),
+      options_(options),
+      bus_(bus),
+      counters_(bus.acceptor().cluster),
+      publisher_(publisher),
+      room_(room),
+      replace_bus_(std::move(replace_bus)),
+      deadline_timer_(ioc) {
+    publisher.use_stream([this](std::string_view topic, std::string_view stored,
+                                std::uint32_t flags, done_handler done) {
+        publish(topic, stored, flags, std::move(done));
+    });
+}
+
+cluster_relay::~cluster_relay() = default;
+
+void cluster_relay::start(const std::string& client_name) {
+    counters_.enabled.store(1, std::memory_order_relaxed);
+    counters_.connected.store(0, std::memory_order_relaxed);
+    link_ = open_stream_link(
+        ioc_, options_, client_name,
+        stream_link::handlers{
+            [this](stream_state state) { on_stream(state); },
+            [this](consumed_message message) { on_message(std::move(message)); },
+            [this](const publish_ack& ack) { on_ack(ack); },
+            [this](bool up) { on_connection(up); },
+        });
+    log::info("cluster: stream \"", options_.stream, "\" on ", options_.urls.size(),
+              options_.urls.size() == 1 ? " NATS server" : " NATS servers",
+              "; publishes are answered once JetStream stored them");
+}
+
+void cluster_relay::publish(std::string_view topic, std::string_view body, std::uint32_t flags,
+                            done_handler done) {
+    if (topic.size() > shm_ring::layout::max_topic_bytes) {
+        return done(responses::payload_too_large());
+    }
+    // No ids before the stream is known, and none for a bus about to go.
+    if (!link_ || !link_->connected() || identity_ == 0 || replacing_) {
+        counters_.refused_disconnected.fetch_add(1, std::memory_order_relaxed);
+        return done(responses::publish_unavailable());
+    }
+    const std::string data = encode_stream_record({topic, flags, body});
+    if (data.size() > link_->max_payload()) return done(responses::payload_too_large());
+    const std::uint64_t id = next_publish_id_++;
+    if (!link_->publish(id, data)) {
+        counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
+        return done(responses::publish_unavailable());
+    }
+    const auto now = clock::now();
+    pending_.emplace(id, pending_publish{std::move(done), now});
+    deadlines_.emplace_back(now + options_.publish_timeout, id);
+    arm_deadline();
+}
+
+void cluster_relay::on_ack(const publish_ack& ack) {
+    const auto found = pending_.find(ack.id);
+    if (found == pending_.end()) return;  // answered 503 at its deadline already
+    pending_publish pending = std::move(found->second);
+    pending_.erase(found);
+    if (ack.seq == 0) {
+        counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
+        log::warning("cluster: JetStream refused a publish: ", ack.error);
+        return pending.done(responses::publish_unavailable());
+    }
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - pending.sent);
+    counters_.publish_ack.record(static_cast<std::uint32_t>(waited.count()));
+    note_stream_end(ack.seq);
+    pending.done(shm_ring::message_id{identity_, ack.seq});
+}
+
+void cluster_relay::arm_deadline() {
+    if (deadline_armed_ || deadlines_.empty()) return;
+    deadline_armed_ = true;
+    deadline_timer_.expires_at(deadlines_.front().first);
+    deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
+        deadline_armed_ = false;
+        if (!ec) expire_publishes();
+    });
+}
+
+void cluster_relay::expire_publishes() {
+    const auto now = clock::now();
+    while (!deadlines_.empty() && deadlines_.front().first <= now) {
+        const auto found = pending_.find(deadlines_.front().second);
+        deadlines_.pop_front();
+        if (found == pending_.end()) continue;  // acknowledged in time
+        done_handler done = std::move(found->second.done);
+        pending_.erase(found);
+        counters_.refused_timeout.fetch_add(1, std::memory_order_relaxed);
+        done(responses::publish_unavailable());
+    }
+    arm_deadline();
+}
+
+void cluster_relay::on_connection(bool up) {
+    counters_.connected.store(up ? 1 : 0, std::memory_order_relaxed);
+    if (up) {
+        log::info("cluster: connected to NATS");
+    } else {
+        log::warning("cluster: NATS connection lost; publishes get 503 until it is back");
+    }
+}
+
+void cluster_relay::on_stream(const stream_state& state) {
+    if (replacing_) return;
+    if (state.identity != bus_.epoch()) {
+        replacing_ = true;
+        if (identity_ == 0) {
+            log::info("cluster: stream \"", options_.stream, "\" has identity ",
+                      shm_ring::format_message_id({state.identity, 0}),
+                      ", this bus another epoch: asking for a bus of the stream's");
+        } else {
+            log::warning("cluster: stream \"", options_.stream, "\" was replaced (identity ",
+                         shm_ring::format_message_id({identity_, 0}), " is now ",
+                         shm_ring::format_message_id({state.identity, 0}),
+                         "): asking for a new bus; ids of the old stream get a gap notice");
+        }
+        counters_.requested_epoch.store(state.identity, std::memory_order_relaxed);
+        replace_bus_();
+        return;
+    }
+    identity_ = state.identity;
+    counters_.stream_identity.store(state.identity, std::memory_order_relaxed);
+    note_stream_end(state.last_seq);
+    if (!consuming_) {
+        consuming_ = true;
+        // A bus that holds messages of this stream goes on after its newest
+        // (catching up); an empty one starts with what is published from now.
+        const std::uint64_t held = publisher_.last_bus_seq();
+        const std::uint64_t first = held != 0 ? held + 1 : state.last_seq + 1;
+        queued_seq_ = appended_seq_ = first - 1;
+        log::info("cluster: consuming stream \"", options_.stream, "\" from sequence ", first,
+                  held != 0 ? " (after the newest this bus holds)" : " (its end: this bus is new)");
+        link_->consume_from(first);
+    }
+    update_lag();
+}
+
+void cluster_relay::on_message(consumed_message message) {
+    note_stream_end(message.seq + message.pending);
+    const std::size_t bytes = message.data.size();
+    if (replacing_ || message.seq <= queued_seq_) {  // again, after the consumer restarted
+        link_->consumed(bytes);
+        return;
+    }
+    queued_seq_ = message.seq;
+    const std::optional<stream_record> record = decode_stream_record(message.data);
+    const std::uint64_t record_bytes =
+        record ? record->topic.size() + record->body.size() : 0;
+    auto commit = [this, message = std::move(message)] {
+        append(message);
+        link_->consumed(message.data.size());
+    };
+    if (!record) return commit();
+    bus_room::admit(room_, record->topic.size(), record_bytes - record->topic.size(),
+                    std::move(commit));
+}
+
+void cluster_relay::append(const consumed_message& message) {
+    const std::optional<stream_record> record = decode_stream_record(message.data);
+    if (!record) {
+        if (skipped_++ == 0) {
+            log::warning("cluster: stream sequence ", message.seq,
+                         " is not a hookbot message (another publisher on subject \"",
+                         options_.subject(), "\"?): skipped, and so will be any other");
+        }
+    } else if (!publisher_.append_at(message.seq, record->topic, record->body, record->flags)) {
+        log::error("cluster: stream sequence ", message.seq, " (topic \"", record->topic,
+                   "\") does not fit this host's bus: lost here");
+    }
+    appended_seq_ = message.seq;
+    appended_unix_us_ = message.unix_us;
+    counters_.stream_sequence.store(message.seq, std::memory_order_relaxed);
+    update_lag();
+}
+
+void cluster_relay::note_stream_end(std::uint64_t last_seq) {
+    if (last_seq > stream_last_seq_) stream_last_seq_ = last_seq;
+}
+
+void cluster_relay::update_lag() {
+    const std::uint64_t lag = stream_last_seq_ > appended_seq_ ? stream_last_seq_ - appended_seq_ : 0;
+    counters_.lag_messages.store(lag, std::memory_order_relaxed);
+    const std::uint64_t now = shm_ring::unix_time_us();
+    const std::uint64_t age =
+        lag != 0 && appended_unix_us_ != 0 && now > appended_unix_us_ ? now - appended_unix_us_ : 0;
+    counters_.lag_us.store(age, std::memory_order_relaxed);
+}
+
+}  // namespace hookbot::acceptor

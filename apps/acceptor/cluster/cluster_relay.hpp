@@ -1,0 +1,95 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "cluster/stream_link.hpp"
+#include "hookbot/cluster/cluster_options.hpp"
+#include "hookbot/shm_ring/bus.hpp"
+#include "hookbot/shm_ring/counters.hpp"
+#include "publish/publish_handler.hpp"
+
+namespace hookbot::acceptor {
+
+class bus_room;
+
+// Cluster mode (docs/ARCHITECTURE.md, "A cluster"): publishes go to the
+// JetStream stream and are answered once it acknowledges them; what the
+// stream holds comes back, in stream order, and is appended to this host's
+// bus at its stream sequence. So every host's bus is a copy of the stream,
+// its epoch the stream's identity, and a message's id the same on every host.
+//
+// A bus of another epoch than the stream's identity (the first start of a
+// host, or a stream deleted and made again, or NATS restarted empty) is not
+// written to: the relay asks for a new one (`replace_bus`), which the
+// supervisor makes, with the stream's identity as its epoch.
+class cluster_relay {
+  public:
+    // Registers itself as `publisher`'s way to the stream.
+    cluster_relay(boost::asio::io_context& ioc, const cluster::cluster_options& options,
+                  shm_ring::bus& bus, publish_handler& publisher, bus_room* room,
+                  std::function<void()> replace_bus);
+    cluster_relay(const cluster_relay&) = delete;
+    cluster_relay& operator=(const cluster_relay&) = delete;
+    ~cluster_relay();
+
+    // Opens the link (throws std::runtime_error when its options are unusable).
+    void start(const std::string& client_name);
+
+  private:
+    using clock = std::chrono::steady_clock;
+    using done_handler = publish_handler::done_handler;
+    struct pending_publish {
+        done_handler done;
+        clock::time_point sent;
+    };
+
+    // One record to the stream; `done` is called once, maybe before this returns.
+    void publish(std::string_view topic, std::string_view body, std::uint32_t flags,
+                 done_handler done);
+    void on_stream(const stream_state& state);
+    void on_message(consumed_message message);
+    void on_ack(const publish_ack& ack);
+    void on_connection(bool up);
+    void append(const consumed_message& message);
+    void note_stream_end(std::uint64_t last_seq);
+    void update_lag();
+    void arm_deadline();
+    void expire_publishes();
+
+    boost::asio::io_context& ioc_;
+    cluster::cluster_options options_;
+    shm_ring::bus& bus_;
+    shm_ring::cluster_counters& counters_;
+    publish_handler& publisher_;
+    bus_room* room_;
+    std::function<void()> replace_bus_;
+    std::unique_ptr<stream_link> link_;
+
+    std::unordered_map<std::uint64_t, pending_publish> pending_;
+    // Deadlines of pending_ in sending order, which is their order too: one
+    // timer serves them all.
+    std::deque<std::pair<clock::time_point, std::uint64_t>> deadlines_;
+    boost::asio::steady_timer deadline_timer_;
+    bool deadline_armed_ = false;
+    std::uint64_t next_publish_id_ = 1;
+
+    std::uint64_t identity_ = 0;  // 0: the stream is not known yet
+    bool consuming_ = false;
+    bool replacing_ = false;
+    std::uint64_t queued_seq_ = 0;     // the newest sequence handed to the bus_room
+    std::uint64_t appended_seq_ = 0;   // the newest appended
+    std::uint64_t appended_unix_us_ = 0;
+    std::uint64_t stream_last_seq_ = 0;  // the stream's newest, as last seen
+    std::uint64_t skipped_ = 0;          // messages not in this format
+};
+
+}  // namespace hookbot::acceptor

@@ -1,0 +1,381 @@
+#include "cluster/nats/nats_stream_link.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "hookbot/posix/log.hpp"
+
+namespace hookbot::acceptor {
+namespace nats {
+namespace {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+// Consumed messages posted to the acceptor and not yet on its bus, at most:
+// beyond it the client's delivery thread waits, the stream's flow control
+// holds the rest on the servers. Two of the largest bodies fit.
+constexpr std::size_t max_queued_bytes = 64u << 20;
+// A consumer that has not moved for this long while the stream has more is
+// made again from its next sequence (the ordered consumer usually does
+// this itself, from its heartbeats).
+constexpr int stalled_checks_before_restart = 5;
+
+constexpr std::int64_t nanoseconds(std::chrono::nanoseconds d) { return d.count(); }
+
+// A stream's identity: its name and creation time, hashed (FNV-1a). Never 0.
+std::uint64_t identity_of(const std::string& name, std::int64_t created_ns) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    const std::string text = name + '\0' + std::to_string(created_ns);
+    for (const char c : text) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash != 0 ? hash : 1;
+}
+
+std::string random_prefix() {
+    std::random_device device;
+    const std::uint64_t value = (std::uint64_t{device()} << 32) | device();
+    char text[17];
+    for (int i = 0; i < 16; ++i) text[i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+    text[16] = '\0';
+    return std::string(text) + "-";
+}
+
+bool uses_tls(const cluster::cluster_options& options) {
+    return !options.ca_file.empty() || !options.tls_cert.empty() ||
+           std::any_of(options.urls.begin(), options.urls.end(),
+                       [](const std::string& url) { return url.starts_with("tls://"); });
+}
+
+// The servers the client knows, those it discovered from the cluster included.
+int known_servers(natsConnection* connection) {
+    char** servers = nullptr;
+    int count = 0;
+    if (natsConnection_GetServers(connection, &servers, &count) != NATS_OK) return 1;
+    for (int i = 0; i < count; ++i) std::free(servers[i]);  // NOLINT: the client's malloc
+    std::free(servers);                                    // NOLINT
+    return std::max(count, 1);
+}
+
+options_handle make_options(const cluster::cluster_options& options,
+                            const std::string& client_name) {
+    natsOptions* raw = nullptr;
+    check(natsOptions_Create(&raw), "NATS options");
+    options_handle made(raw);
+    std::vector<const char*> urls;
+    for (const std::string& url : options.urls) urls.push_back(url.c_str());
+    check(natsOptions_SetServers(raw, urls.data(), static_cast<int>(urls.size())), "--cluster");
+    check(natsOptions_SetName(raw, client_name.c_str()), "NATS client name");
+    // Forever, quickly: a host without NATS only refuses publishes.
+    check(natsOptions_SetMaxReconnect(raw, -1), "NATS reconnects");
+    check(natsOptions_SetReconnectWait(raw, 250), "NATS reconnect wait");
+    check(natsOptions_SetReconnectJitter(raw, 100, 500), "NATS reconnect jitter");
+    check(natsOptions_SetTimeout(raw, 2000), "NATS connect timeout");
+    // A server that stops answering (not one that closes) is noticed in 4 s.
+    check(natsOptions_SetPingInterval(raw, 2000), "NATS ping interval");
+    check(natsOptions_SetMaxPingsOut(raw, 2), "NATS pings outstanding");
+    if (!options.credentials.empty()) {
+        check(natsOptions_SetUserCredentialsFromFiles(raw, options.credentials.c_str(), nullptr),
+              "--cluster-credentials");
+    }
+    if (uses_tls(options)) {
+        check(natsOptions_SetSecure(raw, true), "TLS to NATS");
+        if (!options.ca_file.empty()) {
+            check(natsOptions_LoadCATrustedCertificates(raw, options.ca_file.c_str()),
+                  "--cluster-ca-file");
+        }
+        if (!options.tls_cert.empty()) {
+            check(natsOptions_LoadCertificatesChain(raw, options.tls_cert.c_str(),
+                                                    options.tls_key.c_str()),
+                  "--cluster-tls-cert/--cluster-tls-key");
+        }
+    }
+    return made;
+}
+
+}  // namespace
+
+nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_options& options,
+                                   const std::string& client_name, handlers on)
+    : ioc_(ioc),
+      options_(options),
+      on_(std::move(on)),
+      message_id_prefix_(random_prefix()),
+      nats_options_(make_options(options, client_name)) {
+    natsOptions* raw = nats_options_.get();
+    check(natsOptions_SetDisconnectedCB(raw, on_disconnected, this), "NATS callbacks");
+    check(natsOptions_SetReconnectedCB(raw, on_connected, this), "NATS callbacks");
+    // A server down at the start is not an error: the client keeps trying.
+    check(natsOptions_SetRetryOnFailedConnect(raw, true, on_connected, this), "NATS callbacks");
+    natsConnection* connection = nullptr;
+    const natsStatus status = natsConnection_Connect(&connection, raw);
+    if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
+        throw std::runtime_error(describe("connecting to NATS", status));
+    }
+    connection_.reset(connection);
+    jsOptions js_options;
+    check(jsOptions_Init(&js_options), "JetStream options");
+    js_options.Wait = 2000;
+    // In flight at once: far more than a publish window; the acceptor's own
+    // deadline answers those that take too long.
+    js_options.PublishAsync.MaxPending = 1 << 16;
+    js_options.PublishAsync.AckHandler = on_ack;
+    js_options.PublishAsync.AckHandlerClosure = this;
+    jsCtx* js = nullptr;
+    check(natsConnection_JetStream(&js, connection, &js_options), "JetStream context");
+    js_.reset(js);
+    if (status == NATS_OK) set_connected(true);
+    watcher_ = std::jthread([this](const std::stop_token& stop) { watch(stop); });
+}
+
+nats_stream_link::~nats_stream_link() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    room_.notify_all();
+    watcher_.request_stop();
+    if (watcher_.joinable()) watcher_.join();
+    subscription_.reset();
+    if (connection_) natsConnection_Close(connection_.get());
+    js_.reset();
+    connection_.reset();
+    nats_options_.reset();
+    // Every thread of the client gone: no callback runs after this.
+    nats_CloseAndWait(2000);
+}
+
+bool nats_stream_link::connected() const noexcept {
+    return connected_.load(std::memory_order_acquire);
+}
+
+std::size_t nats_stream_link::max_payload() const noexcept {
+    const std::int64_t bytes = natsConnection_GetMaxPayload(connection_.get());
+    return bytes > 0 ? static_cast<std::size_t>(bytes) : 0;
+}
+
+bool nats_stream_link::publish(std::uint64_t id, std::string_view data) {
+    natsMsg* raw = nullptr;
+    const std::string subject = options_.subject();
+    if (natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
+                       static_cast<int>(data.size())) != NATS_OK) {
+        return false;
+    }
+    message_handle message(raw);
+    // The id brings the acknowledgement back to its publish, and lets the
+    // stream drop a copy the client sent again after a reconnect.
+    const std::string message_id = message_id_prefix_ + std::to_string(id);
+    if (natsMsgHeader_Set(raw, "Nats-Msg-Id", message_id.c_str()) != NATS_OK) return false;
+    jsPubOptions publish_options;
+    if (jsPubOptions_Init(&publish_options) != NATS_OK) return false;
+    // The client forgets an unanswered publish a while after the acceptor
+    // answered it 503.
+    publish_options.MaxWait = options_.publish_timeout.count() + 1000;
+    natsMsg* handed = message.release();
+    if (js_PublishMsgAsync(js_.get(), &handed, &publish_options) != NATS_OK) {
+        natsMsg_Destroy(handed);  // still ours when the call failed
+        return false;
+    }
+    return true;
+}
+
+void nats_stream_link::consume_from(std::uint64_t first_seq) {
+    {
+        const std::lock_guard lock(mutex_);
+        consume_request_ = first_seq;
+    }
+    wake_watcher_.notify_all();
+}
+
+void nats_stream_link::consumed(std::size_t bytes) {
+    {
+        const std::lock_guard lock(mutex_);
+        queued_bytes_ -= std::min(bytes, queued_bytes_);
+    }
+    room_.notify_all();
+}
+
+void nats_stream_link::watch(const std::stop_token& stop) {
+    int stalled = 0;
+    std::uint64_t seen_consumed = 0;
+    while (!stop.stop_requested()) {
+        if (connected()) {
+            if (const std::optional<stream_state> state = read_stream()) {
+                net::post(ioc_, [this, state = *state] { on_.stream(state); });
+                std::optional<std::uint64_t> request;
+                std::size_t queued = 0;
+                {
+                    const std::lock_guard lock(mutex_);
+                    request = std::exchange(consume_request_, std::nullopt);
+                    queued = queued_bytes_;
+                }
+                const std::uint64_t consumed_seq = last_consumed_.load();
+                const bool behind = subscription_ && state->last_seq > consumed_seq &&
+                                    consumed_seq == seen_consumed && queued == 0;
+                stalled = behind ? stalled + 1 : 0;
+                seen_consumed = consumed_seq;
+                if (request) {
+                    subscribe(*request);
+                } else if (stalled >= stalled_checks_before_restart) {
+                    log::warning("cluster: the consumer stopped at sequence ", consumed_seq,
+                                 " of ", state->last_seq, ": starting it again");
+                    subscribe(consumed_seq + 1);
+                    stalled = 0;
+                }
+            }
+        }
+        std::unique_lock lock(mutex_);
+        wake_watcher_.wait_for(lock, stop, 1s, [this] { return consume_request_.has_value(); });
+    }
+}
+
+std::optional<stream_state> nats_stream_link::read_stream() {
+    jsStreamInfo* raw = nullptr;
+    jsErrCode code{};
+    natsStatus status = js_GetStreamInfo(&raw, js_.get(), options_.stream.c_str(), nullptr, &code);
+    if (status == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+        const std::string subject = options_.subject();
+        const char* subjects[] = {subject.c_str()};
+        jsStreamConfig config;
+        check(jsStreamConfig_Init(&config), "JetStream stream config");
+        config.Name = options_.stream.c_str();
+        config.Subjects = subjects;
+        config.SubjectsLen = 1;
+        config.Storage = js_FileStorage;
+        config.Discard = js_DiscardOld;
+        config.Replicas = options_.replicas != 0
+                              ? static_cast<int64_t>(options_.replicas)
+                              : std::min<int64_t>(3, known_servers(connection_.get()));
+        config.MaxAge = options_.max_age.count() != 0 ? nanoseconds(options_.max_age) : 0;
+        config.MaxBytes = options_.max_bytes != 0 ? static_cast<int64_t>(options_.max_bytes) : -1;
+        code = jsErrCode{};
+        status = js_AddStream(&raw, js_.get(), &config, nullptr, &code);
+        if (status == NATS_OK) {
+            log::info("cluster: created stream \"", options_.stream, "\" (subject \"", subject,
+                      "\", ", config.Replicas, config.Replicas == 1 ? " replica" : " replicas",
+                      ")");
+        } else if (code == JSStreamNameExistErr) {  // another host, just now
+            code = jsErrCode{};
+            status = js_GetStreamInfo(&raw, js_.get(), options_.stream.c_str(), nullptr, &code);
+        }
+    }
+    if (status != NATS_OK) {
+        log::warning("cluster: ", describe("reading stream info", status, code));
+        return std::nullopt;
+    }
+    const stream_info_handle info(raw);
+    return stream_state{identity_of(options_.stream, info->Created), info->State.LastSeq};
+}
+
+void nats_stream_link::subscribe(std::uint64_t first_seq) {
+    subscription_.reset();
+    jsSubOptions options;
+    check(jsSubOptions_Init(&options), "JetStream subscription options");
+    options.Stream = options_.stream.c_str();
+    options.Ordered = true;
+    options.Config.DeliverPolicy = js_DeliverByStartSequence;
+    options.Config.OptStartSeq = first_seq;
+    options.Config.Heartbeat = nanoseconds(1s);
+    natsSubscription* raw = nullptr;
+    jsErrCode code{};
+    const std::string subject = options_.subject();
+    const natsStatus status =
+        js_Subscribe(&raw, js_.get(), subject.c_str(), on_message, this, nullptr, &options, &code);
+    if (status != NATS_OK) {
+        log::warning("cluster: ", describe("consuming the stream", status, code),
+                     "; trying again");
+        const std::lock_guard lock(mutex_);
+        if (!consume_request_) consume_request_ = first_seq;
+        return;
+    }
+    subscription_.reset(raw);
+    // The delivery thread waits for room instead (on_message): nothing is
+    // dropped as a slow consumer.
+    natsSubscription_SetPendingLimits(raw, -1, -1);
+    last_consumed_.store(first_seq - 1);
+}
+
+void nats_stream_link::set_connected(bool up) {
+    connected_.store(up, std::memory_order_release);
+    if (stopping_) return;
+    net::post(ioc_, [this, up] { on_.connection(up); });
+    if (up) wake_watcher_.notify_all();
+}
+
+void nats_stream_link::on_connected(natsConnection* /*connection*/, void* self) {
+    static_cast<nats_stream_link*>(self)->set_connected(true);
+}
+
+void nats_stream_link::on_disconnected(natsConnection* /*connection*/, void* self) {
+    static_cast<nats_stream_link*>(self)->set_connected(false);
+}
+
+void nats_stream_link::on_ack(jsCtx* /*js*/, natsMsg* message, jsPubAck* ack, jsPubAckErr* error,
+                              void* closure) {
+    auto* self = static_cast<nats_stream_link*>(closure);
+    const message_handle owned(message);
+    const char* id_text = nullptr;
+    if (natsMsgHeader_Get(message, "Nats-Msg-Id", &id_text) != NATS_OK || id_text == nullptr)
+        return;
+    const std::string_view text(id_text);
+    if (!text.starts_with(self->message_id_prefix_)) return;
+    publish_ack result;
+    const std::string_view number = text.substr(self->message_id_prefix_.size());
+    if (std::from_chars(number.data(), number.data() + number.size(), result.id).ec != std::errc{})
+        return;
+    if (ack != nullptr) {
+        result.seq = ack->Sequence;
+    } else if (error != nullptr) {
+        result.error = error->ErrText != nullptr ? error->ErrText : natsStatus_GetText(error->Err);
+    } else {
+        result.error = "no acknowledgement";
+    }
+    if (self->stopping_) return;
+    net::post(self->ioc_, [self, result = std::move(result)] { self->on_.ack(result); });
+}
+
+void nats_stream_link::on_message(natsConnection* /*connection*/,
+                                  natsSubscription* /*subscription*/, natsMsg* message,
+                                  void* closure) {
+    auto* self = static_cast<nats_stream_link*>(closure);
+    const message_handle owned(message);
+    jsMsgMetaData* raw = nullptr;
+    if (natsMsg_GetMetaData(&raw, message) != NATS_OK) return;
+    const metadata_handle metadata(raw);
+    consumed_message consumed{
+        metadata->Sequence.Stream, metadata->NumPending,
+        static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
+        std::string(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
+    self->last_consumed_.store(consumed.seq);
+    {
+        std::unique_lock lock(self->mutex_);
+        self->room_.wait(lock, [self, bytes = consumed.data.size()] {
+            return self->stopping_ || self->queued_bytes_ == 0 ||
+                   self->queued_bytes_ + bytes <= max_queued_bytes;
+        });
+        if (self->stopping_) return;
+        self->queued_bytes_ += consumed.data.size();
+    }
+    net::post(self->ioc_, [self, consumed = std::move(consumed)]() mutable {
+        self->on_.message(std::move(consumed));
+    });
+}
+
+}  // namespace nats
+
+std::unique_ptr<stream_link> open_stream_link(boost::asio::io_context& ioc,
+                                              const cluster::cluster_options& options,
+                                              const std::string& client_name,
+                                              stream_link::handlers handlers) {
+    return std::make_unique<nats::nats_stream_link>(ioc, options, client_name,
+                                                    std::move(handlers));
+}
+
+}  // namespace hookbot::acceptor

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cluster/nats/nats_handles.hpp"
+#include "cluster/stream_link.hpp"
+
+namespace hookbot::acceptor::nats {
+
+// stream_link on the NATS C client (libnats). Its callbacks run on the
+// client's threads and only post to the io_context; the blocking JetStream
+// API calls (stream info, creating the stream and the consumer) run on a
+// thread of this class's own, `watcher_`, never on the acceptor's.
+//
+// The consumer is JetStream's ordered consumer: ephemeral, no acks, flow
+// control and heartbeats, made again by the client from the next sequence
+// when it misses one. What it cannot see is a stream deleted and made again
+// under the same name (its sequences start again at 1, so it waits for one
+// it will not see for a long time): the watcher reads the stream's creation
+// time every second for that.
+class nats_stream_link final : public stream_link {
+  public:
+    nats_stream_link(boost::asio::io_context& ioc, const cluster::cluster_options& options,
+                     const std::string& client_name, handlers on);
+    ~nats_stream_link() override;
+
+    [[nodiscard]] bool connected() const noexcept override;
+    [[nodiscard]] std::size_t max_payload() const noexcept override;
+    bool publish(std::uint64_t id, std::string_view data) override;
+    void consume_from(std::uint64_t first_seq) override;
+    void consumed(std::size_t bytes) override;
+
+  private:
+    void watch(const std::stop_token& stop);
+    // The stream's state, creating the stream when it is missing; nullopt
+    // when NATS did not answer.
+    std::optional<stream_state> read_stream();
+    void subscribe(std::uint64_t first_seq);
+
+    static void on_connected(natsConnection* connection, void* self);
+    static void on_disconnected(natsConnection* connection, void* self);
+    static void on_ack(jsCtx* js, natsMsg* message, jsPubAck* ack, jsPubAckErr* error, void* self);
+    static void on_message(natsConnection* connection, natsSubscription* subscription,
+                           natsMsg* message, void* self);
+    void set_connected(bool up);
+
+    boost::asio::io_context& ioc_;
+    cluster::cluster_options options_;
+    handlers on_;
+    std::string message_id_prefix_;  // this process's, before each publish's id
+    std::atomic<bool> connected_{false};
+    std::atomic<bool> stopping_{false};
+    std::atomic<std::uint64_t> last_consumed_{0};
+
+    std::mutex mutex_;
+    std::condition_variable_any wake_watcher_;
+    std::condition_variable room_;
+    std::optional<std::uint64_t> consume_request_;  // for the watcher
+    std::size_t queued_bytes_ = 0;                   // posted, not yet consumed()
+
+    options_handle nats_options_;
+    connection_handle connection_;
+    jetstream_handle js_;
+    subscription_handle subscription_;  // the watcher's
+    std::jthread watcher_;
+};
+
+}  // namespace hookbot::acceptor::nats
