@@ -198,6 +198,7 @@ class jetstream_run {
         check(natsOptions_SetName(options_.get(), "hookbot-bench jetstream"),
               "natsOptions_SetName");
         check(natsOptions_SetTimeout(options_.get(), 5000), "natsOptions_SetTimeout");
+        check(natsOptions_SetSendAsap(options_.get(), o_.send_asap), "natsOptions_SetSendAsap");
         natsConnection* connection = nullptr;
         check(natsConnection_Connect(&connection, options_.get()), "connecting to " + o_.servers);
         connection_.reset(connection);
@@ -380,6 +381,7 @@ class jetstream_run {
             {"stream_created", created_},
             {"size", body_.size()},
             {"in_flight", o_.in_flight},
+            {"send_asap", o_.send_asap},
             {"cpu_seconds", cpu_seconds_},
             {"wall_seconds", wall_seconds_},
             {"cpu_percent", wall_seconds_ > 0 ? 100.0 * cpu_seconds_ / wall_seconds_ : 0.0},
@@ -508,6 +510,9 @@ std::optional<jetstream_options> parse_jetstream_options(int argc, char** argv, 
         "ack-timeout", po::value(&o.ack_timeout)->default_value(o.ack_timeout),
         "seconds one publish may wait for its acknowledgment")(
         "delete-stream", po::bool_switch(&o.delete_stream), "delete the stream at the end")(
+        "send-asap", po::bool_switch(&o.send_asap),
+        "natsOptions_SetSendAsap: write each publish at once (by default libnats' flusher "
+        "thread waits up to 1 ms to batch asynchronous publishes)")(
         "pin", po::value(&o.pin), "CPU list to pin the bench (and libnats' threads) to")(
         "json", po::bool_switch(&o.json), "print one JSON object instead of the table");
     po::variables_map vm;

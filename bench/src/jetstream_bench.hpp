@@ -28,6 +28,9 @@ struct jetstream_options {
     double drain = 10;            // seconds to wait for the last acknowledgments
     double ack_timeout = 5;       // seconds one publish may wait for its acknowledgment
     bool delete_stream = false;   // delete the stream at the end
+    // natsOptions_SetSendAsap: every publish written at once, not after the
+    // client's flusher thread waited up to 1 ms for more to batch.
+    bool send_asap = false;
     std::string pin;
     bool json = false;
 };
