@@ -40,10 +40,17 @@ struct context_deleter {
 struct stream_info_deleter {
     void operator()(jsStreamInfo* si) const noexcept { jsStreamInfo_Destroy(si); }
 };
+struct subscription_deleter {
+    void operator()(natsSubscription* s) const noexcept {
+        natsSubscription_Unsubscribe(s);
+        natsSubscription_Destroy(s);
+    }
+};
 using nats_options = std::unique_ptr<natsOptions, options_deleter>;
 using nats_connection = std::unique_ptr<natsConnection, connection_deleter>;
 using js_context = std::unique_ptr<jsCtx, context_deleter>;
 using stream_info = std::unique_ptr<jsStreamInfo, stream_info_deleter>;
+using subscription = std::unique_ptr<natsSubscription, subscription_deleter>;
 
 // libnats' own text for a failed call: its error stack's last entry without
 // the "(file.c:123): " in front, else the status's text.
@@ -116,6 +123,7 @@ struct phase_result {
     bool ran = false;
     std::uint64_t published = 0;       // measured publishes handed to the client
     std::uint64_t acked = 0;           // measured publishes acknowledged by the stream
+    std::uint64_t acked_all = 0;       // the same with the warm-up's
     std::uint64_t errors = 0;          // publishes refused, failed or timed out (any phase)
     std::uint64_t unacknowledged = 0;  // still pending after the drain (async)
     double seconds = 0;                // first measured send -> last measured ack
@@ -165,6 +173,7 @@ void on_async_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error
         const std::lock_guard lock(state.mutex);
         phase_result& r = *state.result;
         if (ack != nullptr) {
+            ++r.acked_all;
             if (measured) {
                 ++r.acked;
                 r.latency.record(now - s.sent_ns);
@@ -180,6 +189,20 @@ void on_async_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error
         }
     }
     natsMsg_Destroy(msg);  // the handler owns the published message
+}
+
+// One reader of the whole stream (--consumers): its own connection and an
+// ordered push consumer from the stream's end, counting what it gets.
+struct stream_reader {
+    nats_connection connection;
+    js_context js;
+    subscription sub;
+    std::atomic<std::uint64_t> received{0};
+};
+
+void on_read(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, void* closure) {
+    static_cast<stream_reader*>(closure)->received.fetch_add(1, std::memory_order_relaxed);
+    natsMsg_Destroy(msg);
 }
 
 class jetstream_run {
@@ -233,6 +256,52 @@ class jetstream_run {
                               std::to_string(static_cast<int>(code)) + ")");
         }
         info_.reset(raw);
+        start_readers();
+    }
+
+    void start_readers() {
+        for (std::size_t i = 0; i < o_.consumers; ++i) {
+            auto reader = std::make_unique<stream_reader>();
+            natsConnection* connection = nullptr;
+            check(natsConnection_Connect(&connection, options_.get()),
+                  "connecting a reader to " + o_.servers);
+            reader->connection.reset(connection);
+            jsCtx* js = nullptr;
+            check(natsConnection_JetStream(&js, connection, nullptr), "natsConnection_JetStream");
+            reader->js.reset(js);
+            jsSubOptions options;
+            jsSubOptions_Init(&options);
+            options.Stream = o_.stream.c_str();
+            options.Ordered = true;
+            options.Config.DeliverPolicy = js_DeliverNew;
+            natsSubscription* sub = nullptr;
+            jsErrCode code{};
+            check(js_Subscribe(&sub, js, o_.subject.c_str(), on_read, reader.get(), nullptr,
+                               &options, &code),
+                  "reader of stream \"" + o_.stream + "\"");
+            reader->sub.reset(sub);
+            // As hookbot's hosts: no client-side limit drops a message.
+            natsSubscription_SetPendingLimits(sub, -1, -1);
+            readers_.push_back(std::move(reader));
+        }
+    }
+
+    // After the publishing: until every reader got every acknowledged
+    // publish, at most --drain seconds. The fewest any reader got.
+    std::uint64_t wait_for_readers() {
+        if (readers_.empty()) return 0;
+        const std::uint64_t wanted = async_result_.acked_all + sync_result_.acked_all;
+        const std::uint64_t deadline = now_ns() + seconds_ns(o_.drain);
+        std::uint64_t fewest = 0;
+        for (;;) {
+            fewest = UINT64_MAX;
+            for (const auto& reader : readers_) {
+                fewest = std::min(fewest, reader->received.load(std::memory_order_relaxed));
+            }
+            if (fewest >= wanted || now_ns() >= deadline) break;
+            nats_Sleep(10);
+        }
+        return fewest;
     }
 
     void run_async() {
@@ -340,6 +409,7 @@ class jetstream_run {
                 if (status != NATS_TIMEOUT && code == 0) break;  // the connection is gone
                 continue;
             }
+            ++sync_result_.acked_all;
             if (first_send == 0) continue;
             ++sync_result_.published;
             ++sync_result_.acked;
@@ -353,6 +423,8 @@ class jetstream_run {
     }
 
     void finish() {
+        read_fewest_ = wait_for_readers();
+        readers_.clear();
         if (o_.delete_stream) {
             const js_context js = context(nullptr);
             jsErrCode code{};
@@ -370,7 +442,7 @@ class jetstream_run {
             if (!r->ran) continue;
             if (r->errors != 0 || r->unacknowledged != 0 || r->acked == 0) return false;
         }
-        return true;
+        return readers_wanted() <= read_fewest_;
     }
 
     void print_json(std::ostream& out) const {
@@ -382,6 +454,9 @@ class jetstream_run {
             {"size", body_.size()},
             {"in_flight", o_.in_flight},
             {"send_asap", o_.send_asap},
+            {"consumers", o_.consumers},
+            {"consumed_fewest", read_fewest_},
+            {"consumed_wanted", readers_wanted()},
             {"cpu_seconds", cpu_seconds_},
             {"wall_seconds", wall_seconds_},
             {"cpu_percent", wall_seconds_ > 0 ? 100.0 * cpu_seconds_ / wall_seconds_ : 0.0},
@@ -436,6 +511,11 @@ class jetstream_run {
         for (const phase_result* r : {&async_result_, &sync_result_}) {
             if (!r->first_error.empty()) out << "  first error: " << r->first_error << "\n";
         }
+        if (o_.consumers > 0) {
+            out << o_.consumers << " ordered consumers reading the stream:\n";
+            row("fewest messages read", read_fewest_);
+            row("messages acknowledged", readers_wanted());
+        }
         row("bench cpu (all threads)", cpu_seconds_, "s");
         row("bench cpu / wall", wall_seconds_ > 0 ? 100.0 * cpu_seconds_ / wall_seconds_ : 0.0,
             "% of one core");
@@ -468,6 +548,12 @@ class jetstream_run {
     nats_connection connection_;
     stream_info info_;
     bool created_ = false;
+    [[nodiscard]] std::uint64_t readers_wanted() const {
+        return o_.consumers == 0 ? 0 : async_result_.acked_all + sync_result_.acked_all;
+    }
+
+    std::vector<std::unique_ptr<stream_reader>> readers_;
+    std::uint64_t read_fewest_ = 0;
     async_state async_;
     phase_result async_result_;
     phase_result sync_result_;
@@ -510,6 +596,9 @@ std::optional<jetstream_options> parse_jetstream_options(int argc, char** argv, 
         "ack-timeout", po::value(&o.ack_timeout)->default_value(o.ack_timeout),
         "seconds one publish may wait for its acknowledgment")(
         "delete-stream", po::bool_switch(&o.delete_stream), "delete the stream at the end")(
+        "consumers", po::value(&o.consumers)->default_value(o.consumers),
+        "readers of the whole stream meanwhile, each an ordered push consumer on its own "
+        "connection (as every hookbot host of a cluster runs one)")(
         "send-asap", po::bool_switch(&o.send_asap),
         "natsOptions_SetSendAsap: write each publish at once (by default libnats' flusher "
         "thread waits up to 1 ms to batch asynchronous publishes)")(

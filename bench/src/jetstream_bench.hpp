@@ -31,6 +31,10 @@ struct jetstream_options {
     // natsOptions_SetSendAsap: every publish written at once, not after the
     // client's flusher thread waited up to 1 ms for more to batch.
     bool send_asap = false;
+    // Readers of the whole stream while it is published to, each an ordered
+    // push consumer on a connection of its own, as every hookbot host of a
+    // cluster runs one: what they cost the stream's publishes.
+    std::size_t consumers = 0;
     std::string pin;
     bool json = false;
 };
