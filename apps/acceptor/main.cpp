@@ -125,9 +125,15 @@ int serve(const acceptor_options& options) {
             return exit_fatal_config;
         }
     }
-    auto state = std::make_shared<shared_state>(
-        shared_state{limits, std::move(*verifier), publisher, workers, {}, {}, metrics,
-                     bus.acceptor(), cluster ? nullptr : &room});
+    auto state = std::make_shared<shared_state>(shared_state{limits,
+                                                             std::move(*verifier),
+                                                             publisher,
+                                                             workers,
+                                                             {},
+                                                             {},
+                                                             metrics,
+                                                             bus.acceptor(),
+                                                             cluster ? nullptr : &room});
     state->ui = options.ui_enabled ? routing::ui_paths::inspector : routing::ui_paths::topics;
     counters_log counters(ioc, bus, options.counters_log_period);
     // Built-in TLS: no public socket here; the workers forward what they read.

@@ -42,7 +42,7 @@ struct acceptor_options {
     bool github_router = false;  // --router github; its secret in HOOKBOT_GITHUB_SECRET
     metrics_access metrics_allow = metrics_access::loopback;  // --metrics-allow
     std::chrono::seconds counters_log_period{60};             // --counters-log-period
-    bool ui_enabled = true;  // --ui on|off: the inspector page under /ui/
+    bool ui_enabled = true;            // --ui on|off: the inspector page under /ui/
     cluster::cluster_options cluster;  // --cluster...: publish through NATS JetStream
 };
 

@@ -122,7 +122,7 @@ class WorkerCounters:
 
     # The first slot follows the header and the acceptor's and the
     # supervisor's counters; each slot is 832 bytes (layout.hpp).
-    HEADER, SLOT = 384, 832
+    HEADER, SLOT = 640, 832
 
     def __init__(self, port):
         path = f"/dev/shm/hookbot.127.0.0.1_{port}.control"

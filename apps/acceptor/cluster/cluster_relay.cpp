@@ -22,10 +22,9 @@ cluster_relay::cluster_relay(net::io_context& ioc, const cluster::cluster_option
       room_(room),
       replace_bus_(std::move(replace_bus)),
       deadline_timer_(ioc) {
-    publisher.use_stream([this](std::string_view topic, std::string_view stored,
-                                std::uint32_t flags, done_handler done) {
-        publish(topic, stored, flags, std::move(done));
-    });
+    publisher.use_stream(
+        [this](std::string_view topic, std::string_view stored, std::uint32_t flags,
+               done_handler done) { publish(topic, stored, flags, std::move(done)); });
 }
 
 cluster_relay::~cluster_relay() = default;
@@ -33,14 +32,14 @@ cluster_relay::~cluster_relay() = default;
 void cluster_relay::start(const std::string& client_name) {
     counters_.enabled.store(1, std::memory_order_relaxed);
     counters_.connected.store(0, std::memory_order_relaxed);
-    link_ = open_stream_link(
-        ioc_, options_, client_name,
-        stream_link::handlers{
-            [this](stream_state state) { on_stream(state); },
-            [this](consumed_message message) { on_message(std::move(message)); },
-            [this](const publish_ack& ack) { on_ack(ack); },
-            [this](bool up) { on_connection(up); },
-        });
+    link_ =
+        open_stream_link(ioc_, options_, client_name,
+                         stream_link::handlers{
+                             [this](stream_state state) { on_stream(state); },
+                             [this](consumed_message message) { on_message(std::move(message)); },
+                             [this](const publish_ack& ack) { on_ack(ack); },
+                             [this](bool up) { on_connection(up); },
+                         });
     log::info("cluster: stream \"", options_.stream, "\" on ", options_.urls.size(),
               options_.urls.size() == 1 ? " NATS server" : " NATS servers",
               "; publishes are answered once JetStream stored them");
@@ -76,7 +75,7 @@ void cluster_relay::on_ack(const publish_ack& ack) {
     pending_.erase(found);
     if (ack.seq == 0) {
         counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
-        log::warning("cluster: JetStream refused a publish: ", ack.error);
+        refusals_.warning("cluster: JetStream refused a publish: ", ack.error);
         return pending.done(responses::publish_unavailable());
     }
     const auto waited =
@@ -163,8 +162,7 @@ void cluster_relay::on_message(consumed_message message) {
     }
     queued_seq_ = message.seq;
     const std::optional<stream_record> record = decode_stream_record(message.data);
-    const std::uint64_t record_bytes =
-        record ? record->topic.size() + record->body.size() : 0;
+    const std::uint64_t record_bytes = record ? record->topic.size() + record->body.size() : 0;
     auto commit = [this, message = std::move(message)] {
         append(message);
         link_->consumed(message.data.size());
@@ -197,7 +195,8 @@ void cluster_relay::note_stream_end(std::uint64_t last_seq) {
 }
 
 void cluster_relay::update_lag() {
-    const std::uint64_t lag = stream_last_seq_ > appended_seq_ ? stream_last_seq_ - appended_seq_ : 0;
+    const std::uint64_t lag =
+        stream_last_seq_ > appended_seq_ ? stream_last_seq_ - appended_seq_ : 0;
     counters_.lag_messages.store(lag, std::memory_order_relaxed);
     const std::uint64_t now = shm_ring::unix_time_us();
     const std::uint64_t age =

@@ -13,6 +13,7 @@
 
 #include "cluster/stream_link.hpp"
 #include "hookbot/cluster/cluster_options.hpp"
+#include "hookbot/posix/log_throttle.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/counters.hpp"
 #include "publish/publish_handler.hpp"
@@ -85,11 +86,13 @@ class cluster_relay {
     std::uint64_t identity_ = 0;  // 0: the stream is not known yet
     bool consuming_ = false;
     bool replacing_ = false;
-    std::uint64_t queued_seq_ = 0;     // the newest sequence handed to the bus_room
-    std::uint64_t appended_seq_ = 0;   // the newest appended
+    std::uint64_t queued_seq_ = 0;    // the newest sequence handed to the bus_room
+    std::uint64_t appended_seq_ = 0;  // the newest appended
     std::uint64_t appended_unix_us_ = 0;
     std::uint64_t stream_last_seq_ = 0;  // the stream's newest, as last seen
     std::uint64_t skipped_ = 0;          // messages not in this format
+    // A stream without a leader refuses every publish for seconds.
+    log::throttle refusals_{10, "JetStream refusal lines"};
 };
 
 }  // namespace hookbot::acceptor

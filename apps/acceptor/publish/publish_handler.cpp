@@ -42,8 +42,8 @@ void publish_handler::publish(const publish_plan& plan,
     done(responses::publish_unavailable());
 }
 
-void publish_handler::store(const publish_plan& plan, std::string_view stored,
-                            std::uint32_t flags, std::string_view body, done_handler done) {
+void publish_handler::store(const publish_plan& plan, std::string_view stored, std::uint32_t flags,
+                            std::string_view body, done_handler done) {
     if (!stream_) return done(append(plan, stored, flags, body));
     // The routed message is worked out now, while `body` is there, and
     // published once the original is stored.
@@ -82,8 +82,8 @@ publish_handler::outcome publish_handler::append(const publish_plan& plan, std::
     return shm_ring::message_id{epoch_, appended->bus_seq};
 }
 
-bool publish_handler::append_at(std::uint64_t seq, std::string_view topic,
-                                std::string_view stored, std::uint32_t flags) {
+bool publish_handler::append_at(std::uint64_t seq, std::string_view topic, std::string_view stored,
+                                std::uint32_t flags) {
     try {
         if (!writer_.append_at(seq, topic, stored, flags)) return false;
     } catch (const std::exception& e) {

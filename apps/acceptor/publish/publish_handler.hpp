@@ -66,7 +66,7 @@ class publish_handler {
     shm_ring::bus_writer writer_;
     worker_pool& workers_;
     github_routing* github_;  // nullptr: no --router github
-    stream_sender stream_;  // empty: a single host
+    stream_sender stream_;    // empty: a single host
     shm_ring::acceptor_counters& counters_;
     std::uint64_t epoch_;
 };

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "hookbot/cluster/cluster_options.hpp"
 #include "hookbot/limits/retention_limits.hpp"
 #include "hookbot/shm_ring/bus.hpp"
-#include "hookbot/cluster/cluster_options.hpp"
 #include "serve/flow_options.hpp"
 #include "serve/limit_options.hpp"
 

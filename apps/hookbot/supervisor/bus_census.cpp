@@ -24,7 +24,8 @@ bus_census take_census(const shm_ring::bus& bus) {
         for (const auto& bucket : cluster.publish_ack.buckets)
             link.acks += bucket.load(std::memory_order_relaxed);
         if (link.acks != 0)
-            link.ack_mean_us = cluster.publish_ack.sum_us.load(std::memory_order_relaxed) / link.acks;
+            link.ack_mean_us =
+                cluster.publish_ack.sum_us.load(std::memory_order_relaxed) / link.acks;
     }
     return census;
 }

@@ -292,8 +292,9 @@ void supervisor::signal_all(int signo) {
 }
 
 void supervisor::replace_bus() {
-    log::info("the acceptor asks for a new bus (the cluster's stream is another one): "
-              "stopping the workers, replacing the bus, starting everything on it");
+    log::info(
+        "the acceptor asks for a new bus (the cluster's stream is another one): "
+        "stopping the workers, replacing the bus, starting everything on it");
     stop_children([](const child_role& r) { return r.kind == child_kind::worker; });
     config_.replace_bus();
     // The new bus's slots are free: serve's workers hold theirs again, and

@@ -164,7 +164,8 @@ bus bus::create(const std::string& instance, const bus_options& options) {
     // once the control segment is locked.
     const bool fresh = !kept;
     const std::uint64_t epoch =
-        fresh ? (options.epoch != 0 ? options.epoch : random_epoch()) : reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
+        fresh ? (options.epoch != 0 ? options.epoch : random_epoch())
+              : reinterpret_cast<const layout::bus_header*>(kept->data())->epoch;
     auto rings =
         !fresh ? std::move(*kept)
         : options.dir.empty()

@@ -26,7 +26,9 @@ constexpr std::size_t max_queued_bytes = 64u << 20;
 // this itself, from its heartbeats).
 constexpr int stalled_checks_before_restart = 5;
 
-constexpr std::int64_t nanoseconds(std::chrono::nanoseconds d) { return d.count(); }
+constexpr std::int64_t nanoseconds(std::chrono::nanoseconds d) {
+    return d.count();
+}
 
 // A stream's identity: its name and creation time, hashed (FNV-1a). Never 0.
 std::uint64_t identity_of(const std::string& name, std::int64_t created_ns) {
@@ -60,7 +62,7 @@ int known_servers(natsConnection* connection) {
     int count = 0;
     if (natsConnection_GetServers(connection, &servers, &count) != NATS_OK) return 1;
     for (int i = 0; i < count; ++i) std::free(servers[i]);  // NOLINT: the client's malloc
-    std::free(servers);                                    // NOLINT
+    std::free(servers);                                     // NOLINT
     return std::max(count, 1);
 }
 
@@ -224,8 +226,8 @@ void nats_stream_link::watch(const std::stop_token& stop) {
                 if (request) {
                     subscribe(*request);
                 } else if (stalled >= stalled_checks_before_restart) {
-                    log::warning("cluster: the consumer stopped at sequence ", consumed_seq,
-                                 " of ", state->last_seq, ": starting it again");
+                    log::warning("cluster: the consumer stopped at sequence ", consumed_seq, " of ",
+                                 state->last_seq, ": starting it again");
                     subscribe(consumed_seq + 1);
                     stalled = 0;
                 }
@@ -289,8 +291,7 @@ void nats_stream_link::subscribe(std::uint64_t first_seq) {
     const natsStatus status =
         js_Subscribe(&raw, js_.get(), subject.c_str(), on_message, this, nullptr, &options, &code);
     if (status != NATS_OK) {
-        log::warning("cluster: ", describe("consuming the stream", status, code),
-                     "; trying again");
+        log::warning("cluster: ", describe("consuming the stream", status, code), "; trying again");
         const std::lock_guard lock(mutex_);
         if (!consume_request_) consume_request_ = first_seq;
         return;
@@ -352,7 +353,8 @@ void nats_stream_link::on_message(natsConnection* /*connection*/,
     consumed_message consumed{
         metadata->Sequence.Stream, metadata->NumPending,
         static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
-        std::string(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
+        std::string(natsMsg_GetData(message),
+                    static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
     self->last_consumed_.store(consumed.seq);
     {
         std::unique_lock lock(self->mutex_);
@@ -374,8 +376,7 @@ std::unique_ptr<stream_link> open_stream_link(boost::asio::io_context& ioc,
                                               const cluster::cluster_options& options,
                                               const std::string& client_name,
                                               stream_link::handlers handlers) {
-    return std::make_unique<nats::nats_stream_link>(ioc, options, client_name,
-                                                    std::move(handlers));
+    return std::make_unique<nats::nats_stream_link>(ioc, options, client_name, std::move(handlers));
 }
 
 }  // namespace hookbot::acceptor

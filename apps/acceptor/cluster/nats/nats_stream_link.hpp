@@ -63,7 +63,7 @@ class nats_stream_link final : public stream_link {
     std::condition_variable_any wake_watcher_;
     std::condition_variable room_;
     std::optional<std::uint64_t> consume_request_;  // for the watcher
-    std::size_t queued_bytes_ = 0;                   // posted, not yet consumed()
+    std::size_t queued_bytes_ = 0;                  // posted, not yet consumed()
 
     options_handle nats_options_;
     connection_handle connection_;

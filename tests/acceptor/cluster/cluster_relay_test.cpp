@@ -1,0 +1,236 @@
+// cluster_relay against a scripted stream link (this file's open_stream_link):
+// publishes answered by JetStream's acknowledgement or refused, consumed
+// messages appended at their stream sequence, a stream of another identity
+// asking for a new bus.
+#include "cluster/cluster_relay.hpp"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/stream_payload.hpp"
+#include "hookbot/handoff/channel.hpp"
+#include "hookbot/shm_ring/bus_reader.hpp"
+#include "http/request_plan.hpp"
+
+using namespace hookbot;
+using namespace hookbot::acceptor;
+
+namespace {
+
+// What the relay did to the link, and the link's state as the test sets it.
+struct scripted_link final : stream_link {
+    bool up = true;
+    std::size_t payload_limit = 1 << 20;
+    std::vector<std::pair<std::uint64_t, std::string>> sent;
+    std::optional<std::uint64_t> consuming_from;
+    std::size_t consumed_bytes = 0;
+    handlers on;
+
+    [[nodiscard]] bool connected() const noexcept override { return up; }
+    [[nodiscard]] std::size_t max_payload() const noexcept override { return payload_limit; }
+    bool publish(std::uint64_t id, std::string_view data) override {
+        sent.emplace_back(id, std::string(data));
+        return true;
+    }
+    void consume_from(std::uint64_t first_seq) override { consuming_from = first_seq; }
+    void consumed(std::size_t bytes) override { consumed_bytes += bytes; }
+};
+
+scripted_link* the_link = nullptr;
+
+}  // namespace
+
+namespace hookbot::acceptor {
+
+std::unique_ptr<stream_link> open_stream_link(boost::asio::io_context& /*ioc*/,
+                                              const cluster::cluster_options& /*options*/,
+                                              const std::string& /*client_name*/,
+                                              stream_link::handlers handlers) {
+    auto link = std::make_unique<scripted_link>();
+    link->on = std::move(handlers);
+    the_link = link.get();
+    return link;
+}
+
+}  // namespace hookbot::acceptor
+
+namespace {
+
+constexpr std::uint64_t identity = 0xabcdef;
+
+struct fixture {
+    std::string instance = "relay-test-" + std::to_string(::getpid());
+    std::string control_path = "/tmp/" + instance + ".sock";
+    shm_ring::bus bus = [this] {
+        shm_ring::bus_options made;
+        made.shards = 2;
+        made.ring_bytes = 1u << 20;
+        made.max_body_bytes = 64 << 10;
+        made.worker_slots = 1;
+        made.epoch = identity;
+        return shm_ring::bus::create(instance, made);
+    }();
+    boost::asio::io_context ioc{1};
+    worker_pool workers{ioc, bus, handoff::listen_control_socket(control_path), 8};
+    publish_handler publisher{bus, workers};
+    cluster::cluster_options options = [] {
+        cluster::cluster_options o;
+        o.urls = {"nats://127.0.0.1:1"};
+        o.publish_timeout = std::chrono::milliseconds(50);
+        return o;
+    }();
+    int replacements = 0;
+    cluster_relay relay{ioc, options, bus, publisher, nullptr, [this] { ++replacements; }};
+
+    fixture() {
+        relay.start("test");
+        REQUIRE(the_link != nullptr);
+    }
+    fixture(const fixture&) = delete;
+    fixture& operator=(const fixture&) = delete;
+    ~fixture() {
+        ::unlink(control_path.c_str());
+        shm_ring::bus::remove(instance);
+    }
+
+    scripted_link& link() const { return *the_link; }
+    // Runs what the link "posted" and what the relay armed, until idle.
+    void settle() {
+        ioc.restart();
+        ioc.poll();
+    }
+    void stream_is(std::uint64_t id, std::uint64_t last_seq) {
+        link().on.stream({id, last_seq});
+        settle();
+    }
+    std::optional<publish_handler::outcome> publish(std::string_view body) {
+        std::optional<publish_handler::outcome> answer;
+        publish_plan plan;
+        plan.topic = "t";
+        boost::beast::http::request_header<> head;
+        publisher.publish(plan, head, body,
+                          [&answer](publish_handler::outcome o) { answer = std::move(o); });
+        return answer;
+    }
+    void consume(std::uint64_t seq, std::string_view topic, std::string_view body) {
+        link().on.message({seq, 0, 1, encode_stream_record({topic, 0, body})});
+        settle();
+    }
+};
+
+unsigned status_of(const std::optional<publish_handler::outcome>& answer) {
+    REQUIRE(answer);
+    const auto* refused = std::get_if<responses::response>(&*answer);
+    return refused ? refused->result_int() : 200;
+}
+
+}  // namespace
+
+TEST_CASE("a publish is answered with the stream sequence once JetStream acknowledges it") {
+    fixture f;
+    CHECK(status_of(f.publish("early")) == 503);  // the stream is not known yet
+    f.stream_is(identity, 41);
+    REQUIRE(f.link().consuming_from == 42);  // a new bus starts at the stream's end
+
+    auto answer = f.publish("hello");
+    CHECK_FALSE(answer);  // waiting for the acknowledgement
+    REQUIRE(f.link().sent.size() == 1);
+    const auto record = decode_stream_record(f.link().sent[0].second);
+    REQUIRE(record);
+    CHECK(record->topic == "t");
+    CHECK(record->body == "hello");
+
+    std::optional<publish_handler::outcome> acked;
+    publish_plan plan;
+    plan.topic = "t";
+    f.publisher.publish(plan, {}, "second",
+                        [&acked](publish_handler::outcome o) { acked = std::move(o); });
+    f.link().on.ack({f.link().sent[1].first, 43, ""});
+    f.settle();
+    REQUIRE(acked);
+    CHECK(std::get<shm_ring::message_id>(*acked) == shm_ring::message_id{identity, 43});
+    CHECK(f.bus.acceptor().cluster.publish_ack.sum_us.load() >= 0);
+}
+
+TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach gets 503") {
+    fixture f;
+    f.stream_is(identity, 0);
+
+    std::vector<unsigned> statuses;
+    publish_plan plan;
+    plan.topic = "t";
+    const auto note = [&statuses](publish_handler::outcome o) {
+        const auto* refused = std::get_if<responses::response>(&o);
+        statuses.push_back(refused ? refused->result_int() : 200);
+    };
+    f.publisher.publish(plan, {}, "refused", note);
+    f.link().on.ack({f.link().sent.back().first, 0, "insufficient resources"});
+    f.settle();
+    REQUIRE(statuses == std::vector<unsigned>{503});
+
+    f.publisher.publish(plan, {}, "unanswered", note);
+    const auto late_id = f.link().sent.back().first;
+    f.ioc.restart();
+    f.ioc.run_for(std::chrono::milliseconds(200));  // past the 50 ms timeout
+    REQUIRE(statuses == std::vector<unsigned>{503, 503});
+    f.link().on.ack({late_id, 7, ""});  // too late: answered already, once
+    f.settle();
+    CHECK(statuses.size() == 2);
+
+    f.link().up = false;
+    f.publisher.publish(plan, {}, "disconnected", note);
+    CHECK(statuses == std::vector<unsigned>{503, 503, 503});
+    const auto& counters = f.bus.acceptor().cluster;
+    CHECK(counters.refused_error.load() == 1);
+    CHECK(counters.refused_timeout.load() == 1);
+    CHECK(counters.refused_disconnected.load() == 1);
+
+    f.link().up = true;
+    f.link().payload_limit = 16;
+    f.publisher.publish(plan, {}, std::string(100, 'x'), note);
+    CHECK(statuses.back() == 413);
+}
+
+TEST_CASE("consumed messages go on the bus at their stream sequence, once each") {
+    fixture f;
+    f.stream_is(identity, 9);
+    f.consume(10, "a", "ten");
+    f.consume(10, "a", "ten again");  // the consumer started over
+    f.consume(12, "b", "twelve");     // 11 expired from the stream
+    CHECK(f.link().consumed_bytes > 0);
+    f.link().on.message({13, 0, 1, "not ours"});
+    f.settle();
+
+    shm_ring::bus_reader reader(f.bus, 0, std::vector<std::uint32_t>{0, 1});
+    std::vector<std::pair<std::uint64_t, std::string>> read;
+    while (auto record = reader.next())
+        read.emplace_back(record->bus_seq, std::string(record->body));
+    CHECK(read == std::vector<std::pair<std::uint64_t, std::string>>{{10, "ten"}, {12, "twelve"}});
+    CHECK(f.bus.acceptor().cluster.stream_sequence.load() == 13);
+    CHECK(f.bus.acceptor().cluster.lag_messages.load() == 0);
+}
+
+TEST_CASE("a bus that holds part of the stream goes on after its newest message") {
+    fixture f;
+    f.publisher.append_at(5, "t", "held", 0);
+    f.stream_is(identity, 20);
+    CHECK(f.link().consuming_from == 6);
+    CHECK(f.bus.acceptor().cluster.lag_messages.load() == 15);
+}
+
+TEST_CASE("a stream of another identity asks for a new bus, and nothing more is written") {
+    fixture f;
+    f.stream_is(identity, 3);
+    f.stream_is(identity + 1, 0);  // deleted and made again
+    CHECK(f.replacements == 1);
+    CHECK(f.bus.acceptor().cluster.requested_epoch.load() == identity + 1);
+    f.consume(4, "t", "too late");
+    CHECK(f.publisher.last_bus_seq() == 0);
+    CHECK(status_of(f.publish("now")) == 503);
+}
