@@ -158,7 +158,7 @@ nlohmann::json phase_json(const phase_result& r, const char* rate_name, const ch
 
 // Shared with libnats' thread that delivers the acknowledgments.
 struct async_state {
-    std::mutex mutex;
+    mutable std::mutex mutex;
     phase_result* result = nullptr;
     std::uint64_t last_ack_ns = 0;  // of a measured publish
     std::atomic<std::uint64_t> first_measured{UINT64_MAX};
@@ -290,7 +290,7 @@ class jetstream_run {
     // publish, at most --drain seconds. The fewest any reader got.
     std::uint64_t wait_for_readers() {
         if (readers_.empty()) return 0;
-        const std::uint64_t wanted = async_result_.acked_all + sync_result_.acked_all;
+        const std::uint64_t wanted = readers_wanted();
         const std::uint64_t deadline = now_ns() + seconds_ns(o_.drain);
         std::uint64_t fewest = 0;
         for (;;) {
@@ -548,8 +548,11 @@ class jetstream_run {
     nats_connection connection_;
     stream_info info_;
     bool created_ = false;
+    // Every acknowledged publish, the warm-ups' too (the readers start before).
     [[nodiscard]] std::uint64_t readers_wanted() const {
-        return o_.consumers == 0 ? 0 : async_result_.acked_all + sync_result_.acked_all;
+        if (o_.consumers == 0) return 0;
+        const std::lock_guard lock(async_.mutex);  // a late ack handler may still count
+        return async_result_.acked_all + sync_result_.acked_all;
     }
 
     std::vector<std::unique_ptr<stream_reader>> readers_;
