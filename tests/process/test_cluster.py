@@ -10,6 +10,8 @@ delivered to every subscriber exactly once, all in one order (the stream's),
 and no publish waits past its deadline.
 """
 import asyncio
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -23,6 +25,7 @@ import websockets
 import nats_wire
 from harness import Server, bearer, parse_metrics, value, wait_for
 from nats_cluster import NatsCluster
+from systemd_env import NotifySocket
 
 TOPIC = "cluster/t"
 STREAM = "hookbot"  # --cluster-stream's default
@@ -36,8 +39,8 @@ class Host(Server):
     the stream's (a host's first start replaces its bus once: the supervisor
     gives it the stream's identity as its epoch) and its worker has joined."""
 
-    def __init__(self, nats, name, extra_args=()):
-        super().__init__(workers=1, extra_args=[
+    def __init__(self, nats, name, env=None, extra_args=()):
+        super().__init__(workers=1, env=env, extra_args=[
             "--cluster", nats.urls(), "--instance", f"{name}-{os.getpid()}",
             "--cluster-publish-timeout", str(PUBLISH_TIMEOUT_MS), *extra_args])
 
@@ -87,7 +90,8 @@ class Subscriber:
     loop; it keeps (id, body) of every message, and can move to another host
     resuming after the last id it got."""
 
-    def __init__(self, host, since=None):
+    def __init__(self, host, since=None, topic=TOPIC):
+        self.topic = topic
         self.messages = []
         self.gaps = []
         self.closed = None  # the close code, once the server closed it
@@ -106,7 +110,7 @@ class Subscriber:
         self._task = asyncio.run_coroutine_threadsafe(self._read(ws), self._loop)
 
     async def _open(self, host, since):
-        path = "/sub/" + TOPIC
+        path = "/sub/" + self.topic
         query = "?format=json" + (f"&since={since}" if since else "")
         return await websockets.connect(host.ws_url(path) + query, extra_headers=bearer(path),
                                         max_size=None, ping_interval=None, open_timeout=10)
@@ -221,8 +225,8 @@ class ClusterTest(unittest.TestCase):
             self.addCleanup(host.__exit__, None, None, None)
         return stack
 
-    def subscribe(self, host, since=None):
-        subscriber = Subscriber(host, since)
+    def subscribe(self, host, since=None, topic=TOPIC):
+        subscriber = Subscriber(host, since, topic)
         self.subscribers.append(subscriber)
         return subscriber
 
@@ -364,7 +368,53 @@ class ClusterTest(unittest.TestCase):
     def test_6_nats_restarted_with_an_empty_store(self):
         self.check_stream_replaced(self.nats.wipe_and_restart_all)
 
-    def test_7_without_cluster_nothing_of_nats_is_loaded(self):
+    def test_7_the_link_is_in_the_status_line(self):
+        with NotifySocket() as notify:
+            host = Host(self.nats, "notified", env={"NOTIFY_SOCKET": notify.path})
+            with host:
+                publish_round_robin([host], "m", 5)
+                status = notify.wait_for(
+                    lambda n: "NATS connected, lag 0 messages" in (n.get("STATUS") or "") and
+                    "publish ack 0.0 ms" not in n.get("STATUS"), 15,
+                    "STATUS= with the NATS link and a publish acknowledged")
+                self.assertRegex(status.get("STATUS"), r"; NATS connected, lag 0 messages "
+                                 r"\(0\.0 s\), publish ack \d+\.\d ms$")
+                self.nats.stop_all()
+                notify.wait_for(lambda n: "NATS disconnected" in (n.get("STATUS") or ""), 15,
+                                "STATUS= saying NATS is gone")
+
+    def test_8_the_github_router_routes_once_for_the_whole_cluster(self):
+        secret = "cluster-router-secret"
+        routed_topic = "github.com/repo/octo/hello/branch/main"
+        hosts = []
+        for i in range(2):
+            host = Host(self.nats, f"router{i}", env={"HOOKBOT_GITHUB_SECRET": secret},
+                        extra_args=["--router", "github"])
+            hosts.append(host.__enter__())
+            self.addCleanup(host.__exit__, None, None, None)
+        watchers = [self.subscribe(h, topic=routed_topic) for h in hosts]
+        event = json.dumps({"ref": "refs/heads/main", "after": "a" * 40,
+                            "repository": {"full_name": "octo/hello"},
+                            "pusher": {"name": "mona"}}).encode()
+        signature = "sha256=" + hmac.new(secret.encode(), event, hashlib.sha256).hexdigest()
+        status, _, _ = hosts[0].request(
+            "POST", "/unsafe/pub/github.com/octo?extra-metadata=github", body=event,
+            headers={"X-GitHub-Event": "push", "X-Hub-Signature-256": signature,
+                     "X-GitHub-Delivery": "d1", "Content-Type": "application/json"})
+        self.assertEqual(status, 200)
+        # A sentinel after it: the stream's order makes anything routed twice
+        # come before it.
+        path = "/pub/" + routed_topic
+        status, _, _ = hosts[1].request("POST", path, body="sentinel", headers=bearer(path))
+        self.assertEqual(status, 200)
+        for watcher in watchers:
+            wait_for(lambda w=watcher: len(w.messages) >= 2, 15, "the summary and the sentinel")
+            bodies = [body for _, body in watcher.messages]
+            self.assertEqual(len(bodies), 2, bodies)
+            self.assertIn('"Repo":"octo/hello"', bodies[0])
+            self.assertEqual(bodies[1], "sentinel")
+
+    def test_9_without_cluster_nothing_of_nats_is_loaded(self):
         with Server(workers=1) as plain:
             for pid in [plain.process.pid, *plain.children("hookbot-acceptor"),
                         *plain.worker_pids()]:

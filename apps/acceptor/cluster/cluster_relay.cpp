@@ -55,10 +55,10 @@ void cluster_relay::publish(std::string_view topic, std::string_view body, std::
         counters_.refused_disconnected.fetch_add(1, std::memory_order_relaxed);
         return done(responses::publish_unavailable());
     }
-    const std::string data = encode_stream_record({topic, flags, body});
-    if (data.size() > link_->max_payload()) return done(responses::payload_too_large());
     const std::uint64_t id = next_publish_id_++;
-    if (!link_->publish(id, data)) {
+    const std::string data = encode_stream_record({topic, flags, body, id});
+    if (data.size() > link_->max_payload()) return done(responses::payload_too_large());
+    if (!link_->publish(data)) {
         counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
         return done(responses::publish_unavailable());
     }

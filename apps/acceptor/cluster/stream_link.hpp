@@ -32,7 +32,8 @@ struct consumed_message {
     std::string data;
 };
 
-// JetStream's answer to publish(id): the stream sequence, or why not.
+// JetStream's answer to a publish, by its publish id: the stream
+// sequence, or why not.
 struct publish_ack {
     std::uint64_t id = 0;
     std::uint64_t seq = 0;  // 0: not stored, see error
@@ -57,9 +58,10 @@ class stream_link {
     [[nodiscard]] virtual bool connected() const noexcept = 0;
     // The largest message the NATS servers take (their max_payload).
     [[nodiscard]] virtual std::size_t max_payload() const noexcept = 0;
-    // Sends `data` to the stream; handlers.ack gets `id` back, with the
-    // sequence once a quorum stored it. False when it could not be sent.
-    virtual bool publish(std::uint64_t id, std::string_view data) = 0;
+    // Sends `data` (a stream record, stream_payload.hpp) to the stream;
+    // handlers.ack gets the record's publish id back, with the sequence once
+    // a quorum stored it. False when it could not be sent.
+    virtual bool publish(std::string_view data) = 0;
     // Consumes the stream from `first_seq` on, in order, into handlers.message
     // (again from there if called again).
     virtual void consume_from(std::uint64_t first_seq) = 0;

@@ -10,13 +10,20 @@
 // (sequence, times). The topic goes in the data, not in a NATS header: a
 // topic may hold any byte a header value may not.
 //
-//   "hb1" · flags (4 bytes, little-endian) · topic length (2, LE) · topic · body
+//   "hb1" · flags (4 bytes, little-endian) · publish id (8, LE) ·
+//   topic length (2, LE) · topic · body
+//
+// The publish id is the publishing acceptor's own number for the publish:
+// JetStream's acknowledgement carries the message back, and the id in it
+// finds the publish to answer (a Nats-Msg-Id header would do that too, but
+// makes the stream track every id for deduplication).
 namespace hookbot::acceptor {
 
 struct stream_record {
     std::string_view topic;
     std::uint32_t flags = 0;  // the record's publisher flags (request metadata, …)
     std::string_view body;    // as the bus stores it
+    std::uint64_t publish_id = 0;
 };
 
 std::string encode_stream_record(const stream_record& record);

@@ -27,16 +27,20 @@ namespace {
 struct scripted_link final : stream_link {
     bool up = true;
     std::size_t payload_limit = 1 << 20;
-    std::vector<std::pair<std::uint64_t, std::string>> sent;
+    std::vector<std::string> sent;
     std::optional<std::uint64_t> consuming_from;
     std::size_t consumed_bytes = 0;
     handlers on;
 
     [[nodiscard]] bool connected() const noexcept override { return up; }
     [[nodiscard]] std::size_t max_payload() const noexcept override { return payload_limit; }
-    bool publish(std::uint64_t id, std::string_view data) override {
-        sent.emplace_back(id, std::string(data));
+    bool publish(std::string_view data) override {
+        sent.emplace_back(data);
         return true;
+    }
+    // The publish id of the `index`th record sent.
+    [[nodiscard]] std::uint64_t id_of(std::size_t index) const {
+        return decode_stream_record(sent.at(index))->publish_id;
     }
     void consume_from(std::uint64_t first_seq) override { consuming_from = first_seq; }
     void consumed(std::size_t bytes) override { consumed_bytes += bytes; }
@@ -141,7 +145,7 @@ TEST_CASE("a publish is answered with the stream sequence once JetStream acknowl
     auto answer = f.publish("hello");
     CHECK_FALSE(answer);  // waiting for the acknowledgement
     REQUIRE(f.link().sent.size() == 1);
-    const auto record = decode_stream_record(f.link().sent[0].second);
+    const auto record = decode_stream_record(f.link().sent[0]);
     REQUIRE(record);
     CHECK(record->topic == "t");
     CHECK(record->body == "hello");
@@ -151,7 +155,7 @@ TEST_CASE("a publish is answered with the stream sequence once JetStream acknowl
     plan.topic = "t";
     f.publisher.publish(plan, {}, "second",
                         [&acked](publish_handler::outcome o) { acked = std::move(o); });
-    f.link().on.ack({f.link().sent[1].first, 43, ""});
+    f.link().on.ack({f.link().id_of(1), 43, ""});
     f.settle();
     REQUIRE(acked);
     CHECK(std::get<shm_ring::message_id>(*acked) == shm_ring::message_id{identity, 43});
@@ -170,12 +174,12 @@ TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach
         statuses.push_back(refused ? refused->result_int() : 200);
     };
     f.publisher.publish(plan, {}, "refused", note);
-    f.link().on.ack({f.link().sent.back().first, 0, "insufficient resources"});
+    f.link().on.ack({f.link().id_of(f.link().sent.size() - 1), 0, "insufficient resources"});
     f.settle();
     REQUIRE(statuses == std::vector<unsigned>{503});
 
     f.publisher.publish(plan, {}, "unanswered", note);
-    const auto late_id = f.link().sent.back().first;
+    const auto late_id = f.link().id_of(f.link().sent.size() - 1);
     f.ioc.restart();
     f.ioc.run_for(std::chrono::milliseconds(200));  // past the 50 ms timeout
     REQUIRE(statuses == std::vector<unsigned>{503, 503});

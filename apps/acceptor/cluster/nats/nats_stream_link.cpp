@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
-#include <random>
 #include <vector>
 
+#include "cluster/stream_payload.hpp"
 #include "hookbot/posix/log.hpp"
 
 namespace hookbot::acceptor {
@@ -41,15 +40,6 @@ std::uint64_t identity_of(const std::string& name, std::int64_t created_ns) {
     return hash != 0 ? hash : 1;
 }
 
-std::string random_prefix() {
-    std::random_device device;
-    const std::uint64_t value = (std::uint64_t{device()} << 32) | device();
-    char text[17];
-    for (int i = 0; i < 16; ++i) text[i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
-    text[16] = '\0';
-    return std::string(text) + "-";
-}
-
 bool uses_tls(const cluster::cluster_options& options) {
     return !options.ca_file.empty() || !options.tls_cert.empty() ||
            std::any_of(options.urls.begin(), options.urls.end(),
@@ -80,6 +70,10 @@ options_handle make_options(const cluster::cluster_options& options,
     check(natsOptions_SetReconnectWait(raw, 250), "NATS reconnect wait");
     check(natsOptions_SetReconnectJitter(raw, 100, 500), "NATS reconnect jitter");
     check(natsOptions_SetTimeout(raw, 2000), "NATS connect timeout");
+    // Each publish is written at once: the client's flusher would otherwise
+    // hold it ~1.6 ms to batch it with others (bench/RESULTS.md, issue 18),
+    // and a publisher waits for its answer.
+    check(natsOptions_SetSendAsap(raw, true), "NATS send-asap");
     // A server that stops answering (not one that closes) is noticed in 4 s.
     check(natsOptions_SetPingInterval(raw, 2000), "NATS ping interval");
     check(natsOptions_SetMaxPingsOut(raw, 2), "NATS pings outstanding");
@@ -109,7 +103,6 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
     : ioc_(ioc),
       options_(options),
       on_(std::move(on)),
-      message_id_prefix_(random_prefix()),
       nats_options_(make_options(options, client_name)) {
     natsOptions* raw = nats_options_.get();
     check(natsOptions_SetDisconnectedCB(raw, on_disconnected, this), "NATS callbacks");
@@ -163,26 +156,23 @@ std::size_t nats_stream_link::max_payload() const noexcept {
     return bytes > 0 ? static_cast<std::size_t>(bytes) : 0;
 }
 
-bool nats_stream_link::publish(std::uint64_t id, std::string_view data) {
+bool nats_stream_link::publish(std::string_view data) {
     natsMsg* raw = nullptr;
     const std::string subject = options_.subject();
     if (natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
                        static_cast<int>(data.size())) != NATS_OK) {
         return false;
     }
-    message_handle message(raw);
-    // The id brings the acknowledgement back to its publish, and lets the
-    // stream drop a copy the client sent again after a reconnect.
-    const std::string message_id = message_id_prefix_ + std::to_string(id);
-    if (natsMsgHeader_Set(raw, "Nats-Msg-Id", message_id.c_str()) != NATS_OK) return false;
     jsPubOptions publish_options;
-    if (jsPubOptions_Init(&publish_options) != NATS_OK) return false;
+    if (jsPubOptions_Init(&publish_options) != NATS_OK) {
+        natsMsg_Destroy(raw);
+        return false;
+    }
     // The client forgets an unanswered publish a while after the acceptor
     // answered it 503.
     publish_options.MaxWait = options_.publish_timeout.count() + 1000;
-    natsMsg* handed = message.release();
-    if (js_PublishMsgAsync(js_.get(), &handed, &publish_options) != NATS_OK) {
-        natsMsg_Destroy(handed);  // still ours when the call failed
+    if (js_PublishMsgAsync(js_.get(), &raw, &publish_options) != NATS_OK) {
+        natsMsg_Destroy(raw);  // still ours when the call failed
         return false;
     }
     return true;
@@ -322,15 +312,11 @@ void nats_stream_link::on_ack(jsCtx* /*js*/, natsMsg* message, jsPubAck* ack, js
                               void* closure) {
     auto* self = static_cast<nats_stream_link*>(closure);
     const message_handle owned(message);
-    const char* id_text = nullptr;
-    if (natsMsgHeader_Get(message, "Nats-Msg-Id", &id_text) != NATS_OK || id_text == nullptr)
-        return;
-    const std::string_view text(id_text);
-    if (!text.starts_with(self->message_id_prefix_)) return;
+    const std::optional<stream_record> sent = decode_stream_record(
+        {natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message))});
+    if (!sent) return;
     publish_ack result;
-    const std::string_view number = text.substr(self->message_id_prefix_.size());
-    if (std::from_chars(number.data(), number.data() + number.size(), result.id).ec != std::errc{})
-        return;
+    result.id = sent->publish_id;
     if (ack != nullptr) {
         result.seq = ack->Sequence;
     } else if (error != nullptr) {

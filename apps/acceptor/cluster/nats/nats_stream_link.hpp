@@ -33,7 +33,7 @@ class nats_stream_link final : public stream_link {
 
     [[nodiscard]] bool connected() const noexcept override;
     [[nodiscard]] std::size_t max_payload() const noexcept override;
-    bool publish(std::uint64_t id, std::string_view data) override;
+    bool publish(std::string_view data) override;
     void consume_from(std::uint64_t first_seq) override;
     void consumed(std::size_t bytes) override;
 
@@ -54,7 +54,6 @@ class nats_stream_link final : public stream_link {
     boost::asio::io_context& ioc_;
     cluster::cluster_options options_;
     handlers on_;
-    std::string message_id_prefix_;  // this process's, before each publish's id
     std::atomic<bool> connected_{false};
     std::atomic<bool> stopping_{false};
     std::atomic<std::uint64_t> last_consumed_{0};
