@@ -277,6 +277,26 @@ class ClusterTest(unittest.TestCase):
         answered += publish_round_robin(hosts[1:], "later", 80)
         self.assert_exactly_once_in_order([*moving, staying], answered)
 
+    def test_2b_a_host_that_rejoins_catches_up_from_the_stream(self):
+        bus_dir = tempfile.TemporaryDirectory(prefix="hookbot-cluster-bus-")
+        self.addCleanup(bus_dir.cleanup)
+        others = self.hosts(2)
+        with Host(self.nats, "rejoining", extra_args=["--bus-dir", bus_dir.name]) as host:
+            before = publish_round_robin([host, *others], "before", 30)
+            wait_for(lambda: host.metric("hookbot_cluster_stream_sequence") ==
+                     sequence_of(before[-1]), 15, "the host to append everything")
+        missed = publish_round_robin(others, "while away", 50)
+        with Host(self.nats, "rejoining", extra_args=["--bus-dir", bus_dir.name]) as host:
+            self.assertNotIn("asking for a bus", "".join(host.log_lines),
+                             "a kept bus of the same stream is not replaced")
+            host.wait_for_log(r"consuming stream \"hookbot\" from sequence "
+                              rf"{sequence_of(before[-1]) + 1} \(after the newest", 5)
+            # A receiver resumes on it from before it went away.
+            resumer = self.subscribe(host, since=before[9])
+            resumer.wait_for_ids(before[10:] + missed)
+            self.assertEqual([i for i, _ in resumer.messages], before[10:] + missed)
+            self.assertEqual(resumer.gaps, [])
+
     def test_3_a_nats_node_killed_mid_run_loses_no_answered_message(self):
         hosts = self.hosts(3)
         subscribers = [self.subscribe(h) for h in hosts]

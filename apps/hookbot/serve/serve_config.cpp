@@ -1,7 +1,10 @@
 #include "serve/serve_config.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 
 #include "hookbot/limits/limit_option.hpp"
 #include "hookbot/limits/retention_limits.hpp"
@@ -73,6 +76,11 @@ supervisor_config configure(const serve_options& options, const checked_serve& c
     // nothing of NATS is loaded.
     config.acceptor_program =
         dir + (checked.cluster.enabled() ? "/hookbot-acceptor-cluster" : "/hookbot-acceptor");
+    if (checked.cluster.enabled() && ::access(config.acceptor_program.c_str(), X_OK) != 0) {
+        throw std::runtime_error("--cluster needs " + config.acceptor_program +
+                                 ", which this build does not have (build it with the NATS C "
+                                 "client installed: Debian's libnats-dev)");
+    }
     config.acceptor_args = {
         "--instance",      options.instance,      "--token-hash", options.token_hash,
         "--metrics-allow", options.metrics_allow, "--ui",         options.ui};
