@@ -12,6 +12,25 @@ namespace {
 
 constexpr std::string_view websocket_key = "dGhlIHNhbXBsZSBub25jZQ==";  // RFC 6455's sample
 
+// "URL" or "URL,URL,...": every server must speak the same scheme.
+std::vector<endpoint> parse_servers(std::string_view text) {
+    std::vector<endpoint> servers;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        const std::string_view url = text.substr(0, comma);
+        if (!url.empty()) servers.push_back(parse_endpoint(url));
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    if (servers.empty()) throw std::invalid_argument("--url: no server");
+    for (const endpoint& server : servers) {
+        if (server.tls != servers.front().tls) {
+            throw std::invalid_argument("--url: every server plain, or every server TLS");
+        }
+    }
+    return servers;
+}
+
 std::uint64_t seconds_ns(double seconds) {
     return static_cast<std::uint64_t>(std::max(0.0, seconds) * 1e9);
 }
@@ -23,8 +42,8 @@ double ns_seconds(std::uint64_t ns) {
 }  // namespace
 
 load_run::load_run(const load_options& options)
-    : options_(options), server_(parse_endpoint(options.url)), read_buffer_(256 * 1024) {
-    if (server_.tls) tls_.emplace();
+    : options_(options), servers_(parse_servers(options.url)), read_buffer_(256 * 1024) {
+    if (servers_.front().tls) tls_.emplace();
     report_.options = &options_;
     report_.stats = &stats_;
 }
@@ -35,32 +54,36 @@ void load_run::prepare() {
         if (options_.key.empty()) return std::string{};
         return "Authorization: Bearer " + auth::make_token(options_.key, path) + "\r\n";
     };
-    for (std::size_t i = 0; i < keys_; ++i) {
-        const std::string base = "/" + options_.topic_base + "/";
-        const std::string sub = options_.prefixes > 0
-                                    ? "/sub" + base + "p" + std::to_string(i) + "/"
-                                    : "/sub" + base + std::to_string(i);
-        const std::string pub = options_.prefixes > 0
-                                    ? "/pub" + base + "p" + std::to_string(i) + "/a/b/c"
-                                    : "/pub" + base + std::to_string(i);
-        // The token is the path's; the query only says where to resume.
-        const std::string target = options_.since.empty() ? sub : sub + "?since=" + options_.since;
-        subscribe_requests_.push_back(
-            "GET " + target + " HTTP/1.1\r\nHost: " + server_.host_header +
-            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
-            std::string(websocket_key) + "\r\nSec-WebSocket-Version: 13\r\n" + authorization(sub) +
-            "\r\n");
-        publish_heads_.push_back("POST " + pub + " HTTP/1.1\r\nHost: " + server_.host_header +
-                                 "\r\n" + authorization(pub) +
-                                 "Content-Type: application/octet-stream\r\nContent-Length: " +
-                                 std::to_string(options_.size) + "\r\n\r\n");
-        max_publish_head_ = std::max(max_publish_head_, publish_heads_.back().size());
+    for (const endpoint& server : servers_) {
+        for (std::size_t i = 0; i < keys_; ++i) {
+            const std::string base = "/" + options_.topic_base + "/";
+            const std::string sub = options_.prefixes > 0
+                                        ? "/sub" + base + "p" + std::to_string(i) + "/"
+                                        : "/sub" + base + std::to_string(i);
+            const std::string pub = options_.prefixes > 0
+                                        ? "/pub" + base + "p" + std::to_string(i) + "/a/b/c"
+                                        : "/pub" + base + std::to_string(i);
+            // The token is the path's; the query only says where to resume.
+            const std::string target =
+                options_.since.empty() ? sub : sub + "?since=" + options_.since;
+            subscribe_requests_.push_back(
+                "GET " + target + " HTTP/1.1\r\nHost: " + server.host_header +
+                "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
+                std::string(websocket_key) + "\r\nSec-WebSocket-Version: 13\r\n" +
+                authorization(sub) + "\r\n");
+            publish_heads_.push_back("POST " + pub + " HTTP/1.1\r\nHost: " + server.host_header +
+                                     "\r\n" + authorization(pub) +
+                                     "Content-Type: application/octet-stream\r\nContent-Length: " +
+                                     std::to_string(options_.size) + "\r\n\r\n");
+            max_publish_head_ = std::max(max_publish_head_, publish_heads_.back().size());
+        }
     }
     matching_.assign(keys_, 0);
     for (std::size_t i = 0; i < options_.subscribers; ++i) {
-        subscribers_.push_back(std::make_unique<subscriber>(loop_, stats_, progress_,
-                                                            subscribe_requests_[i % keys_],
-                                                            read_buffer_, options_.prefixes > 0));
+        const std::size_t server = i % servers_.size();
+        subscribers_.push_back(std::make_unique<subscriber>(
+            loop_, stats_, progress_, subscribe_requests_[server * keys_ + i % keys_], read_buffer_,
+            options_.prefixes > 0));
         subscribers_.back()->expect(options_.expect);
     }
 }
@@ -81,8 +104,9 @@ void load_run::connect_subscribers() {
         while (started < total && static_cast<double>(started) < allowed &&
                progress_.in_flight < options_.connect_window) {
             const sockaddr_in source = loopback_source(started, options_.source_addresses);
-            subscribers_[started]->start(
-                server_.address, options_.source_addresses > 1 ? &source : nullptr, tls_context());
+            subscribers_[started]->start(servers_[started % servers_.size()].address,
+                                         options_.source_addresses > 1 ? &source : nullptr,
+                                         tls_context());
             ++started;
         }
         loop_.run_once(1);
@@ -101,8 +125,9 @@ void load_run::connect_subscribers() {
     report_.subscribers_failed = total - progress_.connected;
     report_.connect_seconds = ns_seconds(now_ns() - start);
     std::cerr << "hookbot-bench: " << progress_.connected << "/" << total
-              << " subscribers connected" << (server_.tls ? " (TLS)" : "") << " in "
-              << report_.connect_seconds << " s" << std::endl;
+              << " subscribers connected" << (servers_.front().tls ? " (TLS)" : "")
+              << (servers_.size() > 1 ? " to " + std::to_string(servers_.size()) + " servers" : "")
+              << " in " << report_.connect_seconds << " s" << std::endl;
     if (!progress_.first_failure.empty()) {
         std::cerr << "hookbot-bench: first subscriber failure: " << progress_.first_failure
                   << std::endl;
@@ -111,10 +136,11 @@ void load_run::connect_subscribers() {
 
 void load_run::connect_publishers() {
     for (std::size_t i = 0; i < options_.publishers; ++i) {
-        publishers_.push_back(
-            std::make_unique<publisher>(loop_, stats_, max_publish_head_, options_.size,
-                                        [this](publisher& p) { on_publisher_idle(p); }));
-        publishers_.back()->start(server_.address, tls_context());
+        const std::size_t server = i % servers_.size();
+        publishers_.push_back(std::make_unique<publisher>(
+            loop_, stats_, max_publish_head_, options_.size,
+            [this](publisher& p) { on_publisher_idle(p); }, server));
+        publishers_.back()->start(servers_[server].address, tls_context());
     }
     const std::uint64_t deadline = now_ns() + seconds_ns(10);
     const auto settled = [this] {
@@ -141,7 +167,7 @@ void load_run::send_next(publisher& p) {
     const std::size_t key = static_cast<std::size_t>(sent_ % keys_);
     ++sent_;
     if (measuring_) ++measured_sent_;
-    p.publish(publish_heads_[key], next_sequence_++, matching_[key]);
+    p.publish(publish_heads_[p.server() * keys_ + key], next_sequence_++, matching_[key]);
 }
 
 void load_run::send_due(std::uint64_t now) {
@@ -150,8 +176,16 @@ void load_run::send_due(std::uint64_t now) {
             ? static_cast<std::uint64_t>(options_.rate * ns_seconds(now - phase_start_ns_))
             : UINT64_MAX;
     while (sent_ < due_total && !idle_.empty() && may_send()) {
-        publisher* p = idle_.back();
-        idle_.pop_back();
+        // With several servers the publisher idle longest goes next, so that
+        // a --rate below what one connection carries still reaches them all.
+        publisher* p = nullptr;
+        if (servers_.size() > 1) {
+            p = idle_.front();
+            idle_.erase(idle_.begin());
+        } else {
+            p = idle_.back();
+            idle_.pop_back();
+        }
         if (!p->broken()) send_next(*p);
     }
 }

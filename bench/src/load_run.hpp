@@ -41,7 +41,10 @@ class load_run {
     void send_due(std::uint64_t now);
 
     const load_options& options_;
-    endpoint server_;
+    // --url, or each of a comma-separated list (one hookbot cluster: every
+    // host delivers every message). Subscriber i and publisher j use server
+    // i % N and j % N.
+    std::vector<endpoint> servers_;
     std::optional<tls_client_context> tls_;  // with an https:// URL
     event_loop loop_;
     load_stats stats_;
@@ -50,13 +53,13 @@ class load_run {
     std::vector<unsigned char> read_buffer_;
 
     std::size_t keys_ = 1;                         // topics, or prefixes
-    std::vector<std::string> subscribe_requests_;  // per key
-    std::vector<std::string> publish_heads_;       // per key
+    std::vector<std::string> subscribe_requests_;  // per server and key: [server * keys_ + key]
+    std::vector<std::string> publish_heads_;       // the same
     std::size_t max_publish_head_ = 0;
     std::vector<std::uint64_t> matching_;  // connected subscribers per key
     std::vector<std::unique_ptr<subscriber>> subscribers_;
     std::vector<std::unique_ptr<publisher>> publishers_;
-    std::vector<publisher*> idle_;
+    std::vector<publisher*> idle_;  // a stack; with several servers, taken from the front
 
     bool sending_ = false;
     bool measuring_ = false;

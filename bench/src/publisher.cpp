@@ -10,10 +10,11 @@
 
 namespace hookbot::bench {
 publisher::publisher(event_loop& loop, load_stats& stats, std::size_t max_head_size,
-                     std::size_t body_size, idle_callback on_idle)
+                     std::size_t body_size, idle_callback on_idle, std::size_t server)
     : loop_(loop),
       stats_(stats),
       on_idle_(std::move(on_idle)),
+      server_(server),
       max_head_size_(max_head_size),
       request_(max_head_size + body_size, 'x') {}
 

@@ -25,14 +25,16 @@ class publisher final : public io_handler {
     // publisher is idle again.
     using idle_callback = std::function<void(publisher&)>;
 
+    // `server`: which of the run's servers it talks to (see load_run).
     publisher(event_loop& loop, load_stats& stats, std::size_t max_head_size, std::size_t body_size,
-              idle_callback on_idle);
+              idle_callback on_idle, std::size_t server = 0);
 
     // `tls`, when set, makes this an https:// publisher; it must outlive it.
     void start(const sockaddr_in& to, SSL_CTX* tls);
     [[nodiscard]] bool connected() const noexcept { return state_ == state::ready; }
     [[nodiscard]] bool broken() const noexcept { return state_ == state::broken; }
     [[nodiscard]] bool busy() const noexcept { return busy_; }
+    [[nodiscard]] std::size_t server() const noexcept { return server_; }
 
     // Sends one publish: `head` is at most `max_head_size` bytes; `matching`
     // is how many subscribers the topic reaches.
@@ -54,6 +56,7 @@ class publisher final : public io_handler {
     event_loop& loop_;
     load_stats& stats_;
     idle_callback on_idle_;
+    std::size_t server_;
     client_stream stream_;
     state state_ = state::idle;
     std::uint32_t interest_ = 0;  // epoll events registered for the socket
