@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
@@ -32,6 +33,9 @@
 namespace {
 
 namespace net = boost::asio;
+
+// How long a cluster host waits for the stream before it says it serves.
+constexpr std::chrono::seconds cluster_settle_wait{10};
 using namespace hookbot;
 using namespace hookbot::acceptor;
 
@@ -148,7 +152,24 @@ int serve(const acceptor_options& options) {
     // Joins happen inside ioc.run(), after the listener below runs: by the
     // first one this acceptor is serving.
     readiness_report readiness(options.ready_fd);
-    workers.on_worker_joined([&readiness] { readiness.report(); });
+    // In cluster mode, also once the bus is the stream's (cluster_relay).
+    bool worker_joined = false;
+    bool cluster_settled = !cluster;
+    const auto report_when_ready = [&readiness, &worker_joined, &cluster_settled] {
+        if (worker_joined && cluster_settled) readiness.report();
+    };
+    workers.on_worker_joined([&worker_joined, &report_when_ready] {
+        worker_joined = true;
+        report_when_ready();
+    });
+    if (cluster) {
+        cluster->when_settled(
+            [&cluster_settled, &report_when_ready] {
+                cluster_settled = true;
+                report_when_ready();
+            },
+            cluster_settle_wait);
+    }
 
     net::signal_set signals(ioc, SIGTERM, SIGINT, SIGHUP);
     net::steady_timer deadline(ioc);

@@ -21,7 +21,8 @@ cluster_relay::cluster_relay(net::io_context& ioc, const cluster::cluster_option
       publisher_(publisher),
       room_(room),
       replace_bus_(std::move(replace_bus)),
-      deadline_timer_(ioc) {
+      deadline_timer_(ioc),
+      settle_timer_(ioc) {
     publisher.use_stream(
         [this](std::string_view topic, std::string_view stored, std::uint32_t flags,
                done_handler done) { publish(topic, stored, flags, std::move(done)); });
@@ -32,6 +33,7 @@ cluster_relay::~cluster_relay() = default;
 void cluster_relay::start(const std::string& client_name) {
     counters_.enabled.store(1, std::memory_order_relaxed);
     counters_.connected.store(0, std::memory_order_relaxed);
+    counters_.consuming.store(0, std::memory_order_relaxed);
     link_ =
         open_stream_link(ioc_, options_, client_name,
                          stream_link::handlers{
@@ -43,6 +45,23 @@ void cluster_relay::start(const std::string& client_name) {
     log::info("cluster: stream \"", options_.stream, "\" on ", options_.urls.size(),
               options_.urls.size() == 1 ? " NATS server" : " NATS servers",
               "; publishes are answered once JetStream stored them");
+}
+
+void cluster_relay::when_settled(std::function<void()> settled, std::chrono::milliseconds at_most) {
+    settled_ = std::move(settled);
+    if (consuming_) return settle();
+    settle_timer_.expires_after(at_most);
+    settle_timer_.async_wait([this, at_most](const boost::system::error_code& ec) {
+        if (ec || !settled_) return;
+        log::warning("cluster: not consuming the stream after ", at_most.count(),
+                     " ms (NATS out of reach?): serving anyway; publishes get 503 until it is");
+        settle();
+    });
+}
+
+void cluster_relay::settle() {
+    settle_timer_.cancel();
+    if (auto settled = std::exchange(settled_, nullptr)) settled();
 }
 
 void cluster_relay::publish(std::string_view topic, std::string_view body, std::uint32_t flags,
@@ -149,6 +168,8 @@ void cluster_relay::on_stream(const stream_state& state) {
         log::info("cluster: consuming stream \"", options_.stream, "\" from sequence ", first,
                   held != 0 ? " (after the newest this bus holds)" : " (its end: this bus is new)");
         link_->consume_from(first);
+        counters_.consuming.store(1, std::memory_order_relaxed);
+        settle();
     }
     update_lag();
 }

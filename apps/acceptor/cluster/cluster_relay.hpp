@@ -44,6 +44,12 @@ class cluster_relay {
 
     // Opens the link (throws std::runtime_error when its options are unusable).
     void start(const std::string& client_name);
+    // Calls `settled` once: when this host consumes the stream into a bus
+    // of the stream's identity, or after `at_most` without (NATS out of
+    // reach: the host serves subscribers and answers publishes 503). A host
+    // is ready for traffic then, not before: its first start replaces the
+    // bus, and with it the processes that serve.
+    void when_settled(std::function<void()> settled, std::chrono::milliseconds at_most);
 
   private:
     using clock = std::chrono::steady_clock;
@@ -63,6 +69,7 @@ class cluster_relay {
     void append(const consumed_message& message);
     void note_stream_end(std::uint64_t last_seq);
     void update_lag();
+    void settle();
     void arm_deadline();
     void expire_publishes();
 
@@ -80,6 +87,8 @@ class cluster_relay {
     // timer serves them all.
     std::deque<std::pair<clock::time_point, std::uint64_t>> deadlines_;
     boost::asio::steady_timer deadline_timer_;
+    std::function<void()> settled_;
+    boost::asio::steady_timer settle_timer_;
     bool deadline_armed_ = false;
     std::uint64_t next_publish_id_ = 1;
 

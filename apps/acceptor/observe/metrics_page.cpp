@@ -80,6 +80,7 @@ void collect_cluster(metrics_snapshot& s, const shm_ring::cluster_counters& coun
     if (counters.enabled.load(relaxed) == 0) return;
     metrics_snapshot::cluster_link& link = s.cluster.emplace();
     link.connected = counters.connected.load(relaxed) != 0;
+    link.consuming = counters.consuming.load(relaxed) != 0;
     link.stream_sequence = counters.stream_sequence.load(relaxed);
     link.lag_messages = counters.lag_messages.load(relaxed);
     link.lag_us = counters.lag_us.load(relaxed);
@@ -95,6 +96,10 @@ void render_cluster(prometheus_text& page, const metrics_snapshot::cluster_link&
     page.gauge("hookbot_cluster_connected",
                "Cluster mode: 1 while the acceptor's connection to NATS is up.",
                link.connected ? 1 : 0);
+    page.gauge("hookbot_cluster_consuming",
+               "Cluster mode: 1 once this host's bus is the stream's and it consumes the "
+               "stream (a host's first start replaces its bus first).",
+               link.consuming ? 1 : 0);
     page.gauge("hookbot_cluster_stream_sequence",
                "Cluster mode: the newest stream sequence appended to this host's bus.",
                link.stream_sequence);

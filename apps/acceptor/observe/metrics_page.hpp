@@ -63,6 +63,7 @@ struct metrics_snapshot {
     // Cluster mode only: the acceptor's link to the stream.
     struct cluster_link {
         bool connected = false;
+        bool consuming = false;
         std::uint64_t stream_sequence = 0;
         std::uint64_t lag_messages = 0;
         std::uint64_t lag_us = 0;
