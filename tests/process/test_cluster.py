@@ -365,6 +365,24 @@ class ClusterTest(unittest.TestCase):
         for subscriber in subscribers:
             self.assertIsNone(subscriber.closed, "a live subscriber was disconnected")
 
+    def test_4b_a_host_started_without_nats_serves_and_joins_when_it_comes(self):
+        self.nats.stop_all()
+        host = Host(self.nats, "early")
+        host.start()
+        self.addCleanup(host.__exit__, None, None, None)
+        host.wait_for_log(r"not consuming the stream after \d+ ms", 20)
+        host.wait_for_log(r"the acceptor serves and a worker has joined: ready", 5)
+        status, _, took = publish(host, "too early")
+        self.assertEqual((status, took < 1.0), (503, True))
+        waiting = self.subscribe(host)  # bounced once when the bus becomes the stream's
+        self.nats.start_all()
+        wait_for(lambda: host.metric("hookbot_cluster_consuming") == 1, 30,
+                 "the host to consume the stream once NATS is there")
+        waiting.wait_closed()
+        subscriber = self.subscribe(host)
+        ids = publish_round_robin([host], "now", 5)
+        subscriber.wait_for_ids(ids)
+
     def check_stream_replaced(self, replace):
         hosts = self.hosts(3)
         subscriber = self.subscribe(hosts[0])
