@@ -320,6 +320,16 @@ class ListenReconnects(unittest.TestCase):
                                       + re.escape(records[0][2]) + r" \((other_epoch|unknown)\)")
 
 
+def holds_resources(pid):
+    """Whether process `pid` still runs (and so holds its descriptors): not
+    gone, not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class ListenAcrossACrash(unittest.TestCase):
     @unittest.skipUnless(SERVER_RESUMES, NEEDS_RESUME)
     def test_exec_across_a_kill_of_the_whole_serve_tree_on_a_bus_dir_runs_each_once(self):
@@ -340,6 +350,10 @@ class ListenAcrossACrash(unittest.TestCase):
                 for pid in tree:
                     os.kill(pid, signal.SIGKILL)
                 crashed.process.wait(timeout=10)
+                # The children hold the listening socket until they are gone
+                # (a zombie holds nothing), which serve's own exit does not wait for.
+                wait_for(lambda: not any(holds_resources(pid) for pid in tree), 10,
+                         "the killed tree to be gone")
             with listener, Server(workers=1, bind=f"127.0.0.1:{port}", extra_args=args) as again:
                 publish_all(again, "listen/crash", [b"m%d" % i for i in range(20, 25)])
                 wait_for(lambda: listener.count_log(r"command for message .* exited") == 25, 30,
