@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto record = hookbot::acceptor::decode_stream_record(input);
     if (!record) return 0;
     const auto within = [input](std::string_view part) {
-        return part.data() >= input.data() && part.data() + part.size() <= input.data() + input.size();
+        return part.data() >= input.data() &&
+               part.data() + part.size() <= input.data() + input.size();
     };
     if (!within(record->topic) || !within(record->body)) std::abort();
     if (hookbot::acceptor::encode_stream_record(*record) != input) std::abort();
