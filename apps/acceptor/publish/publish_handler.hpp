@@ -43,6 +43,9 @@ class publish_handler {
     using stream_sender = std::function<void(std::string_view topic, std::string_view stored,
                                              std::uint32_t flags, done_handler done)>;
     void use_stream(stream_sender send) { stream_ = std::move(send); }
+    // Whether publish() may call `done` after it returns (cluster mode):
+    // without it, `done` always runs before publish() returns.
+    [[nodiscard]] bool answers_later() const noexcept { return static_cast<bool>(stream_); }
     // Appends one record at the stream sequence `seq` and wakes the workers;
     // false when it does not fit the bus (too long a topic, too large a body).
     bool append_at(std::uint64_t seq, std::string_view topic, std::string_view stored,

@@ -247,15 +247,27 @@ void http_session::on_read_body(beast::error_code ec, std::size_t /*bytes*/) {
                         // Up to 25 MiB: not kept for the life of a keep-alive
                         // connection, nor past publish(), which copies what it keeps.
                         const std::string body = std::move(request.body());
-                        self->state_->publisher.publish(
-                            self->publishing_, request.base(), body,
-                            [self](publish_handler::outcome outcome) {
-                                if (const auto* id = std::get_if<shm_ring::message_id>(&outcome)) {
-                                    return self->send_ok(*id);
-                                }
-                                self->send(std::move(std::get<responses::response>(outcome)));
-                            });
+                        publish_handler& publisher = self->state_->publisher;
+                        if (publisher.answers_later()) {
+                            publisher.publish(self->publishing_, request.base(), body,
+                                              [self](publish_handler::outcome outcome) {
+                                                  self->answer_publish(std::move(outcome));
+                                              });
+                            return;
+                        }
+                        // Answered before publish() returns, while `self` holds
+                        // the session: a plain pointer keeps the handler inside
+                        // std::function, without an allocation per publish.
+                        publisher.publish(self->publishing_, request.base(), body,
+                                          [session = self.get()](publish_handler::outcome outcome) {
+                                              session->answer_publish(std::move(outcome));
+                                          });
                     });
+}
+
+void http_session::answer_publish(publish_handler::outcome outcome) {
+    if (const auto* id = std::get_if<shm_ring::message_id>(&outcome)) return send_ok(*id);
+    send(std::move(std::get<responses::response>(outcome)));
 }
 
 // A committed publish: the pre-built bytes when the answer is the common

@@ -59,6 +59,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     void answer_metrics(const metrics_plan& plan);
 
     void send(responses::response res, bool close = false);
+    // A publish's outcome: 200 with its id, or the refusal.
+    void answer_publish(publish_handler::outcome outcome);
     // A committed publish's 200, carrying its id.
     void send_ok(shm_ring::message_id id);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
