@@ -10,6 +10,7 @@
 #include "hookbot/auth/token.hpp"
 #include "hookbot/cluster/cluster_options.hpp"
 #include "hookbot/limits/flow_limits.hpp"
+#include "hookbot/posix/exit_status.hpp"
 #include "http/limits.hpp"
 #include "observe/metrics_access.hpp"
 
@@ -46,19 +47,12 @@ struct acceptor_options {
     cluster::cluster_options cluster;  // --cluster...: publish through NATS JetStream
 };
 
-// Exit status for "the cluster's stream is not the one this bus holds": the
-// supervisor then replaces the bus with one whose epoch is the stream's
-// identity, which this process left in cluster_counters::requested_epoch.
-inline constexpr int exit_replace_bus = 76;
-
 struct parsed_options {
-    std::optional<acceptor_options> options;  // nullopt: exit with exit_status
+    // nullopt: exit with exit_status (exit_fatal_config for a wrong command
+    // line or environment, hookbot/posix/exit_status.hpp)
+    std::optional<acceptor_options> options;
     int exit_status = 0;
 };
-
-// Exit status for a wrong command line or environment: the supervisor does
-// not restart a child that exits with it (nginx's "fatal, do not respawn").
-inline constexpr int exit_fatal_config = 2;
 
 // Parses `args` (without the program name). `key_from_environment` is
 // HOOKBOT_KEY, or nullptr. Help goes to `out`, errors and usage to `err`.

@@ -16,6 +16,7 @@
 
 #include "control/attach.hpp"
 #include "control/slot_claim.hpp"
+#include "hookbot/posix/exit_status.hpp"
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/tls/context_source.hpp"
@@ -29,9 +30,7 @@ namespace asio = boost::asio;
 namespace log = hookbot::log;
 using namespace hookbot::fanout;
 
-// The supervisor does not respawn a child that exits with this: its
-// configuration is wrong and a restart cannot help.
-constexpr int exit_fatal_config = 2;
+using hookbot::exit_fatal_config;
 // Time given to subscribers to finish their close handshakes on SIGTERM
 // (after the acceptor's drain acknowledgement, itself bounded by worker.hpp's
 // drain_ack_timeout): the whole drain stays within serve's stop timeout.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 using namespace hookbot::acceptor;
+using hookbot::exit_fatal_config;
 
 namespace {
 

@@ -34,10 +34,6 @@ std::string describe_exit(int status) {
     return "stopped";
 }
 
-// Exit status a child uses for "my configuration is wrong": restarting it
-// cannot help (nginx's "fatal, do not respawn").
-constexpr int exit_fatal_config = 2;
-
 }  // namespace
 
 supervisor::supervisor(supervisor_config config, posix::unique_fd listener,

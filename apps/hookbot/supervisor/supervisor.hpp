@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hookbot/posix/exit_status.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "supervisor/child_process.hpp"
@@ -53,10 +54,6 @@ struct supervisor_config {
     // started again on the new bus. Empty: such an exit is an ordinary one.
     std::function<void()> replace_bus;
 };
-
-// The acceptor's exit status for "the cluster's stream is not the one this
-// bus holds: give me a new bus" (apps/acceptor/options.hpp).
-inline constexpr int exit_replace_bus = 76;
 
 // The tiny master of nginx's shape: it keeps the listening sockets, forks the
 // acceptor and the workers, restarts any that exits, and forwards SIGHUP and
