@@ -156,7 +156,6 @@ void cluster_relay::on_stream(const stream_state& state) {
         return;
     }
     identity_ = state.identity;
-    counters_.stream_identity.store(state.identity, std::memory_order_relaxed);
     note_stream_end(state.last_seq);
     if (!consuming_) {
         consuming_ = true;

@@ -150,7 +150,6 @@ struct cluster_counters {
     counter enabled{0};          // 1: this acceptor runs in cluster mode
     counter connected{0};        // 1 while the NATS connection is up
     counter consuming{0};        // 1 once this bus is the stream's and its consumer started
-    counter stream_identity{0};  // the stream's identity (message ids' epoch part)
     counter stream_sequence{0};  // the newest stream sequence appended to this bus
     // What the consumer has yet to append (the stream's newest, as last seen,
     // less stream_sequence) and, while that is not 0, how long ago the stream
