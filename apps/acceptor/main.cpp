@@ -146,6 +146,12 @@ int serve(const acceptor_options& options) {
                                                    worker_connection::reply_handler reply) {
         answer_forwarded(state, std::move(request), std::move(body), std::move(reply));
     });
+    if (cluster) {
+        workers.on_stream_fetch([&relay = *cluster](const handoff::stream_fetch& request,
+                                                    worker_connection::fetch_reply reply) {
+            relay.fetch(request, std::move(reply));
+        });
+    }
     std::shared_ptr<listener> server;
     if (acceptor) server = std::make_shared<listener>(std::move(*acceptor), state);
 

@@ -42,6 +42,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
                    on_handoff(std::move(request), std::move(connection));
                }),
       forwarder_(ioc, control_, max_forwarded_in_flight),
+      stream_(ioc, control_),
       tls_shared_{forwarder_,
                   registry,
                   limits_,
@@ -61,8 +62,13 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
     registry_.set_retention_age(options.retention_age);
     control_.on_answer(
         [this](handoff::message answer) { forwarder_.on_answer(std::move(answer)); });
+    control_.on_stream_messages([this](handoff::stream_messages answer, posix::unique_fd batch) {
+        stream_.on_answer(answer, std::move(batch));
+    });
+    registry_.resume_from_stream(&stream_);
     control_.on_lost([this] {
         forwarder_.on_lost();
+        stream_.on_lost();
         // A drain waiting for the acceptor: gone, it hands nothing more.
         if (draining_) return close_subscribers();
         if (attached_ && !closing_) static_cast<void>(same_bus_as_joined());
@@ -79,6 +85,7 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
 
 worker::~worker() {
     registry_.on_empty(nullptr);
+    registry_.resume_from_stream(nullptr);
 }
 
 void worker::start() {

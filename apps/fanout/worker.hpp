@@ -9,6 +9,7 @@
 
 #include "bus/bus_tailer.hpp"
 #include "control/control_link.hpp"
+#include "control/stream_fetches.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/unique_fd.hpp"
 #include "hookbot/shm_ring/bus.hpp"
@@ -76,6 +77,7 @@ class worker {
     bus_tailer tailer_;
     control_link control_;
     request_forwarder forwarder_;
+    stream_fetches stream_;  // cluster mode: resumes older than the bus
     tls_session_shared tls_shared_;
     std::optional<tls_listener> tls_;
     const shm_ring::bus& source_;

@@ -302,6 +302,45 @@ class ClusterTest(unittest.TestCase):
             self.assertEqual([i for i, _ in resumer.messages], before[10:] + missed)
             self.assertEqual(resumer.gaps, [])
 
+    def test_2c_a_resume_older_than_the_bus_is_served_from_the_stream(self):
+        # A bus of one 128 KiB ring holds the last few hundred of these
+        # messages; the stream (this host creates it) the last ~1,500.
+        small = ["--shards", "1", "--ring-bytes", "131072", "--blob-threshold", "8192",
+                 "--cluster-max-bytes", "400000"]
+        with Host(self.nats, "small", extra_args=small) as host:
+            ids = publish_round_robin([host], "." * 200, 3000)
+            wait_for(lambda: host.metric("hookbot_cluster_stream_sequence") ==
+                     sequence_of(ids[-1]), 15, "the host to append everything")
+            # The bus lapped this id long ago; the stream still holds what follows.
+            resumer = self.subscribe(host, since=ids[1699])
+            resumer.wait_for_ids(ids[1700:])
+            self.assertEqual([i for i, _ in resumer.messages], ids[1700:])
+            self.assertEqual(resumer.gaps, [])
+            # The stream dropped what follows this one too: a gap notice first,
+            # then everything the stream still holds, the bus's after it.
+            early = self.subscribe(host, since=ids[9])
+            early.wait_for_ids(ids[-1:])
+            received = [i for i, _ in early.messages]
+            self.assertEqual(early.gaps, [{"gap": {"since": ids[9], "reason": "overwritten"}}])
+            self.assertGreater(len(received), 1000)
+            self.assertEqual(received, ids[ids.index(received[0]):], "every one after the gap")
+            self.assertEqual(host.metric("hookbot_cluster_stream_resumes_total", result="served"), 2)
+            self.assertEqual(host.metric("hookbot_cluster_stream_resumes_total", result="unserved"), 0)
+            self.assertGreaterEqual(host.metric("hookbot_cluster_stream_resume_messages_total"),
+                                    len(ids) - 1700)  # the first resume's alone
+            # Both go on with live messages, once each.
+            live = publish_round_robin([host], "live", 5)
+            for subscriber in (resumer, early):
+                subscriber.wait_for_ids(live)
+                self.assertEqual([i for i, _ in subscriber.messages][-5:], live)
+            # A host that joins now starts at the stream's end: a receiver
+            # moving to it from an id it never had gets those from the stream.
+            with Host(self.nats, "joining") as joining:
+                mover = self.subscribe(joining, since=ids[2499])
+                mover.wait_for_ids(ids[2500:] + live)
+                self.assertEqual([i for i, _ in mover.messages], ids[2500:] + live)
+                self.assertEqual(mover.gaps, [])
+
     def test_3_a_nats_node_killed_mid_run_loses_no_answered_message(self):
         hosts = self.hosts(3)
         subscribers = [self.subscribe(h) for h in hosts]

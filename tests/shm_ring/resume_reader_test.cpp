@@ -107,6 +107,7 @@ TEST_CASE("sequences a writer is given may leave gaps: read in order, resumed fr
     options.epoch = 0xfeed;
     bus written = bus::create(guard.instance(), options);
     bus_writer writer(written);
+    CHECK(written.first_bus_seq() == 0);
     const std::array<std::uint64_t, 6> sequences{5001, 5002, 5010, 5011, 6000, 6001};
     for (const std::uint64_t seq : sequences)
         REQUIRE(writer.append_at(seq, "t/" + std::to_string(seq % 3), std::to_string(seq)));
@@ -119,6 +120,8 @@ TEST_CASE("sequences a writer is given may leave gaps: read in order, resumed fr
 
     bus source = bus::open(guard.instance(), bus::access::reader);
     CHECK(source.epoch() == 0xfeed);
+    // Where it started: a resume from before missed what it never had.
+    CHECK(source.first_bus_seq() == 5001);
     const std::array<std::uint32_t, 3> all{0, 1, 2};
     bus_reader from_start(source, 0, all);
     for (const std::uint64_t seq : sequences) {
@@ -131,6 +134,33 @@ TEST_CASE("sequences a writer is given may leave gaps: read in order, resumed fr
     const auto first = inside_gap.next();
     REQUIRE(first);
     CHECK(first->bus_seq == 6000);
+}
+
+}  // namespace hookbot::shm_ring
+
+namespace hookbot::shm_ring {
+
+TEST_CASE("a bus that begins later says where, before and after its first message") {
+    test::bus_guard guard(test::unique_instance("begins"));
+    bus written = bus::create(guard.instance(), small_bus(2));
+    bus_writer writer(written);
+    writer.begin_at(100);  // joined the stream at 100
+    CHECK(written.first_bus_seq() == 100);
+    writer.begin_at(250);  // an acceptor restarted before anything came
+    CHECK(written.first_bus_seq() == 250);
+    const auto first = writer.append("t", "first");
+    REQUIRE(first);
+    CHECK(first->bus_seq == 250);
+    CHECK_THROWS_AS(writer.begin_at(300), std::logic_error);
+    CHECK(written.first_bus_seq() == 250);
+}
+
+TEST_CASE("a bus written from 1 begins at 1") {
+    test::bus_guard guard(test::unique_instance("from-one"));
+    bus written = bus::create(guard.instance(), small_bus(2));
+    bus_writer writer(written);
+    REQUIRE(writer.append("t", "one"));
+    CHECK(written.first_bus_seq() == 1);
 }
 
 }  // namespace hookbot::shm_ring

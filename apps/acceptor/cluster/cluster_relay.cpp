@@ -3,13 +3,30 @@
 #include <utility>
 
 #include "cluster/stream_payload.hpp"
+#include "hookbot/handoff/sealed_body.hpp"
+#include "hookbot/handoff/stream_batch.hpp"
 #include "hookbot/posix/log.hpp"
+#include "hookbot/routing/topic_match.hpp"
 #include "hookbot/shm_ring/layout.hpp"
 #include "publish/bus_room.hpp"
 
 namespace hookbot::acceptor {
 
 namespace net = boost::asio;
+
+namespace {
+
+// A resume served from the stream (cluster_relay::fetch): one read at a
+// time on the link's thread, a few more waiting; each bounded in size (the
+// worker maps it while it replays) and in time (its subscriber waits for
+// it, and the worker gives up after 10 s: see stream_fetches).
+constexpr std::size_t max_fetches_under_way = 4;
+constexpr std::size_t max_fetch_bytes = 64u << 20;
+constexpr std::chrono::milliseconds max_fetch_time{2000};
+
+log::throttle fetch_warnings(10, "resume-from-stream warnings");
+
+}  // namespace
 
 cluster_relay::cluster_relay(net::io_context& ioc, const cluster::cluster_options& options,
                              shm_ring::bus& bus, publish_handler& publisher, bus_room* room,
@@ -164,6 +181,9 @@ void cluster_relay::on_stream(const stream_state& state) {
         const std::uint64_t held = publisher_.last_bus_seq();
         const std::uint64_t first = held != 0 ? held + 1 : state.last_seq + 1;
         queued_seq_ = appended_seq_ = first - 1;
+        // Ids before it are the stream's too, never on this bus: resumes
+        // from them are served from the stream.
+        if (held == 0) publisher_.begin_at(first);
         log::info("cluster: consuming stream \"", options_.stream, "\" from sequence ", first,
                   held != 0 ? " (after the newest this bus holds)" : " (its end: this bus is new)");
         link_->consume_from(first);
@@ -208,6 +228,64 @@ void cluster_relay::append(const consumed_message& message) {
     appended_unix_us_ = message.unix_us;
     counters_.stream_sequence.store(message.seq, std::memory_order_relaxed);
     update_lag();
+}
+
+void cluster_relay::fetch(const handoff::stream_fetch& request, fetch_reply reply) {
+    // The stream's sequences are this bus's ids only while the bus is the
+    // stream's (a worker checked the id's epoch against the bus).
+    const bool servable = link_ && link_->connected() && identity_ == bus_.epoch() && !replacing_ &&
+                          request.through_seq > request.after_seq;
+    if (!servable || fetches_under_way_ >= max_fetches_under_way) {
+        if (servable) {
+            fetch_warnings.warning("cluster: ", fetches_under_way_,
+                                   " resumes read the stream already: one from sequence ",
+                                   request.after_seq, " goes on from the bus");
+        }
+        counters_.stream_resumes_unserved.fetch_add(1, std::memory_order_relaxed);
+        return reply({request.id, request.after_seq + 1, request.after_seq, 0}, {});
+    }
+    ++fetches_under_way_;
+    fetch_request read;
+    read.after_seq = request.after_seq;
+    read.through_seq = request.through_seq;
+    read.max_bytes = max_fetch_bytes;
+    read.max_time = max_fetch_time;
+    read.keep = [topic = request.topic, recursive = request.recursive](std::string_view data) {
+        const std::optional<stream_record> record = decode_stream_record(data);
+        return record && routing::subscription_matches(topic, recursive, record->topic);
+    };
+    link_->fetch(std::move(read), [this, request, reply = std::move(reply)](fetched_messages got) {
+        --fetches_under_way_;
+        answer_fetch(request, std::move(got), reply);
+    });
+}
+
+void cluster_relay::answer_fetch(const handoff::stream_fetch& request, fetched_messages fetched,
+                                 const fetch_reply& reply) {
+    const bool read_any = fetched.read_through >= fetched.read_from;
+    (read_any ? counters_.stream_resumes_served : counters_.stream_resumes_unserved)
+        .fetch_add(1, std::memory_order_relaxed);
+    counters_.stream_resume_messages.fetch_add(fetched.kept.size(), std::memory_order_relaxed);
+    std::string batch;
+    for (const consumed_message& message : fetched.kept) {
+        const std::optional<stream_record> record = decode_stream_record(message.data);
+        if (!record) continue;  // `keep` took only records
+        handoff::append_to_batch(
+            batch, {message.seq, message.unix_us, record->flags, record->topic, record->body});
+    }
+    fetched.kept.clear();
+    posix::unique_fd sealed;
+    const std::uint64_t bytes = batch.size();
+    if (bytes != 0) {
+        try {
+            sealed = handoff::seal_body(batch);
+        } catch (const std::exception& e) {
+            fetch_warnings.warning("cluster: a resume's messages from the stream: ", e.what(),
+                                   "; it goes on from the bus");
+            return reply({request.id, request.after_seq + 1, request.after_seq, 0}, {});
+        }
+    }
+    reply({request.id, fetched.read_from, fetched.read_through, bytes}, std::move(sealed));
 }
 
 void cluster_relay::note_stream_end(std::uint64_t last_seq) {

@@ -13,7 +13,9 @@
 
 #include "cluster/stream_link.hpp"
 #include "hookbot/cluster/cluster_options.hpp"
+#include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/log_throttle.hpp"
+#include "hookbot/posix/unique_fd.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/counters.hpp"
 #include "publish/publish_handler.hpp"
@@ -51,6 +53,15 @@ class cluster_relay {
     // bus, and with it the processes that serve.
     void when_settled(std::function<void()> settled, std::chrono::milliseconds at_most);
 
+    // A worker's resume from an id older than its bus retains
+    // (handoff::stream_fetch): the subscription's messages of that range,
+    // read from the stream and answered with `reply` once, in a sealed memfd
+    // (handoff/stream_batch.hpp). At once with none read when the stream is
+    // out of reach or enough fetches are under way: the resume then goes on
+    // from the bus, with its gap notice.
+    using fetch_reply = std::function<void(handoff::stream_messages, posix::unique_fd batch)>;
+    void fetch(const handoff::stream_fetch& request, fetch_reply reply);
+
   private:
     using clock = std::chrono::steady_clock;
     using done_handler = publish_handler::done_handler;
@@ -72,6 +83,8 @@ class cluster_relay {
     void settle();
     void arm_deadline();
     void expire_publishes();
+    void answer_fetch(const handoff::stream_fetch& request, fetched_messages fetched,
+                      const fetch_reply& reply);
 
     boost::asio::io_context& ioc_;
     cluster::cluster_options options_;
@@ -100,6 +113,7 @@ class cluster_relay {
     std::uint64_t appended_unix_us_ = 0;
     std::uint64_t stream_last_seq_ = 0;  // the stream's newest, as last seen
     std::uint64_t skipped_ = 0;          // messages not in this format
+    std::size_t fetches_under_way_ = 0;
     // A stream without a leader refuses every publish for seconds.
     log::throttle refusals_{10, "JetStream refusal lines"};
 };

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hookbot/cluster/cluster_options.hpp"
 
@@ -40,6 +42,28 @@ struct publish_ack {
     std::string error;
 };
 
+// A resume older than the bus: the stream's messages after after_seq up to
+// through_seq, read by a consumer of their own.
+struct fetch_request {
+    std::uint64_t after_seq = 0;
+    std::uint64_t through_seq = 0;
+    // The read stops once the kept messages are past this size, or after this long.
+    std::size_t max_bytes = 0;
+    std::chrono::milliseconds max_time{0};
+    // Called on the link's own thread for each message read (a stream
+    // record): whether to keep it. Keep it a pure function.
+    std::function<bool(std::string_view data)> keep;
+};
+
+struct fetched_messages {
+    // The sequences read: read_from..read_through, none when read_through is
+    // below read_from. read_from past the request's after_seq + 1: the
+    // stream no longer held those (its --cluster-max-age or -max-bytes).
+    std::uint64_t read_from = 0;
+    std::uint64_t read_through = 0;
+    std::vector<consumed_message> kept;  // in stream order
+};
+
 class stream_link {
   public:
     // Called on the io_context's thread, never from inside a stream_link call.
@@ -68,6 +92,10 @@ class stream_link {
     // A consumed message of `bytes` is on the bus: the link holds at most a
     // bounded amount not yet confirmed so (it stops reading the stream).
     virtual void consumed(std::size_t bytes) = 0;
+    // Reads `request`'s range on a thread of the link's own, one fetch at a
+    // time, and calls `done` on the io_context's thread (never from inside
+    // this call), with what it read: maybe less than asked, or nothing.
+    virtual void fetch(fetch_request request, std::function<void(fetched_messages)> done) = 0;
 };
 
 // Connects in the background (a NATS server down at the start is not an

@@ -90,6 +90,9 @@ void collect_cluster(metrics_snapshot& s, const shm_ring::cluster_counters& coun
     link.refused_timeout = counters.refused_timeout.load(relaxed);
     link.refused_error = counters.refused_error.load(relaxed);
     link.bus_replacements = supervisor.bus_replacements.load(relaxed);
+    link.stream_resumes_served = counters.stream_resumes_served.load(relaxed);
+    link.stream_resumes_unserved = counters.stream_resumes_unserved.load(relaxed);
+    link.stream_resume_messages = counters.stream_resume_messages.load(relaxed);
 }
 
 void render_cluster(prometheus_text& page, const metrics_snapshot::cluster_link& link) {
@@ -125,6 +128,17 @@ void render_cluster(prometheus_text& page, const metrics_snapshot::cluster_link&
                 link.refused_timeout);
     page.sample("hookbot_cluster_publishes_refused_total", {{"reason", "error"}},
                 link.refused_error);
+    page.family("hookbot_cluster_stream_resumes_total", "counter",
+                "Cluster mode: resumes from an id older than this host's bus holds, served "
+                "from the stream, or not (NATS out of reach, too many at once: those go on "
+                "from the bus with a gap notice).");
+    page.sample("hookbot_cluster_stream_resumes_total", {{"result", "served"}},
+                link.stream_resumes_served);
+    page.sample("hookbot_cluster_stream_resumes_total", {{"result", "unserved"}},
+                link.stream_resumes_unserved);
+    page.counter("hookbot_cluster_stream_resume_messages_total",
+                 "Cluster mode: messages read from the stream for those resumes.",
+                 link.stream_resume_messages);
     page.counter("hookbot_bus_replacements_total",
                  "Cluster mode: times the bus was replaced by one whose epoch is the stream's "
                  "identity (a host's first start, a stream made again, NATS restarted empty).",

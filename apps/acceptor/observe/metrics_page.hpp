@@ -73,6 +73,9 @@ struct metrics_snapshot {
         std::uint64_t refused_timeout = 0;
         std::uint64_t refused_error = 0;
         std::uint64_t bus_replacements = 0;
+        std::uint64_t stream_resumes_served = 0;
+        std::uint64_t stream_resumes_unserved = 0;
+        std::uint64_t stream_resume_messages = 0;
     };
     std::optional<cluster_link> cluster;
 

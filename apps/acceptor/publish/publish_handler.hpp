@@ -50,6 +50,8 @@ class publish_handler {
     // false when it does not fit the bus (too long a topic, too large a body).
     bool append_at(std::uint64_t seq, std::string_view topic, std::string_view stored,
                    std::uint32_t flags);
+    // An empty bus starts at the stream sequence `seq` (bus_writer::begin_at).
+    void begin_at(std::uint64_t seq) { writer_.begin_at(seq); }
 
     // Unlinks the large-body blobs whose records are overwritten (bus_writer).
     void release_overwritten_blobs() noexcept { writer_.release_overwritten_blobs(); }

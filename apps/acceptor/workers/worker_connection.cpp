@@ -20,14 +20,14 @@ constexpr auto confirm_window = std::chrono::seconds(1);
 
 worker_connection::worker_connection(net::io_context& ioc, posix::unique_fd socket,
                                      shm_ring::bus& bus, std::size_t max_queued,
-                                     closed_handler on_closed, const request_handler& on_request,
+                                     closed_handler on_closed, const request_handlers& requests,
                                      const handoff::instance_description& description)
     : channel_(std::move(socket)),
       watch_(ioc, channel_.fd()),
       bus_(bus),
       max_queued_(max_queued),
       on_closed_(std::move(on_closed)),
-      on_request_(on_request),
+      requests_(requests),
       description_(description) {}
 
 worker_connection::~worker_connection() {
@@ -141,6 +141,9 @@ void worker_connection::on_message(handoff::channel::received received) {
         return on_forwarded_request(std::move(received));
     }
     if (ready_ && std::holds_alternative<handoff::draining>(received.body)) return on_draining();
+    if (const auto* fetch = std::get_if<handoff::stream_fetch>(&received.body); ready_ && fetch) {
+        return on_stream_fetch(*fetch);
+    }
     if (!ready_ && std::holds_alternative<handoff::attach_query>(received.body)) {
         // The worker closes this connection once it has the answer.
         log::info("a worker asked which instance this is (hookbot-fanout --attach)");
@@ -197,26 +200,38 @@ void worker_connection::on_draining() {
 
 void worker_connection::on_forwarded_request(handoff::channel::received received) {
     auto& request = std::get<handoff::forwarded_request>(received.body);
-    if (request.body_in_memfd != received.attached.valid() || !on_request_) {
+    if (request.body_in_memfd != received.attached.valid() || !requests_.forwarded) {
         log::warning("worker slot ", slot_, " pid ", pid_, " forwarded request ", request.id,
                      request.body_in_memfd ? " without its body's memfd" : " with a stray fd",
                      ": closing its control connection");
         close();
         return;
     }
-    on_request_(std::move(request), std::move(received.attached),
-                [self = shared_from_this()](handoff::message answer) {
-                    self->send_or_queue(std::move(answer));
-                });
+    requests_.forwarded(std::move(request), std::move(received.attached),
+                        [self = shared_from_this()](handoff::message answer) {
+                            self->send_or_queue(std::move(answer));
+                        });
+}
+
+void worker_connection::on_stream_fetch(const handoff::stream_fetch& fetch) {
+    if (!requests_.stream_fetch) {
+        // Nothing read: the worker's resume goes on from its bus.
+        return send_or_queue(
+            handoff::stream_messages{fetch.id, fetch.after_seq + 1, fetch.after_seq, 0});
+    }
+    requests_.stream_fetch(fetch, [self = shared_from_this()](handoff::stream_messages answer,
+                                                              posix::unique_fd batch) {
+        self->send_or_queue(answer, std::move(batch));
+    });
 }
 
 // Answers are never dropped: the worker bounds the requests it has in
 // flight, which bounds this queue.
-void worker_connection::send_or_queue(handoff::message m) {
+void worker_connection::send_or_queue(handoff::message m, posix::unique_fd attached) {
     if (closed_) return;
     if (queue_.empty()) {
         try {
-            switch (channel_.send(m)) {
+            switch (channel_.send(m, attached.get())) {
                 case handoff::channel::send_result::sent:
                     return;
                 case handoff::channel::send_result::closed:
@@ -231,7 +246,7 @@ void worker_connection::send_or_queue(handoff::message m) {
             return;
         }
     }
-    queue_.push_back(pending{std::move(m), {}});
+    queue_.push_back(pending{std::move(m), std::move(attached)});
     do_wait_write();
 }
 

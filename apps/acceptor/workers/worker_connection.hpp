@@ -38,13 +38,22 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     using reply_handler = std::function<void(handoff::message)>;
     using request_handler =
         std::function<void(handoff::forwarded_request, posix::unique_fd, reply_handler)>;
+    // Cluster mode: answers a resume's stream_fetch, at once or later, with
+    // the batch's memfd (or none).
+    using fetch_reply = std::function<void(handoff::stream_messages, posix::unique_fd)>;
+    using fetch_handler = std::function<void(const handoff::stream_fetch&, fetch_reply)>;
+    // What the pool answers for its workers. Unset, a forwarded request
+    // closes the connection, and a stream_fetch gets nothing (not a cluster).
+    struct request_handlers {
+        request_handler forwarded;
+        fetch_handler stream_fetch;
+    };
 
-    // `on_request` is read at each request (it may be set after this is made)
-    // and must outlive this object.
-    // `description` too must outlive this object.
+    // `requests` are read at each request (they may be set after this is
+    // made); they and `description` must outlive this object.
     worker_connection(net::io_context& ioc, posix::unique_fd socket, shm_ring::bus& bus,
                       std::size_t max_queued, closed_handler on_closed,
-                      const request_handler& on_request,
+                      const request_handlers& requests,
                       const handoff::instance_description& description);
     ~worker_connection();
     worker_connection(const worker_connection&) = delete;
@@ -84,17 +93,21 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
   private:
     struct pending {
         handoff::message message;
-        posix::unique_fd attached;  // a handed client: a duplicate, the session closes its own
+        // A handed client (a duplicate: the session closes its own), or a
+        // stream batch's memfd.
+        posix::unique_fd attached;
     };
 
     void do_wait_read();
     void on_readable(const boost::system::error_code& ec);
     void on_message(handoff::channel::received received);
     void on_forwarded_request(handoff::channel::received received);
+    void on_stream_fetch(const handoff::stream_fetch& fetch);
     void on_hello(const handoff::hello& hello, posix::unique_fd doorbell);
     void on_draining();
-    // Sends `m` now or queues it behind what waits already.
-    void send_or_queue(handoff::message m);
+    // Sends `m` (with `attached`, if valid) now or queues it behind what
+    // waits already.
+    void send_or_queue(handoff::message m, posix::unique_fd attached = {});
     void do_wait_write();
     void on_writable(const boost::system::error_code& ec);
     void note_handoff();
@@ -106,7 +119,7 @@ class worker_connection : public std::enable_shared_from_this<worker_connection>
     shm_ring::bus& bus_;
     std::size_t max_queued_;
     closed_handler on_closed_;
-    const request_handler& on_request_;
+    const request_handlers& requests_;
     const handoff::instance_description& description_;
 
     bool ready_ = false;

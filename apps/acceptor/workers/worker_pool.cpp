@@ -43,7 +43,7 @@ void worker_pool::on_acceptable(const boost::system::error_code& ec) {
         if (fd >= 0) {
             auto worker = std::make_shared<worker_connection>(
                 ioc_, posix::unique_fd(fd), bus_, max_queued_,
-                [this](worker_connection& closed) { remove(closed); }, on_request_, description_);
+                [this](worker_connection& closed) { remove(closed); }, requests_, description_);
             workers_.push_back(worker);
             worker->on_joined(on_joined_);
             worker->ask_slot_holder([this](std::uint32_t slot) { return holder_of(slot); });

@@ -49,7 +49,11 @@ class worker_pool {
     // Built-in TLS: answers the requests workers read and forward. Unset, a
     // forwarded request closes the worker's connection.
     void on_forwarded_request(worker_connection::request_handler handler) {
-        on_request_ = std::move(handler);
+        requests_.forwarded = std::move(handler);
+    }
+    // Cluster mode: serves resumes older than the bus from the stream.
+    void on_stream_fetch(worker_connection::fetch_handler handler) {
+        requests_.stream_fetch = std::move(handler);
     }
 
     // Called each time a worker has said a valid hello.
@@ -78,7 +82,7 @@ class worker_pool {
     net::steady_timer retry_;
     std::size_t max_queued_;
     std::vector<std::shared_ptr<worker_connection>> workers_;
-    worker_connection::request_handler on_request_;
+    worker_connection::request_handlers requests_;
     std::function<void()> on_joined_;
     handoff::instance_description description_;
     least_loaded_choice choice_;

@@ -172,6 +172,10 @@ void control_link::receive_all() {
             if (on_answer_) on_answer_(std::move(in->body));
             continue;
         }
+        if (auto* batch = std::get_if<handoff::stream_messages>(&in->body)) {
+            if (on_stream_messages_) on_stream_messages_(*batch, std::move(in->attached));
+            continue;
+        }
         if (std::holds_alternative<handoff::draining_acknowledged>(in->body)) {
             if (on_drained_) on_drained_();
             continue;

@@ -41,6 +41,11 @@ class control_link {
     // instead (the instance behind the socket is not the one this worker
     // joined). Unset, every connection says hello.
     void before_hello(std::function<bool()> check) { before_hello_ = std::move(check); }
+    // Cluster mode: the acceptor's answers to stream_fetch, with their batch.
+    void on_stream_messages(
+        std::function<void(handoff::stream_messages, posix::unique_fd)> handler) {
+        on_stream_messages_ = std::move(handler);
+    }
     // The acceptor acknowledged this worker's `draining`: no handoff follows.
     void on_drained(std::function<void()> handler) { on_drained_ = std::move(handler); }
     // Connected and greeted: send() can work.
@@ -83,6 +88,7 @@ class control_link {
     answer_handler on_answer_;
     std::function<void()> on_lost_;
     std::function<void()> on_drained_;
+    std::function<void(handoff::stream_messages, posix::unique_fd)> on_stream_messages_;
     std::function<bool()> before_hello_;
     std::deque<outgoing> queue_;
 };

@@ -7,9 +7,11 @@
 
 #include "delivery/payload.hpp"
 #include "delivery/subscriber_queue.hpp"
+#include "hookbot/handoff/stream_batch.hpp"
 #include "hookbot/shm_ring/bus.hpp"
 #include "hookbot/shm_ring/bus_reader.hpp"
 #include "resume/resume_start.hpp"
+#include "resume/stream_fetcher.hpp"
 
 namespace hookbot::fanout {
 
@@ -22,16 +24,23 @@ namespace hookbot::fanout {
 // Live messages meanwhile are the replay's to send (the subscriber answers
 // them already_sent): it reads on until it has caught up with the bus, and
 // from then on the subscriber takes live messages past last_bus_seq().
+//
+// In a cluster, what the bus no longer held may come from the stream first
+// (`earlier`: stream_fetcher.hpp); the bus is then read after it.
 class replay {
   public:
     // Throws std::runtime_error when the bus cannot be walked (a writer that
     // keeps lapping the walk).
     // `since`: the start as the subscriber sent it, named by gap notices.
     replay(const shm_ring::bus& source, std::string topic, bool recursive, payload_kind kind,
-           const resume_start& start, std::string since);
+           const resume_start& start, std::string since, stream_batch earlier = {});
 
     // The gap notice to send before anything else, if the start has one.
     [[nodiscard]] payload gap_notice() const;
+    // The bus had already overwritten messages after the start (and nothing
+    // came from the stream for them): gap_notice() says so. In a cluster the
+    // stream may still hold them.
+    [[nodiscard]] bool missed_start() const noexcept { return missed_start_; }
 
     // Queues up to `max` more messages into `out` while it has replay room
     // (subscriber_queue::has_replay_room: a replay never makes it behind).
@@ -56,6 +65,15 @@ class replay {
     // The `expired` notice, once, where messages of the subscription were
     // skipped as older than --retention-age.
     void announce_expired(subscriber_queue& out);
+    // Takes the next message of what the stream gave (ending it, with the
+    // notice for what the bus lost after it, when none is left). True when it
+    // queued one: it was the subscription's.
+    bool fill_from_stream(subscriber_queue& out);
+    // Whether a message of the subscription at `unix_us` is replayed; counts
+    // it as expired when not.
+    bool fresh_enough(std::uint64_t unix_us);
+    void queue_message(subscriber_queue& out, std::uint64_t bus_seq, std::string_view topic,
+                       std::uint32_t flags, std::string_view body, std::uint32_t commit_us);
 
     const shm_ring::bus& source_;
     std::string topic_;
@@ -66,6 +84,12 @@ class replay {
     bool announce_expiry_;
     bool expired_ = false;  // skipped some since the last notice
     std::string last_id_;   // the last id queued, at first the start as sent
+    // What the stream gave, read before the bus; then the notice for what
+    // the bus lost after it, if it did.
+    stream_batch earlier_;
+    std::optional<handoff::batch_reader> earlier_messages_;
+    std::optional<gap_reason> gap_after_earlier_;
+    bool missed_start_ = false;
     shm_ring::bus_reader reader_;
 };
 

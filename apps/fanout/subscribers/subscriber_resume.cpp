@@ -1,7 +1,9 @@
 // A subscriber that resumes: the gap notice, the replay, the seam to the
 // live messages (docs/ARCHITECTURE.md, "Resume").
+#include <algorithm>
 #include <chrono>
 #include <exception>
+#include <utility>
 
 #include "hookbot/posix/log_throttle.hpp"
 #include "hookbot/shm_ring/counters.hpp"
@@ -17,13 +19,22 @@ constexpr std::size_t replay_batch = 16;
 
 log::throttle resume_warnings(20, "resume warnings");
 
+// The newest id of the bus's epoch a resume may name: what the bus tailer
+// handed out, or on a cluster host's bus that began later, the stream's
+// sequences before it (bus::first_bus_seq).
+std::uint64_t newest_id(const subscriptions& registry, const shm_ring::bus& source) {
+    const std::uint64_t first = source.first_bus_seq();
+    return std::max(registry.delivered_through(), first > 0 ? first - 1 : 0);
+}
+
 }  // namespace
 
 void websocket_subscriber::start_replay(const std::string& topic, bool recursive,
                                         std::string_view since) {
     const shm_ring::bus* source = registry_.source();
     if (source == nullptr) return;
-    auto start = parse_since(since, source->epoch(), registry_.delivered_through());
+    const std::uint64_t newest = newest_id(registry_, *source);
+    auto start = parse_since(since, source->epoch(), newest);
     if (!start) return;
     if (const auto age = registry_.retention_age(); age.count() > 0) {
         const auto age_us = static_cast<std::uint64_t>(
@@ -35,14 +46,39 @@ void websocket_subscriber::start_replay(const std::string& topic, bool recursive
     // "topic NUL body" on a recursive subscription.
     const payload_kind replayed =
         kind() == payload_kind::bare && recursive ? payload_kind::recursive : kind();
+    resume_plan plan{topic, recursive, replayed, *start, std::string(since)};
+    if (!begin_replay(plan, {})) return;
+    stream_fetcher* stream = registry_.stream();
+    if (stream == nullptr || !replay_->missed_start()) return replay_from_start();
+    // A cluster's stream holds far more than the bus: what the bus lost
+    // comes from there, then the bus from where the stream's part ends.
+    replay_.reset();
+    awaiting_stream_ = true;
+    handoff::stream_fetch request{0, topic, recursive, start->after_bus_seq, newest};
+    stream->fetch(std::move(request),
+                  [weak = weak_from_this(), plan = std::move(plan)](stream_batch earlier) {
+                      const auto self = weak.lock();
+                      if (!self || !std::exchange(self->awaiting_stream_, false))
+                          return;  // closed meanwhile
+                      if (!self->begin_replay(plan, std::move(earlier))) return;
+                      self->replay_from_start();
+                      self->request_write();
+                  });
+}
+
+bool websocket_subscriber::begin_replay(const resume_plan& plan, stream_batch earlier) {
     try {
-        replay_ = std::make_unique<replay>(*source, topic, recursive, replayed, *start,
-                                           std::string(since));
+        replay_ = std::make_unique<replay>(*registry_.source(), plan.topic, plan.recursive,
+                                           plan.kind, plan.start, plan.since, std::move(earlier));
     } catch (const std::exception& e) {
-        resume_warnings.warning("subscriber ", name_, ": cannot resume from \"", since, "\" (",
+        resume_warnings.warning("subscriber ", name_, ": cannot resume from \"", plan.since, "\" (",
                                 e.what(), "); live messages only");
-        return;
+        return false;
     }
+    return true;
+}
+
+void websocket_subscriber::replay_from_start() {
     if (const payload notice = replay_->gap_notice()) queue_.push(notice);
     continue_replay();
 }

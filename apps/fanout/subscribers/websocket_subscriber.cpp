@@ -107,7 +107,9 @@ void websocket_subscriber::on_answered(beast::error_code ec) {
 
 push_result websocket_subscriber::deliver(const payload& message) {
     if (!state_.accepts_messages()) return push_result::dropped;
-    if (replay_ || message->bus_seq < live_from_bus_seq_) return push_result::already_sent;
+    if (replay_ || awaiting_stream_ || message->bus_seq < live_from_bus_seq_) {
+        return push_result::already_sent;
+    }
     const push_result result = queue_.push(message);
     if (result == push_result::overflow) {
         close(1008, "subscriber too slow", limits_.write_timeout,
@@ -127,6 +129,7 @@ void websocket_subscriber::close(std::uint16_t code, const char* reason, clock::
     if (!state_.accepts_messages()) return;
     stop_delivering(grace, cause);
     replay_.reset();
+    awaiting_stream_ = false;
     // An event stream has no close frame: its end is the connection's.
     if (event_stream_) return finish({}, "close");
     if (state_.we_close() == close_handshake::action::queue_close) {

@@ -85,7 +85,19 @@ class websocket_subscriber final : public subscriber,
     void on_answered(boost::beast::error_code ec);
 
     // Resuming (subscriber_resume.cpp).
+    struct resume_plan {
+        std::string topic;
+        bool recursive;
+        payload_kind kind;
+        resume_start start;
+        std::string since;  // as sent
+    };
     void start_replay(const std::string& topic, bool recursive, std::string_view since);
+    // Makes the replay (what the stream gave first, if anything). False
+    // when the bus cannot be walked: live messages only.
+    bool begin_replay(const resume_plan& plan, stream_batch earlier);
+    // Queues the replay's gap notice, if it has one, and its first messages.
+    void replay_from_start();
     // Queues more of the replay if the queue has room; ends it once caught up.
     void continue_replay();
 
@@ -151,6 +163,9 @@ class websocket_subscriber final : public subscriber,
     std::size_t front_offset_ = 0;  // bytes of the queue's front frame written
     // While resuming: live messages are the replay's to send.
     std::unique_ptr<replay> replay_;
+    // In a cluster, while the stream is asked for what the bus lost (before
+    // the replay): live messages are the replay's to send.
+    bool awaiting_stream_ = false;
     // After a replay: live messages below this bus_seq were replayed.
     std::uint64_t live_from_bus_seq_ = 0;
     bool event_stream_;

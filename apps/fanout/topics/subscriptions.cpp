@@ -83,4 +83,10 @@ void subscriptions::count_written(std::uint32_t commit_us, std::uint32_t written
     slot_->counters.publish_to_write.record(shm_ring::elapsed_us32(commit_us, written_us));
 }
 
+stream_fetcher* subscriptions::stream() const noexcept {
+    const bool cluster = source_ != nullptr &&
+                         source_->acceptor().cluster.enabled.load(std::memory_order_relaxed) != 0;
+    return cluster ? stream_ : nullptr;
+}
+
 }  // namespace hookbot::fanout

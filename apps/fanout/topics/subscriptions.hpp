@@ -16,6 +16,8 @@
 
 namespace hookbot::fanout {
 
+class stream_fetcher;
+
 // The worker's live subscribers: the topic index the bus tailer consults, the
 // set closed on shutdown, and the slot counters the acceptor balances on.
 // Holds plain pointers: a subscriber removes itself before it is destroyed.
@@ -83,6 +85,11 @@ class subscriptions {
         return retention_age_;
     }
     void set_retention_age(std::chrono::milliseconds age) noexcept { retention_age_ = age; }
+    // Cluster mode: where resumes ask for what the bus no longer holds.
+    void resume_from_stream(stream_fetcher* fetcher) noexcept { stream_ = fetcher; }
+    // That fetcher while the acceptor runs in cluster mode (the bus's
+    // control segment says so), else nullptr.
+    [[nodiscard]] stream_fetcher* stream() const noexcept;
 
   private:
     struct subscription {
@@ -95,6 +102,7 @@ class subscriptions {
     const shm_ring::bus* source_;
     std::uint64_t delivered_through_ = 0;
     std::chrono::milliseconds retention_age_{0};
+    stream_fetcher* stream_ = nullptr;
     topic_index index_;
     topic_prefixes prefixes_;
     std::unordered_map<subscriber*, subscription> live_;

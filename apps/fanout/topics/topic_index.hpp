@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hookbot/routing/topic_match.hpp"
+
 namespace hookbot::fanout {
 
 class subscriber;
@@ -40,7 +42,7 @@ class topic_index {
     // that read the bus themselves (a resume's replay).
     static bool matches(std::string_view subscribed, bool recursive,
                         std::string_view topic) noexcept {
-        return recursive ? topic.starts_with(subscribed) : topic == subscribed;
+        return routing::subscription_matches(subscribed, recursive, topic);
     }
 
     // Subscriptions, exact and recursive.

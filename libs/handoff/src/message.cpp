@@ -19,6 +19,9 @@
 //                         | u32 bus_dir_len | bus_dir
 //   draining:             u8 type=8
 //   draining_acknowledged: u8 type=9
+//   stream_fetch:    u8 type=10 | u64 id | u8 recursive | u64 after_seq | u64 through_seq
+//                    | u32 topic_len | topic
+//   stream_messages: u8 type=11 | u64 id | u64 read_from | u64 read_through | u64 bytes
 namespace hookbot::handoff {
 namespace {
 
@@ -32,6 +35,8 @@ enum class kind : std::uint8_t {
     instance_description = 7,
     draining = 8,
     draining_acknowledged = 9,
+    stream_fetch = 10,
+    stream_messages = 11,
 };
 
 enum request_flag : std::uint8_t {
@@ -155,6 +160,22 @@ struct encoder {
     }
     void operator()(const draining&) { put(out, kind::draining); }
     void operator()(const draining_acknowledged&) { put(out, kind::draining_acknowledged); }
+    void operator()(const stream_fetch& f) {
+        put(out, kind::stream_fetch);
+        put(out, f.id);
+        put(out, static_cast<std::uint8_t>(f.recursive ? 1 : 0));
+        put(out, f.after_seq);
+        put(out, f.through_seq);
+        put(out, static_cast<std::uint32_t>(f.topic.size()));
+        out += f.topic;
+    }
+    void operator()(const stream_messages& m) {
+        put(out, kind::stream_messages);
+        put(out, m.id);
+        put(out, m.read_from);
+        put(out, m.read_through);
+        put(out, m.bytes);
+    }
 };
 
 std::optional<message> decode_forwarded_request(reader& in) {
@@ -216,6 +237,27 @@ std::optional<message> decode_instance_description(reader& in) {
     return d;
 }
 
+std::optional<message> decode_stream_fetch(reader& in) {
+    stream_fetch f;
+    std::uint8_t recursive = 0;
+    std::uint32_t length = 0;
+    if (!in.get(f.id) || !in.get(recursive) || recursive > 1 || !in.get(f.after_seq) ||
+        !in.get(f.through_seq) || !in.get(length) || !in.get(f.topic, length) || !in.done()) {
+        return std::nullopt;
+    }
+    f.recursive = recursive == 1;
+    return f;
+}
+
+std::optional<message> decode_stream_messages(reader& in) {
+    stream_messages m;
+    if (!in.get(m.id) || !in.get(m.read_from) || !in.get(m.read_through) || !in.get(m.bytes) ||
+        !in.done()) {
+        return std::nullopt;
+    }
+    return m;
+}
+
 // A message with no fields: the type byte alone.
 template <typename Bare>
 std::optional<message> decode_bare(const reader& in) {
@@ -270,6 +312,10 @@ std::optional<message> decode(std::string_view bytes) {
             return decode_bare<draining>(in);
         case kind::draining_acknowledged:
             return decode_bare<draining_acknowledged>(in);
+        case kind::stream_fetch:
+            return decode_stream_fetch(in);
+        case kind::stream_messages:
+            return decode_stream_messages(in);
     }
     return std::nullopt;
 }

@@ -221,6 +221,9 @@ bus::~bus() = default;
 std::uint64_t bus::epoch() const noexcept {
     return mapping_->header().epoch;
 }
+std::uint64_t bus::first_bus_seq() const noexcept {
+    return mapping_->header().first_bus_seq.load(std::memory_order_acquire);
+}
 std::uint32_t bus::shard_count() const noexcept {
     return mapping_->header().shard_count;
 }

@@ -21,6 +21,10 @@ struct bus::mapping {
         return *reinterpret_cast<const layout::bus_header*>(rings.data() +
                                                             layout::bus_header_offset);
     }
+    // Only a writer-mode mapping may write to it.
+    [[nodiscard]] layout::bus_header& writable_header() const noexcept {
+        return *reinterpret_cast<layout::bus_header*>(rings.data() + layout::bus_header_offset);
+    }
     [[nodiscard]] const layout::control_header& control_header() const noexcept {
         return *reinterpret_cast<const layout::control_header*>(control.data());
     }

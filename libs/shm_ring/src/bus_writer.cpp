@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "blob_store.hpp"
@@ -15,6 +16,7 @@ struct bus_writer::state {
     bus* target;
     std::vector<ring_writer> rings;
     std::uint64_t next_bus_seq = 1;
+    bool holds_messages = false;  // the header's first_bus_seq is final
     std::uint64_t max_inline_body_bytes;
     std::optional<detail::blob_store> blobs;
 
@@ -53,6 +55,7 @@ bus_writer::bus_writer(bus& target) : state_(std::make_unique<state>()) {
     }
     // The newest record of all is the last of its ring, which keeps it.
     state_->next_bus_seq = last_bus_seq + 1;
+    state_->holds_messages = last_bus_seq != 0;
     state_->blobs.emplace(target, state_->next_bus_seq);
 }
 
@@ -96,7 +99,19 @@ std::optional<bus_writer::appended> bus_writer::append_at(std::uint64_t bus_seq,
         state_->rings[shard].append(topic, body, flags, bus_seq);
     }
     state_->next_bus_seq = bus_seq + 1;
+    if (!std::exchange(state_->holds_messages, true)) {
+        auto& first = state_->target->mapped().writable_header().first_bus_seq;
+        if (first.load(std::memory_order_relaxed) == 0)
+            first.store(bus_seq, std::memory_order_release);
+    }
     return appended{bus_seq, shard};
+}
+
+void bus_writer::begin_at(std::uint64_t bus_seq) {
+    if (state_->holds_messages) throw std::logic_error("begin_at on a bus that holds messages");
+    state_->target->mapped().writable_header().first_bus_seq.store(bus_seq,
+                                                                   std::memory_order_release);
+    state_->next_bus_seq = bus_seq;
 }
 
 }  // namespace hookbot::shm_ring

@@ -15,6 +15,8 @@
 
 #include "cluster/stream_payload.hpp"
 #include "hookbot/handoff/channel.hpp"
+#include "hookbot/handoff/sealed_body.hpp"
+#include "hookbot/handoff/stream_batch.hpp"
 #include "hookbot/shm_ring/bus_reader.hpp"
 #include "http/request_plan.hpp"
 
@@ -44,6 +46,15 @@ struct scripted_link final : stream_link {
     }
     void consume_from(std::uint64_t first_seq) override { consuming_from = first_seq; }
     void consumed(std::size_t bytes) override { consumed_bytes += bytes; }
+    // Fetches wait here until the test answers them.
+    struct pending_fetch {
+        fetch_request request;
+        std::function<void(fetched_messages)> done;
+    };
+    std::vector<pending_fetch> fetches;
+    void fetch(fetch_request request, std::function<void(fetched_messages)> done) override {
+        fetches.push_back({std::move(request), std::move(done)});
+    }
 };
 
 scripted_link* the_link = nullptr;
@@ -216,6 +227,7 @@ TEST_CASE("consumed messages go on the bus at their stream sequence, once each")
     while (auto record = reader.next())
         read.emplace_back(record->bus_seq, std::string(record->body));
     CHECK(read == std::vector<std::pair<std::uint64_t, std::string>>{{10, "ten"}, {12, "twelve"}});
+    CHECK(f.bus.first_bus_seq() == 10);  // joined the stream at its end
     CHECK(f.bus.acceptor().cluster.stream_sequence.load() == 13);
     CHECK(f.bus.acceptor().cluster.lag_messages.load() == 0);
 }
@@ -235,6 +247,75 @@ TEST_CASE("a stream of another identity asks for a new bus, and nothing more is 
     CHECK(f.replacements == 1);
     CHECK(f.bus.acceptor().cluster.requested_epoch.load() == identity + 1);
     f.consume(4, "t", "too late");
-    CHECK(f.publisher.last_bus_seq() == 0);
+    CHECK(f.publisher.last_bus_seq() == 3);  // begun after the stream's end, nothing appended
     CHECK(status_of(f.publish("now")) == 503);
+}
+
+TEST_CASE("a resume older than the bus gets the subscription's messages of the stream") {
+    fixture f;
+    f.stream_is(identity, 50);
+    std::vector<std::pair<handoff::stream_messages, posix::unique_fd>> answers;
+    const auto reply = [&answers](handoff::stream_messages m, posix::unique_fd batch) {
+        answers.emplace_back(m, std::move(batch));
+    };
+    f.relay.fetch({3, "a/", true, 10, 40}, reply);
+    REQUIRE(f.link().fetches.size() == 1);
+    const fetch_request& asked = f.link().fetches[0].request;
+    CHECK(asked.after_seq == 10);
+    CHECK(asked.through_seq == 40);
+    // The subscription's filter, run by the link on what it reads.
+    CHECK(asked.keep(encode_stream_record({"a/b", 0, "x"})));
+    CHECK(asked.keep(encode_stream_record({"a/", 0, "x"})));
+    CHECK_FALSE(asked.keep(encode_stream_record({"b", 0, "x"})));
+    CHECK_FALSE(asked.keep("not a record"));
+    CHECK(answers.empty());
+
+    fetched_messages got;
+    got.read_from = 12;  // 11 expired from the stream
+    got.read_through = 40;
+    got.kept.push_back({12, 0, 1000, encode_stream_record({"a/b", 4, "twelve"})});
+    got.kept.push_back({30, 0, 2000, encode_stream_record({"a/c", 0, "thirty"})});
+    f.link().fetches[0].done(std::move(got));
+    REQUIRE(answers.size() == 1);
+    const auto& [answer, batch_fd] = answers[0];
+    CHECK(answer.id == 3);
+    CHECK(answer.read_from == 12);
+    CHECK(answer.read_through == 40);
+    const auto batch = handoff::read_sealed_body(batch_fd.get(), answer.bytes);
+    REQUIRE(batch);
+    handoff::batch_reader reader(*batch);
+    const auto first = reader.next();
+    REQUIRE(first);
+    CHECK(first->seq == 12);
+    CHECK(first->unix_us == 1000);
+    CHECK(first->flags == 4);
+    CHECK(first->topic == "a/b");
+    CHECK(first->body == "twelve");
+    const auto second = reader.next();
+    REQUIRE(second);
+    CHECK(second->seq == 30);
+    CHECK(second->body == "thirty");
+    CHECK_FALSE(reader.next());
+}
+
+TEST_CASE("a resume is not served from the stream when it is out of reach") {
+    fixture f;
+    std::vector<handoff::stream_messages> answers;
+    const auto reply = [&answers](handoff::stream_messages m, posix::unique_fd batch) {
+        CHECK_FALSE(batch);
+        answers.push_back(m);
+    };
+    f.relay.fetch({1, "t", false, 10, 40}, reply);  // the stream not known yet
+    f.stream_is(identity, 50);
+    f.link().up = false;
+    f.relay.fetch({2, "t", false, 10, 40}, reply);
+    f.link().up = true;
+    for (std::uint64_t id = 3; id < 20; ++id) f.relay.fetch({id, "t", false, 10, 40}, reply);
+    CHECK(f.link().fetches.size() == 4);  // the others go on from the bus at once
+    REQUIRE(answers.size() == 2 + 17 - 4);
+    for (const auto& answer : answers) {
+        CHECK(answer.read_from == 11);  // nothing read
+        CHECK(answer.read_through == 10);
+        CHECK(answer.bytes == 0);
+    }
 }

@@ -24,6 +24,9 @@ constexpr std::size_t max_queued_bytes = 64u << 20;
 // made again from its next sequence (the ordered consumer usually does
 // this itself, from its heartbeats).
 constexpr int stalled_checks_before_restart = 5;
+// A fetch waits for its next message in slices of this, so that the link's
+// destruction does not wait for a whole fetch.
+constexpr std::chrono::milliseconds fetch_wait_slice = 200ms;
 
 constexpr std::int64_t nanoseconds(std::chrono::nanoseconds d) {
     return d.count();
@@ -128,6 +131,7 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
     js_.reset(js);
     if (status == NATS_OK) set_connected(true);
     watcher_ = std::jthread([this](const std::stop_token& stop) { watch(stop); });
+    fetcher_ = std::jthread([this](const std::stop_token& stop) { serve_fetches(stop); });
 }
 
 nats_stream_link::~nats_stream_link() {
@@ -137,7 +141,9 @@ nats_stream_link::~nats_stream_link() {
     }
     room_.notify_all();
     watcher_.request_stop();
+    fetcher_.request_stop();
     if (watcher_.joinable()) watcher_.join();
+    if (fetcher_.joinable()) fetcher_.join();
     subscription_.reset();
     if (connection_) natsConnection_Close(connection_.get());
     js_.reset();
@@ -192,6 +198,107 @@ void nats_stream_link::consumed(std::size_t bytes) {
         queued_bytes_ -= std::min(bytes, queued_bytes_);
     }
     room_.notify_all();
+}
+
+void nats_stream_link::fetch(fetch_request request, std::function<void(fetched_messages)> done) {
+    {
+        const std::lock_guard lock(mutex_);
+        fetches_.push_back({std::move(request), std::move(done)});
+    }
+    wake_fetcher_.notify_all();
+}
+
+void nats_stream_link::serve_fetches(const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+        std::optional<pending_fetch> next;
+        {
+            std::unique_lock lock(mutex_);
+            if (!wake_fetcher_.wait(lock, stop, [this] { return !fetches_.empty(); })) return;
+            next.emplace(std::move(fetches_.front()));
+            fetches_.pop_front();
+        }
+        fetched_messages got = read_range(next->request, stop);
+        if (stopping_) return;
+        net::post(ioc_, [done = std::move(next->done), got = std::move(got)]() mutable {
+            done(std::move(got));
+        });
+    }
+}
+
+fetched_messages nats_stream_link::read_range(const fetch_request& request,
+                                              const std::stop_token& stop) {
+    fetched_messages got;
+    got.read_from = request.after_seq + 1;
+    got.read_through = request.after_seq;
+    if (!connected()) return got;
+    const auto deadline = std::chrono::steady_clock::now() + request.max_time;
+    // What the stream still holds: a consumer started on a range it no
+    // longer has would wait for its deadline.
+    jsStreamInfo* raw_info = nullptr;
+    jsErrCode code{};
+    natsStatus status =
+        js_GetStreamInfo(&raw_info, js_.get(), options_.stream.c_str(), nullptr, &code);
+    if (status != NATS_OK) {
+        log::warning("cluster: a resume from the stream: ",
+                     describe("reading stream info", status, code));
+        return got;
+    }
+    const stream_info_handle info(raw_info);
+    const std::uint64_t first = std::max(request.after_seq + 1, info->State.FirstSeq);
+    const std::uint64_t last = std::min(request.through_seq, info->State.LastSeq);
+    got.read_from = first;
+    got.read_through = first - 1;
+    if (first > last) return got;
+
+    jsSubOptions options;
+    check(jsSubOptions_Init(&options), "JetStream subscription options");
+    options.Stream = options_.stream.c_str();
+    options.Ordered = true;
+    options.Config.DeliverPolicy = js_DeliverByStartSequence;
+    options.Config.OptStartSeq = first;
+    natsSubscription* raw = nullptr;
+    const std::string subject = options_.subject();
+    status = js_SubscribeSync(&raw, js_.get(), subject.c_str(), nullptr, &options, &code);
+    if (status != NATS_OK) {
+        log::warning("cluster: a resume from the stream: ",
+                     describe("consuming the stream", status, code));
+        return got;
+    }
+    // Destroyed on return: the client deletes its ephemeral consumer.
+    const subscription_handle subscription(raw);
+    // Unbounded in the client, bounded here: the read stops past max_bytes.
+    natsSubscription_SetPendingLimits(raw, -1, -1);
+    std::size_t kept_bytes = 0;
+    bool first_read = true;
+    while (got.read_through < last && kept_bytes <= request.max_bytes && !stop.stop_requested()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        natsMsg* raw_message = nullptr;
+        status =
+            natsSubscription_NextMsg(&raw_message, raw, std::min(left, fetch_wait_slice).count());
+        if (status == NATS_TIMEOUT) continue;
+        if (status != NATS_OK) break;
+        const message_handle message(raw_message);
+        jsMsgMetaData* raw_metadata = nullptr;
+        if (natsMsg_GetMetaData(&raw_metadata, raw_message) != NATS_OK) continue;
+        const metadata_handle metadata(raw_metadata);
+        const std::uint64_t seq = metadata->Sequence.Stream;
+        if (seq <= got.read_through) continue;  // again, after the consumer was reset
+        if (seq > last) break;
+        // The stream dropped its oldest since its info was read.
+        if (std::exchange(first_read, false) && seq > first) got.read_from = seq;
+        got.read_through = seq;
+        const std::string_view data(natsMsg_GetData(raw_message),
+                                    static_cast<std::size_t>(natsMsg_GetDataLength(raw_message)));
+        if (!request.keep(data)) continue;
+        kept_bytes += data.size();
+        got.kept.push_back(
+            {seq, 0,
+             static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
+             std::string(data)});
+    }
+    return got;
 }
 
 void nats_stream_link::watch(const std::stop_token& stop) {

@@ -4,6 +4,8 @@
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,6 +27,9 @@ namespace hookbot::acceptor::nats {
 // under the same name (its sequences start again at 1, so it waits for one
 // it will not see for a long time): the watcher reads the stream's creation
 // time every second for that.
+//
+// A resume older than the bus is read by a consumer of its own, on a third
+// thread, `fetcher_`, one at a time: a long read never holds up the watcher.
 class nats_stream_link final : public stream_link {
   public:
     nats_stream_link(boost::asio::io_context& ioc, const cluster::cluster_options& options,
@@ -36,6 +41,7 @@ class nats_stream_link final : public stream_link {
     bool publish(std::string_view data) override;
     void consume_from(std::uint64_t first_seq) override;
     void consumed(std::size_t bytes) override;
+    void fetch(fetch_request request, std::function<void(fetched_messages)> done) override;
 
   private:
     void watch(const std::stop_token& stop);
@@ -43,6 +49,8 @@ class nats_stream_link final : public stream_link {
     // when NATS did not answer.
     std::optional<stream_state> read_stream();
     void subscribe(std::uint64_t first_seq);
+    void serve_fetches(const std::stop_token& stop);
+    fetched_messages read_range(const fetch_request& request, const std::stop_token& stop);
 
     static void on_connected(natsConnection* connection, void* self);
     static void on_disconnected(natsConnection* connection, void* self);
@@ -63,12 +71,19 @@ class nats_stream_link final : public stream_link {
     std::condition_variable room_;
     std::optional<std::uint64_t> consume_request_;  // for the watcher
     std::size_t queued_bytes_ = 0;                  // posted, not yet consumed()
+    struct pending_fetch {
+        fetch_request request;
+        std::function<void(fetched_messages)> done;
+    };
+    std::deque<pending_fetch> fetches_;  // for the fetcher
+    std::condition_variable_any wake_fetcher_;
 
     options_handle nats_options_;
     connection_handle connection_;
     jetstream_handle js_;
     subscription_handle subscription_;  // the watcher's
     std::jthread watcher_;
+    std::jthread fetcher_;
 };
 
 }  // namespace hookbot::acceptor::nats

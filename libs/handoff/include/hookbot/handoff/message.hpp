@@ -127,9 +127,39 @@ struct instance_description {
 struct draining {};
 struct draining_acknowledged {};
 
-using message =
-    std::variant<hello, subscriber, forwarded_request, forwarded_response, forwarded_subscribe,
-                 attach_query, instance_description, draining, draining_acknowledged>;
+// Cluster mode (docs/ARCHITECTURE.md, "A cluster"): a resume from an id
+// older than what this host's bus retains is served from the stream, which
+// retains far more:
+//
+//   worker ── stream_fetch{id, topic, after, through} ────────▶ acceptor
+//   worker ◀── stream_messages{id, read_from, read_through} ── acceptor   + memfd
+//
+// worker → acceptor: the stream's messages after `after_seq` up to and
+// including `through_seq` that `topic` (with `recursive`) subscribes to.
+struct stream_fetch {
+    std::uint64_t id = 0;  // the worker's, named in the answer
+    std::string topic;
+    bool recursive = false;
+    std::uint64_t after_seq = 0;
+    std::uint64_t through_seq = 0;
+};
+
+// acceptor → worker: what the stream gave. The subscription's messages among
+// those read come in a sealed memfd (stream_batch.hpp) of `bytes`, attached
+// when `bytes` is not 0.
+struct stream_messages {
+    std::uint64_t id = 0;
+    // The stream's messages read_from..read_through were read (read_through
+    // below read_from: none was, the stream was out of reach). read_from past
+    // the fetch's after_seq + 1: the stream no longer held those before it.
+    std::uint64_t read_from = 0;
+    std::uint64_t read_through = 0;
+    std::uint64_t bytes = 0;
+};
+
+using message = std::variant<hello, subscriber, forwarded_request, forwarded_response,
+                             forwarded_subscribe, attach_query, instance_description, draining,
+                             draining_acknowledged, stream_fetch, stream_messages>;
 
 // Largest encoded message: the head limit plus the topic limit, with room;
 // and a request head plus an inline body.

@@ -88,6 +88,10 @@ class bus {
 
     [[nodiscard]] std::uint64_t epoch() const noexcept;
     [[nodiscard]] std::uint32_t shard_count() const noexcept;
+    // The bus_seq of the first message appended (1 on a single host; a
+    // cluster host's bus starts where the stream was): a resume from before
+    // it missed messages this bus never had. 0 before the first append.
+    [[nodiscard]] std::uint64_t first_bus_seq() const noexcept;
     // A stable hash of the topic (same in every process and release).
     [[nodiscard]] std::uint32_t shard_of(std::string_view topic) const noexcept;
     [[nodiscard]] std::uint64_t max_body_bytes() const noexcept;

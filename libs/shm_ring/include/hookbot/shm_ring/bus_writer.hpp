@@ -39,6 +39,11 @@ class bus_writer {
     // them).
     std::optional<appended> append_at(std::uint64_t bus_seq, std::string_view topic,
                                       std::string_view body, std::uint32_t flags = 0);
+    // A bus that holds no message yet starts at `bus_seq` (a cluster host
+    // joining the stream there): bus::first_bus_seq() says so at once, and
+    // the next append is at `bus_seq` or later. Throws std::logic_error once
+    // the rings hold a message.
+    void begin_at(std::uint64_t bus_seq);
 
     // Unlinks the blobs whose records their rings no longer hold. A blob
     // append() does it too; the acceptor also calls it now and then.

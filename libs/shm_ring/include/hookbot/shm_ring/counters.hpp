@@ -166,6 +166,12 @@ struct cluster_counters {
     // The identity the acceptor found the stream to have, when it exits to
     // have its bus replaced: the epoch the supervisor gives the new bus.
     counter requested_epoch{0};
+    // Resumes from before what this bus holds, served from the stream (some
+    // of their range read), or not (NATS out of reach, too many at once:
+    // they go on from the bus, with a gap notice); messages sent for them.
+    counter stream_resumes_served{0};
+    counter stream_resumes_unserved{0};
+    counter stream_resume_messages{0};
 };
 
 // What the acceptor counts. Its own area of the control segment, so the

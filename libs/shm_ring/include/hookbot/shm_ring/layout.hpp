@@ -154,7 +154,12 @@ struct bus_header {
     std::uint64_t ring_stride;            // ring_header + ring_bytes
     std::uint64_t max_inline_body_bytes;  // larger bodies go to blobs
     std::uint64_t blob_budget_bytes;      // the blobs' total, at most
-    std::byte reserved[56];
+    // The bus_seq of the first message ever appended (0: none yet, or a bus
+    // older than the field, which started at 1). A cluster host's bus
+    // starts where the stream was when it joined: ids before this one were
+    // never on it.
+    std::atomic<std::uint64_t> first_bus_seq;
+    std::byte reserved[48];
 };
 
 // Entries of a ring's resume index (a power of two).
@@ -267,6 +272,7 @@ static_assert(offsetof(bus_header, record_header_bytes) == 44);
 static_assert(offsetof(bus_header, ring_stride) == 48);
 static_assert(offsetof(bus_header, max_inline_body_bytes) == 56);
 static_assert(offsetof(bus_header, blob_budget_bytes) == 64);
+static_assert(offsetof(bus_header, first_bus_seq) == 72);
 static_assert(sizeof(bus_header) == 128);
 
 static_assert(std::is_standard_layout_v<ring_header>);
