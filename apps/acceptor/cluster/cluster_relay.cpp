@@ -242,7 +242,7 @@ void cluster_relay::fetch(const handoff::stream_fetch& request, fetch_reply repl
                                    request.after_seq, " goes on from the bus");
         }
         counters_.stream_resumes_unserved.fetch_add(1, std::memory_order_relaxed);
-        return reply({request.id, request.after_seq + 1, request.after_seq, 0}, {});
+        return reply(handoff::nothing_read(request), {});
     }
     ++fetches_under_way_;
     fetch_request read;
@@ -282,7 +282,7 @@ void cluster_relay::answer_fetch(const handoff::stream_fetch& request, fetched_m
         } catch (const std::exception& e) {
             fetch_warnings.warning("cluster: a resume's messages from the stream: ", e.what(),
                                    "; it goes on from the bus");
-            return reply({request.id, request.after_seq + 1, request.after_seq, 0}, {});
+            return reply(handoff::nothing_read(request), {});
         }
     }
     reply({request.id, fetched.read_from, fetched.read_through, bytes}, std::move(sealed));

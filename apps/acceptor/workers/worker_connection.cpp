@@ -216,8 +216,7 @@ void worker_connection::on_forwarded_request(handoff::channel::received received
 void worker_connection::on_stream_fetch(const handoff::stream_fetch& fetch) {
     if (!requests_.stream_fetch) {
         // Nothing read: the worker's resume goes on from its bus.
-        return send_or_queue(
-            handoff::stream_messages{fetch.id, fetch.after_seq + 1, fetch.after_seq, 0});
+        return send_or_queue(handoff::nothing_read(fetch));
     }
     requests_.stream_fetch(fetch, [self = shared_from_this()](handoff::stream_messages answer,
                                                               posix::unique_fd batch) {

@@ -10,24 +10,19 @@ namespace {
 
 log::throttle fetch_warnings(10, "resume-from-stream warnings");
 
-stream_batch nothing_read(std::uint64_t after_seq) {
-    return {after_seq + 1, after_seq, std::nullopt};
-}
-
 }  // namespace
 
 stream_fetches::stream_fetches(boost::asio::io_context& ioc, control_link& link)
     : ioc_(ioc), link_(link), deadline_(ioc) {}
 
 void stream_fetches::fetch(handoff::stream_fetch request, done_handler done) {
-    const std::uint64_t after = request.after_seq;
     request.id = next_id_++;
     const std::uint64_t id = request.id;
     if (!link_.up() || !link_.send(std::move(request))) {
-        boost::asio::post(ioc_, [done = std::move(done), after] { done(nothing_read(after)); });
+        boost::asio::post(ioc_, [done = std::move(done)] { done(stream_batch{}); });
         return;
     }
-    pending_.emplace(id, pending{std::move(done), after, clock::now() + patience});
+    pending_.emplace(id, pending{std::move(done), clock::now() + patience});
     arm();
 }
 
@@ -44,7 +39,7 @@ void stream_fetches::on_answer(const handoff::stream_messages& answer, posix::un
                 "a resume's messages from the stream came without a sealed memfd"
                 " of ",
                 answer.bytes, " bytes: it goes on from the bus");
-            got = nothing_read(waiting.after_seq);
+            got = stream_batch{};
         }
     }
     waiting.done(std::move(got));
@@ -52,7 +47,7 @@ void stream_fetches::on_answer(const handoff::stream_messages& answer, posix::un
 
 void stream_fetches::on_lost() {
     auto lost = std::exchange(pending_, {});
-    for (auto& [id, waiting] : lost) waiting.done(nothing_read(waiting.after_seq));
+    for (auto& [id, waiting] : lost) waiting.done(stream_batch{});
 }
 
 void stream_fetches::arm() {
@@ -73,7 +68,7 @@ void stream_fetches::expire() {
         fetch_warnings.warning(
             "the acceptor did not answer a resume's fetch from the stream within ",
             patience.count(), " s: it goes on from the bus");
-        waiting.done(nothing_read(waiting.after_seq));
+        waiting.done(stream_batch{});
     }
     arm();
 }

@@ -33,7 +33,6 @@ class stream_fetches final : public stream_fetcher {
     using clock = std::chrono::steady_clock;
     struct pending {
         done_handler done;
-        std::uint64_t after_seq;
         clock::time_point deadline;
     };
 

@@ -43,6 +43,14 @@ std::uint64_t identity_of(const std::string& name, std::int64_t created_ns) {
     return hash != 0 ? hash : 1;
 }
 
+// A fetch's answer when the stream could not be read.
+fetched_messages none_read(std::uint64_t after_seq) {
+    fetched_messages none;
+    none.read_from = after_seq + 1;
+    none.read_through = after_seq;
+    return none;
+}
+
 bool uses_tls(const cluster::cluster_options& options) {
     return !options.ca_file.empty() || !options.tls_cert.empty() ||
            std::any_of(options.urls.begin(), options.urls.end(),
@@ -217,7 +225,12 @@ void nats_stream_link::serve_fetches(const std::stop_token& stop) {
             next.emplace(std::move(fetches_.front()));
             fetches_.pop_front();
         }
-        fetched_messages got = read_range(next->request, stop);
+        fetched_messages got = none_read(next->request.after_seq);
+        try {
+            got = read_range(next->request, stop);
+        } catch (const std::exception& e) {  // nothing read: the resume goes on from the bus
+            log::warning("cluster: a resume from the stream: ", e.what());
+        }
         if (stopping_) return;
         net::post(ioc_, [done = std::move(next->done), got = std::move(got)]() mutable {
             done(std::move(got));
@@ -227,9 +240,7 @@ void nats_stream_link::serve_fetches(const std::stop_token& stop) {
 
 fetched_messages nats_stream_link::read_range(const fetch_request& request,
                                               const std::stop_token& stop) {
-    fetched_messages got;
-    got.read_from = request.after_seq + 1;
-    got.read_through = request.after_seq;
+    fetched_messages got = none_read(request.after_seq);
     if (!connected()) return got;
     const auto deadline = std::chrono::steady_clock::now() + request.max_time;
     // What the stream still holds: a consumer started on a range it no

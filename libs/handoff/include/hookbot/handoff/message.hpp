@@ -157,6 +157,11 @@ struct stream_messages {
     std::uint64_t bytes = 0;
 };
 
+// The answer to `request` when nothing could be read from the stream.
+inline stream_messages nothing_read(const stream_fetch& request) noexcept {
+    return {request.id, request.after_seq + 1, request.after_seq, 0};
+}
+
 using message = std::variant<hello, subscriber, forwarded_request, forwarded_response,
                              forwarded_subscribe, attach_query, instance_description, draining,
                              draining_acknowledged, stream_fetch, stream_messages>;
