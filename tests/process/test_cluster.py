@@ -336,10 +336,16 @@ class ClusterTest(unittest.TestCase):
             # A host that joins now starts at the stream's end: a receiver
             # moving to it from an id it never had gets those from the stream.
             with Host(self.nats, "joining") as joining:
+                listener = self.subscribe(joining)
                 mover = self.subscribe(joining, since=ids[2499])
                 mover.wait_for_ids(ids[2500:] + live)
                 self.assertEqual([i for i, _ in mover.messages], ids[2500:] + live)
                 self.assertEqual(mover.gaps, [])
+                # Its workers have read nothing yet: what comes next is not
+                # held back as if they were thousands of messages behind.
+                joined = publish_round_robin([joining], "joined", 3)
+                for subscriber in (listener, mover):
+                    subscriber.wait_for_ids(joined, timeout=10)
 
     def test_3_a_nats_node_killed_mid_run_loses_no_answered_message(self):
         hosts = self.hosts(3)

@@ -112,12 +112,18 @@ void worker_pool::flush_doorbells() noexcept {
 }
 
 std::optional<std::uint64_t> worker_pool::slowest_reader() const {
+    // A bus that began later (a cluster host's: bus::first_bus_seq) holds
+    // nothing before its first message: a worker that read nothing yet has
+    // read all of that, and is not thousands of messages behind.
+    const std::uint64_t first = bus_.first_bus_seq();
+    const std::uint64_t before_first = first > 0 ? first - 1 : 0;
     std::optional<std::uint64_t> slowest;
     for (const auto& worker : workers_) {
         if (!worker->ready()) continue;
         const shm_ring::worker_slot& slot = bus_.slot(worker->slot());
         if (slot.subscribers.load(std::memory_order_relaxed) == 0) continue;
-        const std::uint64_t read = slot.blob_read_bus_seq.load(std::memory_order_acquire);
+        const std::uint64_t read =
+            std::max(slot.blob_read_bus_seq.load(std::memory_order_acquire), before_first);
         if (!slowest || read < *slowest) slowest = read;
     }
     return slowest;
