@@ -26,6 +26,7 @@ import nats_wire
 from harness import Server, bearer, parse_metrics, value, wait_for
 from nats_cluster import NatsCluster
 from systemd_env import NotifySocket
+from test_resume import EventStream
 
 TOPIC = "cluster/t"
 STREAM = "hookbot"  # --cluster-stream's default
@@ -341,6 +342,13 @@ class ClusterTest(unittest.TestCase):
                 mover.wait_for_ids(ids[2500:] + live)
                 self.assertEqual([i for i, _ in mover.messages], ids[2500:] + live)
                 self.assertEqual(mover.gaps, [])
+                # An event stream resuming with Last-Event-ID, the same way.
+                path = "/sub/" + TOPIC
+                events = EventStream(joining, TOPIC,
+                                     headers={**bearer(path), "Last-Event-ID": ids[2899]})
+                self.addCleanup(events.close)
+                got = events.events(len(ids) - 2900 + len(live))
+                self.assertEqual([e["id"] for e in got], ids[2900:] + live)
                 # Its workers have read nothing yet: what comes next is not
                 # held back as if they were thousands of messages behind.
                 joined = publish_round_robin([joining], "joined", 3)
