@@ -6,14 +6,14 @@ namespace hookbot::handoff {
 namespace {
 
 template <typename T>
-void put(std::string& out, T value) {
+void append_field(std::string& out, T value) {
     char bytes[sizeof(T)];
     std::memcpy(bytes, &value, sizeof(T));
     out.append(bytes, sizeof(T));
 }
 
 template <typename T>
-T take(std::string_view& in) noexcept {
+T take_field(std::string_view& in) noexcept {
     T value{};
     std::memcpy(&value, in.data(), sizeof(T));
     in.remove_prefix(sizeof(T));
@@ -24,14 +24,14 @@ constexpr std::size_t fixed_bytes = 8 + 8 + 4 + 4 + 4;
 
 }  // namespace
 
-void append_to_batch(std::string& batch, const batch_message& message) {
-    put(batch, message.seq);
-    put(batch, message.unix_us);
-    put(batch, message.flags);
-    put(batch, static_cast<std::uint32_t>(message.topic.size()));
-    put(batch, static_cast<std::uint32_t>(message.body.size()));
-    batch += message.topic;
-    batch += message.body;
+void append_to_batch(std::string& batch, const batch_message& entry) {
+    append_field(batch, entry.seq);
+    append_field(batch, entry.unix_us);
+    append_field(batch, entry.flags);
+    append_field(batch, static_cast<std::uint32_t>(entry.topic.size()));
+    append_field(batch, static_cast<std::uint32_t>(entry.body.size()));
+    batch += entry.topic;
+    batch += entry.body;
 }
 
 std::optional<batch_message> batch_reader::next() noexcept {
@@ -41,21 +41,21 @@ std::optional<batch_message> batch_reader::next() noexcept {
         return std::nullopt;
     }
     std::string_view in = rest_;
-    batch_message message;
-    message.seq = take<std::uint64_t>(in);
-    message.unix_us = take<std::uint64_t>(in);
-    message.flags = take<std::uint32_t>(in);
-    const auto topic_len = take<std::uint32_t>(in);
-    const auto body_len = take<std::uint32_t>(in);
-    if (message.seq <= last_seq_ || in.size() < std::size_t{topic_len} + body_len) {
+    batch_message entry;
+    entry.seq = take_field<std::uint64_t>(in);
+    entry.unix_us = take_field<std::uint64_t>(in);
+    entry.flags = take_field<std::uint32_t>(in);
+    const auto topic_len = take_field<std::uint32_t>(in);
+    const auto body_len = take_field<std::uint32_t>(in);
+    if (entry.seq <= last_seq_ || in.size() < std::size_t{topic_len} + body_len) {
         malformed_ = true;
         return std::nullopt;
     }
-    message.topic = in.substr(0, topic_len);
-    message.body = in.substr(topic_len, body_len);
+    entry.topic = in.substr(0, topic_len);
+    entry.body = in.substr(topic_len, body_len);
     rest_ = in.substr(std::size_t{topic_len} + body_len);
-    last_seq_ = message.seq;
-    return message;
+    last_seq_ = entry.seq;
+    return entry;
 }
 
 }  // namespace hookbot::handoff
