@@ -488,7 +488,14 @@ class ClusterTest(unittest.TestCase):
                         extra_args=["--router", "github"])
             hosts.append(host.__enter__())
             self.addCleanup(host.__exit__, None, None, None)
-        watchers = [self.subscribe(h, topic=routed_topic) for h in hosts]
+        try:
+            watchers = [self.subscribe(h, topic=routed_topic) for h in hosts]
+        except Exception:
+            # Seen once under ASan with other tests beside it: a 503, no
+            # worker ready on a host said ready. What each host did:
+            for host in hosts:
+                print("---- host log ----\n" + "".join(host.log_lines[-40:]))
+            raise
         event = json.dumps({"ref": "refs/heads/main", "after": "a" * 40,
                             "repository": {"full_name": "octo/hello"},
                             "pusher": {"name": "mona"}}).encode()

@@ -35,10 +35,8 @@ void stream_fetches::on_answer(const handoff::stream_messages& answer, posix::un
     if (answer.bytes != 0) {
         got.messages = handoff::map_sealed_body(batch.get(), answer.bytes);
         if (!got.messages) {
-            fetch_warnings.warning(
-                "a resume's messages from the stream came without a sealed memfd"
-                " of ",
-                answer.bytes, " bytes: it goes on from the bus");
+            fetch_warnings.warning("a resume's batch from the stream is not a sealed memfd of ",
+                                   answer.bytes, " bytes: it goes on from the bus");
             got = stream_batch{};
         }
     }
