@@ -43,6 +43,18 @@ std::uint64_t identity_of(const std::string& name, std::int64_t created_ns) {
     return hash != 0 ? hash : 1;
 }
 
+// An ordered consumer of `stream` from `first_seq` (the stream's name must
+// outlive the options).
+jsSubOptions ordered_from(const std::string& stream, std::uint64_t first_seq) {
+    jsSubOptions options;
+    check(jsSubOptions_Init(&options), "JetStream subscription options");
+    options.Stream = stream.c_str();
+    options.Ordered = true;
+    options.Config.DeliverPolicy = js_DeliverByStartSequence;
+    options.Config.OptStartSeq = first_seq;
+    return options;
+}
+
 // A fetch's answer when the stream could not be read.
 fetched_messages none_read(std::uint64_t after_seq) {
     fetched_messages none;
@@ -261,12 +273,7 @@ fetched_messages nats_stream_link::read_range(const fetch_request& request,
     got.read_through = first - 1;
     if (first > last) return got;
 
-    jsSubOptions options;
-    check(jsSubOptions_Init(&options), "JetStream subscription options");
-    options.Stream = options_.stream.c_str();
-    options.Ordered = true;
-    options.Config.DeliverPolicy = js_DeliverByStartSequence;
-    options.Config.OptStartSeq = first;
+    jsSubOptions options = ordered_from(options_.stream, first);
     natsSubscription* raw = nullptr;
     const std::string subject = options_.subject();
     status = js_SubscribeSync(&raw, js_.get(), subject.c_str(), nullptr, &options, &code);
@@ -386,12 +393,7 @@ std::optional<stream_state> nats_stream_link::read_stream() {
 
 void nats_stream_link::subscribe(std::uint64_t first_seq) {
     subscription_.reset();
-    jsSubOptions options;
-    check(jsSubOptions_Init(&options), "JetStream subscription options");
-    options.Stream = options_.stream.c_str();
-    options.Ordered = true;
-    options.Config.DeliverPolicy = js_DeliverByStartSequence;
-    options.Config.OptStartSeq = first_seq;
+    jsSubOptions options = ordered_from(options_.stream, first_seq);
     options.Config.Heartbeat = nanoseconds(1s);
     natsSubscription* raw = nullptr;
     jsErrCode code{};
