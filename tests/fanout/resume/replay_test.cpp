@@ -21,29 +21,39 @@ namespace handoff = hookbot::handoff;
 
 constexpr std::uint64_t published = 3000;
 
-// One shard that holds a few hundred of the messages published.
-struct lapped_bus {
-    std::string name = "replay-test-" + std::to_string(::getpid());
-    shm::bus bus = [this] {
-        shm::bus_options o;
-        o.shards = 1;
-        o.ring_bytes = 1u << 17;
-        o.max_body_bytes = 1u << 12;
-        o.max_inline_body_bytes = 1u << 12;
-        o.worker_slots = 1;
-        o.epoch = 77;
-        return shm::bus::create(name, o);
-    }();
+// Small rings (128 KiB: a few hundred of these messages), epoch 77.
+shm::bus_options small_bus(std::uint32_t shards) {
+    shm::bus_options o;
+    o.shards = shards;
+    o.ring_bytes = 1u << 17;
+    o.max_body_bytes = 1u << 12;
+    o.max_inline_body_bytes = 1u << 12;
+    o.worker_slots = 1;
+    o.epoch = 77;
+    return o;
+}
 
-    lapped_bus() {
+// A private bus, removed afterwards.
+struct named_bus {
+    std::string name;
+    shm::bus bus;
+
+    named_bus(const std::string& prefix, std::uint32_t shards)
+        : name(prefix + std::to_string(::getpid())),
+          bus(shm::bus::create(name, small_bus(shards))) {}
+    named_bus(const named_bus&) = delete;
+    named_bus& operator=(const named_bus&) = delete;
+    ~named_bus() { shm::bus::remove(name); }
+};
+
+// One shard that holds a few hundred of the messages published.
+struct lapped_bus : named_bus {
+    lapped_bus() : named_bus("replay-test-", 1) {
         shm::bus_writer writer{bus};
         for (std::uint64_t seq = 1; seq <= published; ++seq) {
             REQUIRE(writer.append("t", "bus " + std::to_string(seq) + std::string(150, '.')));
         }
     }
-    lapped_bus(const lapped_bus&) = delete;
-    lapped_bus& operator=(const lapped_bus&) = delete;
-    ~lapped_bus() { shm::bus::remove(name); }
 };
 
 // What the stream gave: messages `first`..`last` on topic "t", every tenth
@@ -142,17 +152,10 @@ TEST_CASE("nothing read from the stream: the bus alone, as without one") {
 }
 
 TEST_CASE("a resume from before the bus's first message missed what the bus never had") {
-    const std::string name = "replay-joined-" + std::to_string(::getpid());
-    shm::bus_options o;
-    o.shards = 2;
-    o.ring_bytes = 1u << 17;
-    o.max_body_bytes = 1u << 12;
-    o.max_inline_body_bytes = 1u << 12;
-    o.worker_slots = 1;
-    o.epoch = 77;
-    shm::bus joined = shm::bus::create(name, o);
+    named_bus f("replay-joined-", 2);
+    const shm::bus& joined = f.bus;
     {
-        shm::bus_writer writer{joined};
+        shm::bus_writer writer{f.bus};
         // A cluster host that joined when the stream was at 1000.
         for (std::uint64_t seq = 1001; seq <= 1010; ++seq) REQUIRE(writer.append_at(seq, "t", "x"));
     }
@@ -166,5 +169,4 @@ TEST_CASE("a resume from before the bus's first message missed what the bus neve
     const replayed got = drain(both);
     CHECK(got.gaps.empty());
     CHECK(got.seqs.size() == 500 - 50 + 10);  // every tenth of the stream's is "u"
-    shm::bus::remove(name);
 }
