@@ -122,6 +122,7 @@ TEST_CASE("sequences a writer is given may leave gaps: read in order, resumed fr
     CHECK(source.epoch() == 0xfeed);
     // Where it started: a resume from before missed what it never had.
     CHECK(source.first_bus_seq() == 5001);
+    CHECK(source.never_held_through() == 5000);
     const std::array<std::uint32_t, 3> all{0, 1, 2};
     bus_reader from_start(source, 0, all);
     for (const std::uint64_t seq : sequences) {
@@ -161,6 +162,7 @@ TEST_CASE("a bus written from 1 begins at 1") {
     bus_writer writer(written);
     REQUIRE(writer.append("t", "one"));
     CHECK(written.first_bus_seq() == 1);
+    CHECK(written.never_held_through() == 0);
 }
 
 }  // namespace hookbot::shm_ring

@@ -112,11 +112,10 @@ void worker_pool::flush_doorbells() noexcept {
 }
 
 std::optional<std::uint64_t> worker_pool::slowest_reader() const {
-    // A bus that began later (a cluster host's: bus::first_bus_seq) holds
-    // nothing before its first message: a worker that read nothing yet has
-    // read all of that, and is not thousands of messages behind.
-    const std::uint64_t first = bus_.first_bus_seq();
-    const std::uint64_t before_first = first > 0 ? first - 1 : 0;
+    // A bus that began later (a cluster host's) holds nothing before its
+    // first message: a worker that read nothing yet has read all of that,
+    // and is not thousands of messages behind.
+    const std::uint64_t before_first = bus_.never_held_through();
     std::optional<std::uint64_t> slowest;
     for (const auto& worker : workers_) {
         if (!worker->ready()) continue;

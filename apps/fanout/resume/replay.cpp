@@ -77,7 +77,7 @@ shm_ring::bus_reader start_reader(const shm_ring::bus& source, std::string_view 
     // starts where the stream was when the host joined).
     missed_start =
         !start.gap && start.after_bus_seq != 0 &&
-        (reader.started_after_loss() || start.after_bus_seq + 1 < source.first_bus_seq());
+        (reader.started_after_loss() || start.after_bus_seq < source.never_held_through());
     return reader;
 }
 

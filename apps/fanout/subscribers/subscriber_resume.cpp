@@ -21,10 +21,9 @@ log::throttle resume_warnings(20, "resume warnings");
 
 // The newest id of the bus's epoch a resume may name: what the bus tailer
 // handed out, or on a cluster host's bus that began later, the stream's
-// sequences before it (bus::first_bus_seq).
+// sequences before it.
 std::uint64_t newest_id(const subscriptions& registry, const shm_ring::bus& source) {
-    const std::uint64_t first = source.first_bus_seq();
-    return std::max(registry.delivered_through(), first > 0 ? first - 1 : 0);
+    return std::max(registry.delivered_through(), source.never_held_through());
 }
 
 }  // namespace

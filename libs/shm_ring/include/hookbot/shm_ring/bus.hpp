@@ -92,6 +92,13 @@ class bus {
     // cluster host's bus starts where the stream was): a resume from before
     // it missed messages this bus never had. 0 before the first append.
     [[nodiscard]] std::uint64_t first_bus_seq() const noexcept;
+    // Every bus_seq up to this one was never on this bus (first_bus_seq() - 1;
+    // 0 when none was skipped, or before the first append): those ids are
+    // the stream's, not lost here.
+    [[nodiscard]] std::uint64_t never_held_through() const noexcept {
+        const std::uint64_t first = first_bus_seq();
+        return first > 0 ? first - 1 : 0;
+    }
     // A stable hash of the topic (same in every process and release).
     [[nodiscard]] std::uint32_t shard_of(std::string_view topic) const noexcept;
     [[nodiscard]] std::uint64_t max_body_bytes() const noexcept;
