@@ -36,7 +36,8 @@ worker::worker(boost::asio::io_context& ioc, const shm_ring::bus& source, std::u
       limits_(with_backlog_tracking(options.limits, registry)),
       max_subscribers_(options.max_subscribers),
       tailer_(ioc, source, source.slot(slot), registry),
-      control_(ioc, options.control, handoff::hello{slot, ::getpid(), options.max_subscribers},
+      control_(ioc, options.control,
+               handoff::hello{slot, ::getpid(), options.max_subscribers, source.epoch()},
                tailer_.doorbell_fd(),
                [this](handoff::subscriber request, posix::unique_fd connection) {
                    on_handoff(std::move(request), std::move(connection));

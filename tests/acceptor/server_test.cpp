@@ -271,7 +271,7 @@ TEST_CASE("a subscriber goes to a worker with its request head (P2, D5.1)") {
 
     auto worker = handoff::channel::connect(s.control_path);
     const posix::unique_fd doorbell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    REQUIRE(worker.send(handoff::hello{1, ::getpid()}, doorbell.get()) ==
+    REQUIRE(worker.send(handoff::hello{1, ::getpid(), UINT32_MAX, s.bus.epoch()}, doorbell.get()) ==
             handoff::channel::send_result::sent);
 
     std::optional<client> c;
@@ -315,8 +315,8 @@ TEST_CASE("a second hello for a slot a live worker holds is refused") {
     server s;
     auto holder = handoff::channel::connect(s.control_path);
     const posix::unique_fd holder_bell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    REQUIRE(holder.send(handoff::hello{1, ::getpid()}, holder_bell.get()) ==
-            handoff::channel::send_result::sent);
+    REQUIRE(holder.send(handoff::hello{1, ::getpid(), UINT32_MAX, s.bus.epoch()},
+                        holder_bell.get()) == handoff::channel::send_result::sent);
     std::optional<client> c;
     send_subscriber_reaching(s, holder, c);
     std::optional<handoff::channel::received> received;
@@ -324,8 +324,8 @@ TEST_CASE("a second hello for a slot a live worker holds is refused") {
 
     auto second = handoff::channel::connect(s.control_path);
     const posix::unique_fd second_bell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    REQUIRE(second.send(handoff::hello{1, ::getpid()}, second_bell.get()) ==
-            handoff::channel::send_result::sent);
+    REQUIRE(second.send(handoff::hello{1, ::getpid(), UINT32_MAX, s.bus.epoch()},
+                        second_bell.get()) == handoff::channel::send_result::sent);
     REQUIRE(readable(second.fd(), 2000));
     std::optional<handoff::channel::received> nothing;
     CHECK(second.receive(nothing) == handoff::channel::receive_status::closed);
@@ -334,4 +334,19 @@ TEST_CASE("a second hello for a slot a live worker holds is refused") {
     next.send_raw(upgrade_request);
     REQUIRE(readable(holder.fd(), 2000));
     CHECK(holder.receive(received) == handoff::channel::receive_status::ready);
+}
+
+TEST_CASE("a hello from a worker of another bus (replaced since) is refused") {
+    server s;
+    auto stale = handoff::channel::connect(s.control_path);
+    const posix::unique_fd doorbell(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    REQUIRE(stale.send(handoff::hello{1, ::getpid(), UINT32_MAX, s.bus.epoch() + 1},
+                       doorbell.get()) == handoff::channel::send_result::sent);
+    REQUIRE(readable(stale.fd(), 2000));
+    std::optional<handoff::channel::received> nothing;
+    CHECK(stale.receive(nothing) == handoff::channel::receive_status::closed);
+    // It never joined: a subscriber finds no worker.
+    client c(s.port);
+    c.send_raw(upgrade_request);
+    CHECK(c.read().result_int() == 503);
 }

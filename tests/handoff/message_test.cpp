@@ -4,12 +4,13 @@
 
 using namespace hookbot::handoff;
 
-TEST_CASE("hello round-trips") {
-    const auto decoded = decode(encode(hello{7, 4242}));
+TEST_CASE("hello round-trips, with the epoch of the worker's bus") {
+    const auto decoded = decode(encode(hello{7, 4242, 100, 0xa4fec21ee44b745c}));
     REQUIRE(decoded);
     const auto& h = std::get<hello>(*decoded);
     CHECK(h.slot == 7);
     CHECK(h.pid == 4242);
+    CHECK(h.bus_epoch == 0xa4fec21ee44b745c);
 }
 
 TEST_CASE("hello carries the worker's subscriber limit") {

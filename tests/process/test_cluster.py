@@ -232,7 +232,13 @@ class ClusterTest(unittest.TestCase):
         return stack
 
     def subscribe(self, host, since=None, topic=TOPIC):
-        subscriber = Subscriber(host, since, topic)
+        try:
+            subscriber = Subscriber(host, since, topic)
+        except Exception:
+            # Seen under ASan with other tests beside it: a 503, no worker
+            # ready on a host said ready. What the host did:
+            print("---- host log ----\n" + "".join(host.log_lines[-60:]))
+            raise
         self.subscribers.append(subscriber)
         return subscriber
 
@@ -488,14 +494,7 @@ class ClusterTest(unittest.TestCase):
                         extra_args=["--router", "github"])
             hosts.append(host.__enter__())
             self.addCleanup(host.__exit__, None, None, None)
-        try:
-            watchers = [self.subscribe(h, topic=routed_topic) for h in hosts]
-        except Exception:
-            # Seen once under ASan with other tests beside it: a 503, no
-            # worker ready on a host said ready. What each host did:
-            for host in hosts:
-                print("---- host log ----\n" + "".join(host.log_lines[-40:]))
-            raise
+        watchers = [self.subscribe(h, topic=routed_topic) for h in hosts]
         event = json.dumps({"ref": "refs/heads/main", "after": "a" * 40,
                             "repository": {"full_name": "octo/hello"},
                             "pusher": {"name": "mona"}}).encode()

@@ -8,6 +8,7 @@
 
 #include "hookbot/posix/log.hpp"
 #include "hookbot/shm_ring/doorbell.hpp"
+#include "hookbot/shm_ring/message_id.hpp"
 
 namespace hookbot::acceptor {
 namespace {
@@ -164,6 +165,15 @@ void worker_connection::on_hello(const handoff::hello& hello, posix::unique_fd d
         log::warning("worker pid ", hello.pid, " said hello with slot ", hello.slot,
                      doorbell ? "" : " and no doorbell", " (the bus has ", bus_.worker_slot_count(),
                      " slots): closing its connection");
+        close();
+        return;
+    }
+    if (hello.bus_epoch != bus_.epoch()) {
+        // A worker of the bus this one replaced: it is stopping, and would
+        // count as joined (serve ready) while it takes no subscriber.
+        log::warning("worker pid ", hello.pid, " said hello from bus epoch ",
+                     shm_ring::format_epoch(hello.bus_epoch), ", not this bus's (",
+                     shm_ring::format_epoch(bus_.epoch()), "): closing its connection");
         close();
         return;
     }

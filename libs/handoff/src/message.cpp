@@ -4,7 +4,7 @@
 
 // Wire form, host byte order (both ends run on one host):
 //
-//   hello:       u8 type=1 | u32 slot | i32 pid | u32 max_subscribers
+//   hello:       u8 type=1 | u32 slot | i32 pid | u32 max_subscribers | u64 bus_epoch
 //   subscriber:  u8 type=2 | u8 recursive | u32 topic_len | u32 head_len | topic | head
 //                | u8 format | u8 since_len | since
 //   forwarded_request:   u8 type=3 | u64 id | u8 flags | u64 body_bytes | u32 head_len
@@ -107,6 +107,7 @@ struct encoder {
         put(out, h.slot);
         put(out, h.pid);
         put(out, h.max_subscribers);
+        put(out, h.bus_epoch);
     }
     void operator()(const subscriber& s) {
         put(out, kind::subscriber);
@@ -280,7 +281,8 @@ std::optional<message> decode(std::string_view bytes) {
     switch (type) {
         case kind::hello: {
             hello h;
-            if (!in.get(h.slot) || !in.get(h.pid) || !in.get(h.max_subscribers) || !in.done()) {
+            if (!in.get(h.slot) || !in.get(h.pid) || !in.get(h.max_subscribers) ||
+                !in.get(h.bus_epoch) || !in.done()) {
                 return std::nullopt;
             }
             return h;

@@ -19,6 +19,10 @@ struct hello {
     // The most subscribers the worker takes (its --max-subscribers): the
     // acceptor hands none beyond it, and answers 503 when every worker is full.
     std::uint32_t max_subscribers = UINT32_MAX;
+    // The epoch of the bus the worker reads. A worker of a bus since replaced
+    // may still reach the acceptor of the new one (its connection waited in
+    // the control socket's backlog): it is refused, not counted as joined.
+    std::uint64_t bus_epoch = 0;
 };
 
 // How a subscriber receives its messages (docs/PROTOCOL.md, "Delivery
