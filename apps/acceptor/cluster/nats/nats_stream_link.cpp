@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <vector>
 
+#include "cluster/pub_ack.hpp"
 #include "cluster/stream_payload.hpp"
 #include "hookbot/posix/log.hpp"
 
@@ -93,9 +95,11 @@ options_handle make_options(const cluster::cluster_options& options,
     check(natsOptions_SetReconnectWait(raw, 250), "NATS reconnect wait");
     check(natsOptions_SetReconnectJitter(raw, 100, 500), "NATS reconnect jitter");
     check(natsOptions_SetTimeout(raw, 2000), "NATS connect timeout");
-    // Each publish is written at once: the client's flusher would otherwise
-    // hold it ~1.6 ms to batch it with others (bench/RESULTS.md, issue 18),
-    // and a publisher waits for its answer.
+    // With an event loop (event_loop), "send asap" makes a publish ask the
+    // loop for a write at once, and no flusher thread is started: without
+    // it, that thread would ask ~1 ms later (it waits to batch, and a
+    // publisher waits for its answer). The loop batches instead: what one
+    // turn of it publishes goes out in one write.
     check(natsOptions_SetSendAsap(raw, true), "NATS send-asap");
     // A server that stops answering (not one that closes) is noticed in 4 s.
     check(natsOptions_SetPingInterval(raw, 2000), "NATS ping interval");
@@ -126,8 +130,11 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
     : ioc_(ioc),
       options_(options),
       on_(std::move(on)),
+      subject_(options.subject()),
+      loop_(event_loop::make(ioc, [this] { read_acks(); })),
       nats_options_(make_options(options, client_name)) {
     natsOptions* raw = nats_options_.get();
+    loop_->install(raw);
     check(natsOptions_SetDisconnectedCB(raw, on_disconnected, this), "NATS callbacks");
     check(natsOptions_SetReconnectedCB(raw, on_connected, this), "NATS callbacks");
     // A server down at the start is not an error: the client keeps trying.
@@ -138,14 +145,24 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
         throw std::runtime_error(describe("connecting to NATS", status));
     }
     connection_.reset(connection);
+    // Acknowledgements come to "<inbox>.<publish id>": a subscription of our
+    // own, synchronous, so that nothing of the client's delivers them on
+    // another thread; read_acks() takes them after each read. (The client's
+    // asynchronous publish would have its delivery thread hand each one
+    // over, and decode the record again for its id.)
+    natsInbox* inbox = nullptr;
+    check(natsInbox_Create(&inbox), "NATS inbox");
+    ack_prefix_ = std::string(inbox) + '.';
+    natsInbox_Destroy(inbox);
+    natsSubscription* acks = nullptr;
+    check(natsConnection_SubscribeSync(&acks, connection, (ack_prefix_ + '*').c_str()),
+          "subscribing to JetStream's acknowledgements");
+    acks_.reset(acks);
+    // Taken after every read: never a slow consumer that drops one.
+    natsSubscription_SetPendingLimits(acks, -1, -1);
     jsOptions js_options;
     check(jsOptions_Init(&js_options), "JetStream options");
     js_options.Wait = 2000;
-    // In flight at once: far more than a publish window; the acceptor's own
-    // deadline answers those that take too long.
-    js_options.PublishAsync.MaxPending = 1 << 16;
-    js_options.PublishAsync.AckHandler = on_ack;
-    js_options.PublishAsync.AckHandlerClosure = this;
     jsCtx* js = nullptr;
     check(natsConnection_JetStream(&js, connection, &js_options), "JetStream context");
     js_.reset(js);
@@ -162,14 +179,23 @@ nats_stream_link::~nats_stream_link() {
     room_.notify_all();
     watcher_.request_stop();
     fetcher_.request_stop();
+    wake_watcher_.notify_all();
+    // The watcher and the fetcher may wait for a reply that only this
+    // thread would read (the loop has stopped): closing first fails their
+    // calls at once rather than at their timeouts. What the client still
+    // holds goes out first, or the close waits up to 500 ms for a write the
+    // stopped loop would do.
+    loop_->write_now();
+    if (connection_) natsConnection_Close(connection_.get());
     if (watcher_.joinable()) watcher_.join();
     if (fetcher_.joinable()) fetcher_.join();
     subscription_.reset();
-    if (connection_) natsConnection_Close(connection_.get());
+    acks_.reset();
     js_.reset();
     connection_.reset();
     nats_options_.reset();
-    // Every thread of the client gone: no callback runs after this.
+    // Every thread of the client gone: no callback runs after this, and
+    // the loop (loop_, destroyed with this) is called no more.
     nats_CloseAndWait(2000);
 }
 
@@ -183,25 +209,76 @@ std::size_t nats_stream_link::max_payload() const noexcept {
 }
 
 bool nats_stream_link::publish(std::string_view data) {
-    natsMsg* raw = nullptr;
-    const std::string subject = options_.subject();
-    if (natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
-                       static_cast<int>(data.size())) != NATS_OK) {
+    const std::optional<stream_record> record = decode_stream_record(data);
+    if (!record) return false;
+    const std::uint64_t id = record->publish_id;
+    ack_subject_.assign(ack_prefix_).append(std::to_string(id));
+    // Buffered by the client: the loop writes it at the end of this turn.
+    if (natsConnection_PublishRequest(connection_.get(), subject_.c_str(), ack_subject_.c_str(),
+                                      data.data(), static_cast<int>(data.size())) != NATS_OK) {
         return false;
     }
-    jsPubOptions publish_options;
-    if (jsPubOptions_Init(&publish_options) != NATS_OK) {
-        natsMsg_Destroy(raw);
-        return false;
+    // Forgotten a while after the relay answered it 503 at its deadline.
+    const auto now = clock::now();
+    const auto forget = now - options_.publish_timeout - std::chrono::seconds(1);
+    while (!sent_.empty() &&
+           (sent_.front().first < forget || !unanswered_.contains(sent_.front().second))) {
+        unanswered_.erase(sent_.front().second);
+        sent_.pop_front();
     }
-    // The client forgets an unanswered publish a while after the acceptor
-    // answered it 503.
-    publish_options.MaxWait = options_.publish_timeout.count() + 1000;
-    if (js_PublishMsgAsync(js_.get(), &raw, &publish_options) != NATS_OK) {
-        natsMsg_Destroy(raw);  // still ours when the call failed
-        return false;
-    }
+    unanswered_.insert(id);
+    sent_.emplace_back(now, id);
     return true;
+}
+
+void nats_stream_link::read_acks() {
+    int count = 0;
+    if (!acks_ || natsSubscription_GetPending(acks_.get(), &count, nullptr) != NATS_OK) return;
+    // Only what is there: NextMsg without a timeout does not wait.
+    for (; count > 0; --count) {
+        natsMsg* raw = nullptr;
+        const natsStatus status = natsSubscription_NextMsg(&raw, acks_.get(), 0);
+        if (status == NATS_NO_RESPONDERS) {
+            no_responders();
+            continue;
+        }
+        if (status != NATS_OK) break;
+        const message_handle reply(raw);
+        const std::string_view subject = natsMsg_GetSubject(raw);
+        publish_ack ack;
+        const char* id_end = subject.data() + subject.size();
+        if (!subject.starts_with(ack_prefix_) ||
+            std::from_chars(subject.data() + ack_prefix_.size(), id_end, ack.id).ptr != id_end) {
+            continue;
+        }
+        if (unanswered_.erase(ack.id) == 0) continue;  // answered already
+        const char* status_header = nullptr;
+        const int bytes = natsMsg_GetDataLength(raw);
+        if (bytes == 0) natsMsgHeader_Get(raw, "Status", &status_header);
+        read_pub_ack({natsMsg_GetData(raw), static_cast<std::size_t>(bytes)},
+                     status_header != nullptr ? status_header : "", ack);
+        on_.ack(std::move(ack));
+    }
+}
+
+// "No responders" (the stream has no leader, or is gone: JetStream answers
+// nothing) comes back as a reply of no data, which the client's NextMsg
+// drops, with its subject, returning NATS_NO_RESPONDERS instead: which
+// publish it answers is lost. They come back in sending order, and a
+// publish sent before one that got it was sent to a stream as leaderless
+// (it gets "no responders" too) or to a leader since gone (it would time
+// out): the oldest publish not yet answered gets it. With one publish in
+// flight that is exact; with more, a publish may get its 503 at once
+// rather than at its deadline, and never a 200 for one that is not stored.
+void nats_stream_link::no_responders() {
+    while (!sent_.empty() && !unanswered_.contains(sent_.front().second)) sent_.pop_front();
+    if (sent_.empty()) return;
+    publish_ack ack;
+    ack.id = sent_.front().second;
+    ack.error = natsStatus_GetText(NATS_NO_RESPONDERS);
+    unanswered_.erase(ack.id);
+    sent_.pop_front();
+    on_.ack(std::move(ack));
 }
 
 void nats_stream_link::consume_from(std::uint64_t first_seq) {
@@ -384,7 +461,8 @@ std::optional<stream_state> nats_stream_link::read_stream() {
         }
     }
     if (status != NATS_OK) {
-        log::warning("cluster: ", describe("reading stream info", status, code));
+        // Closed under it when the link is destroyed: nothing to tell.
+        if (!stopping_) log::warning("cluster: ", describe("reading stream info", status, code));
         return std::nullopt;
     }
     const stream_info_handle info(raw);
@@ -401,6 +479,7 @@ void nats_stream_link::subscribe(std::uint64_t first_seq) {
     const natsStatus status =
         js_Subscribe(&raw, js_.get(), subject.c_str(), on_message, this, nullptr, &options, &code);
     if (status != NATS_OK) {
+        if (stopping_) return;
         log::warning("cluster: ", describe("consuming the stream", status, code), "; trying again");
         const std::lock_guard lock(mutex_);
         if (!consume_request_) consume_request_ = first_seq;
@@ -426,26 +505,6 @@ void nats_stream_link::on_connected(natsConnection* /*connection*/, void* self) 
 
 void nats_stream_link::on_disconnected(natsConnection* /*connection*/, void* self) {
     static_cast<nats_stream_link*>(self)->set_connected(false);
-}
-
-void nats_stream_link::on_ack(jsCtx* /*js*/, natsMsg* message, jsPubAck* ack, jsPubAckErr* error,
-                              void* closure) {
-    auto* self = static_cast<nats_stream_link*>(closure);
-    const message_handle owned(message);
-    const std::optional<stream_record> sent = decode_stream_record(
-        {natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message))});
-    if (!sent) return;
-    publish_ack result;
-    result.id = sent->publish_id;
-    if (ack != nullptr) {
-        result.seq = ack->Sequence;
-    } else if (error != nullptr) {
-        result.error = error->ErrText != nullptr ? error->ErrText : natsStatus_GetText(error->Err);
-    } else {
-        result.error = "no acknowledgement";
-    }
-    if (self->stopping_) return;
-    net::post(self->ioc_, [self, result = std::move(result)] { self->on_.ack(result); });
 }
 
 void nats_stream_link::on_message(natsConnection* /*connection*/,

@@ -2,24 +2,36 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
+#include <utility>
 
+#include "cluster/nats/nats_event_loop.hpp"
 #include "cluster/nats/nats_handles.hpp"
 #include "cluster/stream_link.hpp"
 
 namespace hookbot::acceptor::nats {
 
-// stream_link on the NATS C client (libnats). Its callbacks run on the
-// client's threads and only post to the io_context; the blocking JetStream
-// API calls (stream info, creating the stream and the consumer) run on a
-// thread of this class's own, `watcher_`, never on the acceptor's.
+// stream_link on the NATS C client (libnats). The connection's socket is
+// read and written on the io_context's thread (event_loop), and so are the
+// acknowledgements of publishes: each publish asks for them on a subject
+// of its own under this connection's inbox (`<inbox>.<publish id>`), and
+// after each read of the socket the link takes what that inbox's
+// subscription holds, without waiting, and hands it to handlers.ack. The
+// client's other callbacks run on its threads and only post to the
+// io_context; the blocking JetStream API calls (stream info, creating the
+// stream and the consumer) run on a thread of this class's own,
+// `watcher_`, never on the acceptor's (their replies are read there too:
+// the acceptor's thread must never wait for one).
 //
 // The consumer is JetStream's ordered consumer: ephemeral, no acks, flow
 // control and heartbeats, made again by the client from the next sequence
@@ -52,9 +64,12 @@ class nats_stream_link final : public stream_link {
     void serve_fetches(const std::stop_token& stop);
     fetched_messages read_range(const fetch_request& request, const std::stop_token& stop);
 
+    // On the io_context's thread, after each read of the socket.
+    void read_acks();
+    void no_responders();
+
     static void on_connected(natsConnection* connection, void* self);
     static void on_disconnected(natsConnection* connection, void* self);
-    static void on_ack(jsCtx* js, natsMsg* message, jsPubAck* ack, jsPubAckErr* error, void* self);
     static void on_message(natsConnection* connection, natsSubscription* subscription,
                            natsMsg* message, void* self);
     void set_connected(bool up);
@@ -78,9 +93,20 @@ class nats_stream_link final : public stream_link {
     std::deque<pending_fetch> fetches_;  // for the fetcher
     std::condition_variable_any wake_fetcher_;
 
+    // The io_context's thread only: publishes sent and not yet answered,
+    // in sending order (see no_responders()).
+    using clock = std::chrono::steady_clock;
+    std::unordered_set<std::uint64_t> unanswered_;
+    std::deque<std::pair<clock::time_point, std::uint64_t>> sent_;
+    std::string subject_;     // the stream's, where publishes go
+    std::string ack_prefix_;  // "<inbox>."
+    std::string ack_subject_;
+
+    std::shared_ptr<event_loop> loop_;
     options_handle nats_options_;
     connection_handle connection_;
     jetstream_handle js_;
+    subscription_handle acks_;          // "<inbox>.*", read on the io_context's thread
     subscription_handle subscription_;  // the watcher's
     std::jthread watcher_;
     std::jthread fetcher_;
