@@ -234,12 +234,13 @@ bool nats_stream_link::publish(std::string_view data) {
 void nats_stream_link::read_acks() {
     int count = 0;
     if (!acks_ || natsSubscription_GetPending(acks_.get(), &count, nullptr) != NATS_OK) return;
+    int no_responders_seen = 0;
     // Only what is there: NextMsg without a timeout does not wait.
     for (; count > 0; --count) {
         natsMsg* raw = nullptr;
         const natsStatus status = natsSubscription_NextMsg(&raw, acks_.get(), 0);
         if (status == NATS_NO_RESPONDERS) {
-            no_responders();
+            ++no_responders_seen;
             continue;
         }
         if (status != NATS_OK) break;
@@ -259,17 +260,22 @@ void nats_stream_link::read_acks() {
                      status_header != nullptr ? status_header : "", ack);
         on_.ack(std::move(ack));
     }
+    // After the acknowledgements read with them, which may answer older
+    // publishes that no_responders() would otherwise take.
+    for (; no_responders_seen > 0; --no_responders_seen) no_responders();
 }
 
 // "No responders" (the stream has no leader, or is gone: JetStream answers
 // nothing) comes back as a reply of no data, which the client's NextMsg
 // drops, with its subject, returning NATS_NO_RESPONDERS instead: which
 // publish it answers is lost. They come back in sending order, and a
-// publish sent before one that got it was sent to a stream as leaderless
-// (it gets "no responders" too) or to a leader since gone (it would time
-// out): the oldest publish not yet answered gets it. With one publish in
-// flight that is exact; with more, a publish may get its 503 at once
-// rather than at its deadline, and never a 200 for one that is not stored.
+// publish sent before one that got it was most likely sent to a stream as
+// leaderless (it gets "no responders" too) or to a leader since gone (it
+// would time out): the oldest publish not yet answered gets it. With one
+// publish in flight that is exact. With more, a publish may get its 503
+// at once rather than at its deadline, or (its acknowledgement still on
+// its way) a 503 though stored, as after a timeout; never a 200 for one
+// that is not stored.
 void nats_stream_link::no_responders() {
     while (!sent_.empty() && !unanswered_.contains(sent_.front().second)) sent_.pop_front();
     if (sent_.empty()) return;
