@@ -26,6 +26,7 @@ using stream_info_handle =
     std::unique_ptr<jsStreamInfo, destroyer<jsStreamInfo, jsStreamInfo_Destroy>>;
 using metadata_handle =
     std::unique_ptr<jsMsgMetaData, destroyer<jsMsgMetaData, jsMsgMetaData_Destroy>>;
+using inbox_handle = std::unique_ptr<natsInbox, destroyer<natsInbox, natsInbox_Destroy>>;
 
 // "what: the client's text for status" (and JetStream's error code).
 inline std::string describe(const char* what, natsStatus status, jsErrCode code = jsErrCode{}) {

@@ -150,10 +150,10 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
     // another thread; read_acks() takes them after each read. (The client's
     // asynchronous publish would have its delivery thread hand each one
     // over, and decode the record again for its id.)
-    natsInbox* inbox = nullptr;
-    check(natsInbox_Create(&inbox), "NATS inbox");
-    ack_prefix_ = std::string(inbox) + '.';
-    natsInbox_Destroy(inbox);
+    natsInbox* raw_inbox = nullptr;
+    check(natsInbox_Create(&raw_inbox), "NATS inbox");
+    const inbox_handle inbox(raw_inbox);
+    ack_prefix_ = std::string(inbox.get()) + '.';
     natsSubscription* acks = nullptr;
     check(natsConnection_SubscribeSync(&acks, connection, (ack_prefix_ + '*').c_str()),
           "subscribing to JetStream's acknowledgements");
