@@ -40,8 +40,9 @@ namespace hookbot::acceptor::nats {
 // it will not see for a long time): the watcher reads the stream's creation
 // time every second for that.
 //
-// A resume older than the bus is read by a consumer of its own, on a third
-// thread, `fetcher_`, one at a time: a long read never holds up the watcher.
+// A resume older than the bus is read by a consumer of its own, on another
+// thread of this class's own, `fetcher_`, one at a time: a long read never
+// holds up the watcher.
 class nats_stream_link final : public stream_link {
   public:
     nats_stream_link(boost::asio::io_context& ioc, const cluster::cluster_options& options,
