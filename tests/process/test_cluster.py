@@ -27,6 +27,7 @@ from harness import Server, bearer, parse_metrics, value, wait_for
 from nats_cluster import NatsCluster
 from systemd_env import NotifySocket
 from test_resume import EventStream
+from tls_pki import TestPKI
 
 TOPIC = "cluster/t"
 STREAM = "hookbot"  # --cluster-stream's default
@@ -527,6 +528,33 @@ class ClusterTest(unittest.TestCase):
                     self.assertNotIn("libnats", maps.read(), f"pid {pid}")
             _, page, _ = plain.request("GET", "/metrics")
             self.assertNotIn(b"hookbot_cluster_", page)
+
+
+class ClusterTlsTest(unittest.TestCase):
+    """TLS to NATS (--cluster-ca-file): one JetStream node that takes TLS
+    only, its certificate from a throwaway CA; the link reads and writes
+    the TLS connection on the acceptor's event loop (docs/ARCHITECTURE.md,
+    "A cluster")."""
+
+    def test_a_host_publishes_and_consumes_over_tls(self):
+        with tempfile.TemporaryDirectory(prefix="hookbot-cluster-tls-") as folder:
+            pki = TestPKI(folder)
+            cert, key = pki.server_certificate("nats")
+            nats = NatsCluster(size=1, workdir=os.path.join(folder, "nats"))
+            node = nats.nodes[0]
+            with open(node.config) as f:
+                config = f.read()
+            nats.use_config(0, config + f'tls {{\n  cert_file: "{cert}"\n  key_file: "{key}"\n}}\n',
+                            node.name)
+            with nats, Host(nats, "tls", extra_args=["--cluster-ca-file", pki.ca_cert]) as host:
+                subscriber = Subscriber(host)
+                try:
+                    ids = publish_round_robin([host], "over tls", 20)
+                    subscriber.wait_for_ids(ids, timeout=15)
+                    self.assertEqual([body for _, body in subscriber.messages],
+                                     [f"over tls {n}" for n in range(20)])
+                finally:
+                    subscriber.stop()
 
 
 if __name__ == "__main__":

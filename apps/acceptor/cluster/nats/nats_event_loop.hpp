@@ -24,13 +24,13 @@ namespace hookbot::acceptor::nats {
 //
 // Threads. The client calls the four callbacks below from any of its
 // threads (the reconnect thread attaches a new socket, the ping timer,
-// the ordered consumer's delivery thread and the link's watcher write),
-// always under the connection's lock. So a callback only dups the socket,
-// sets an atomic, and posts to the io_context; everything asio, and every
-// natsConnection_Process{Read,Write}Event call, happens on the io_context's
-// thread. Nothing that thread does holds a lock of ours while it calls the
-// client (the callbacks run under the client's lock: that order would
-// deadlock).
+// the consumers' delivery threads and the link's watcher and fetcher
+// write), always under the connection's lock. So a callback only dups the
+// socket, sets an atomic, and posts to the io_context; everything asio, and
+// every natsConnection_Process{Read,Write}Event call, happens on the
+// io_context's thread. Nothing that thread does holds a lock of ours while
+// it calls the client (the callbacks run under the client's lock: that
+// order would deadlock).
 //
 // The socket. The client owns its fd and closes it from any thread (a
 // stale connection is closed by the ping timer), and a new socket may get
