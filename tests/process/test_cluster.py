@@ -531,21 +531,21 @@ class ClusterTest(unittest.TestCase):
 
 
 class ClusterTlsTest(unittest.TestCase):
-    """TLS to NATS (--cluster-ca-file): one JetStream node that takes TLS
-    only, its certificate from a throwaway CA; the link reads and writes
-    the TLS connection on the acceptor's event loop (docs/ARCHITECTURE.md,
-    "A cluster")."""
+    """TLS to NATS (--cluster-ca-file): JetStream nodes whose clients must
+    speak TLS, their certificate from a throwaway CA; the link reads and
+    writes the TLS connection on the acceptor's event loop
+    (docs/ARCHITECTURE.md, "A cluster")."""
 
     def test_a_host_publishes_and_consumes_over_tls(self):
         with tempfile.TemporaryDirectory(prefix="hookbot-cluster-tls-") as folder:
             pki = TestPKI(folder)
             cert, key = pki.server_certificate("nats")
-            nats = NatsCluster(size=1, workdir=os.path.join(folder, "nats"))
-            node = nats.nodes[0]
-            with open(node.config) as f:
-                config = f.read()
-            nats.use_config(0, config + f'tls {{\n  cert_file: "{cert}"\n  key_file: "{key}"\n}}\n',
-                            node.name)
+            nats = NatsCluster(size=3, workdir=os.path.join(folder, "nats"))
+            for node in nats.nodes:
+                with open(node.config) as f:
+                    config = f.read()
+                nats.use_config(node.index, config + f'tls {{\n  cert_file: "{cert}"\n'
+                                f'  key_file: "{key}"\n}}\n', node.name)
             with nats, Host(nats, "tls", extra_args=["--cluster-ca-file", pki.ca_cert]) as host:
                 subscriber = Subscriber(host)
                 try:
