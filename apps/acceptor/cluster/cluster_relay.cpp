@@ -94,7 +94,7 @@ void cluster_relay::publish(std::string_view topic, std::string_view body, std::
     const std::uint64_t id = next_publish_id_++;
     const std::string data = encode_stream_record({topic, flags, body, id});
     if (data.size() > link_->max_payload()) return done(responses::payload_too_large());
-    if (!link_->publish(data)) {
+    if (!link_->publish(id, data)) {
         counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
         return done(responses::publish_unavailable());
     }

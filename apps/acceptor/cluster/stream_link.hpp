@@ -82,10 +82,10 @@ class stream_link {
     [[nodiscard]] virtual bool connected() const noexcept = 0;
     // The largest message the NATS servers take (their max_payload).
     [[nodiscard]] virtual std::size_t max_payload() const noexcept = 0;
-    // Sends `data` (a stream record, stream_payload.hpp) to the stream;
-    // handlers.ack gets the record's publish id back, with the sequence once
-    // a quorum stored it. False when it could not be sent.
-    virtual bool publish(std::string_view data) = 0;
+    // Sends `data` (a stream record, stream_payload.hpp, whose publish id is
+    // `publish_id`) to the stream; handlers.ack gets `publish_id` back, with
+    // the sequence once a quorum stored it. False when it could not be sent.
+    virtual bool publish(std::uint64_t publish_id, std::string_view data) = 0;
     // Consumes the stream from `first_seq` on, in order, into handlers.message
     // (again from there if called again).
     virtual void consume_from(std::uint64_t first_seq) = 0;

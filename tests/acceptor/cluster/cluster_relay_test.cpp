@@ -30,19 +30,23 @@ struct scripted_link final : stream_link {
     bool up = true;
     std::size_t payload_limit = 1 << 20;
     std::vector<std::string> sent;
+    std::vector<std::uint64_t> sent_ids;
     std::optional<std::uint64_t> consuming_from;
     std::size_t consumed_bytes = 0;
     handlers on;
 
     [[nodiscard]] bool connected() const noexcept override { return up; }
     [[nodiscard]] std::size_t max_payload() const noexcept override { return payload_limit; }
-    bool publish(std::string_view data) override {
+    bool publish(std::uint64_t publish_id, std::string_view data) override {
         sent.emplace_back(data);
+        sent_ids.push_back(publish_id);
         return true;
     }
-    // The publish id of the `index`th record sent.
+    // The publish id of the `index`th record sent, the one the record carries.
     [[nodiscard]] std::uint64_t id_of(std::size_t index) const {
-        return decode_stream_record(sent.at(index))->publish_id;
+        const std::uint64_t id = sent_ids.at(index);
+        CHECK(decode_stream_record(sent.at(index))->publish_id == id);
+        return id;
     }
     void consume_from(std::uint64_t first_seq) override { consuming_from = first_seq; }
     void consumed(std::size_t bytes) override { consumed_bytes += bytes; }

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "cluster/pub_ack.hpp"
-#include "cluster/stream_payload.hpp"
 #include "hookbot/posix/log.hpp"
 
 namespace hookbot::acceptor {
@@ -208,11 +207,8 @@ std::size_t nats_stream_link::max_payload() const noexcept {
     return bytes > 0 ? static_cast<std::size_t>(bytes) : 0;
 }
 
-bool nats_stream_link::publish(std::string_view data) {
-    const std::optional<stream_record> record = decode_stream_record(data);
-    if (!record) return false;
-    const std::uint64_t id = record->publish_id;
-    ack_subject_.assign(ack_prefix_).append(std::to_string(id));
+bool nats_stream_link::publish(std::uint64_t publish_id, std::string_view data) {
+    ack_subject_.assign(ack_prefix_).append(std::to_string(publish_id));
     // Buffered by the client: the loop writes it at the end of this turn.
     if (natsConnection_PublishRequest(connection_.get(), subject_.c_str(), ack_subject_.c_str(),
                                       data.data(), static_cast<int>(data.size())) != NATS_OK) {
@@ -226,8 +222,8 @@ bool nats_stream_link::publish(std::string_view data) {
         unanswered_.erase(sent_.front().second);
         sent_.pop_front();
     }
-    unanswered_.insert(id);
-    sent_.emplace_back(now, id);
+    unanswered_.insert(publish_id);
+    sent_.emplace_back(now, publish_id);
     return true;
 }
 

@@ -51,7 +51,7 @@ class nats_stream_link final : public stream_link {
 
     [[nodiscard]] bool connected() const noexcept override;
     [[nodiscard]] std::size_t max_payload() const noexcept override;
-    bool publish(std::string_view data) override;
+    bool publish(std::uint64_t publish_id, std::string_view data) override;
     void consume_from(std::uint64_t first_seq) override;
     void consumed(std::size_t bytes) override;
     void fetch(fetch_request request, std::function<void(fetched_messages)> done) override;
