@@ -1,6 +1,8 @@
 // hookbot-acceptor: the one process that accepts public connections, answers
 // HTTP, appends publishes to the bus and hands subscribers to fanout workers.
 // This file is wiring only: options, the inherited sockets, signals, the loop.
+#include <openssl/crypto.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -209,6 +211,12 @@ int serve(const acceptor_options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First, before anything initialises OpenSSL: no exit handler of its
+    // own. After TLS to NATS, libnats' final cleanup (nats_CloseAndWait, as
+    // the cluster link closes) frees OpenSSL's list of compression methods,
+    // which OpenSSL's exit handler would free again (a crash at exit seen
+    // under ASan). The process ends there anyway.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
     log::set_program("hookbot-acceptor");
     const auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc),
                                       std::getenv("HOOKBOT_KEY"), std::cout, std::cerr);
