@@ -23,9 +23,9 @@ namespace hookbot::acceptor::nats {
 // (`after_read`), on the acceptor's thread.
 //
 // Threads. The client calls the four callbacks below from any of its
-// threads (the reconnect thread attaches a new socket, the ping timer,
-// the consumers' delivery threads and the link's watcher and fetcher
-// write), always under the connection's lock. So a callback only dups the
+// threads (the reconnect thread attaches a new socket; the ping timer, the
+// link's watcher and fetcher, and the thread that remakes an ordered
+// consumer write), always under the connection's lock. So a callback only dups the
 // socket, sets an atomic, and posts to the io_context; everything asio, and
 // every natsConnection_Process{Read,Write}Event call, happens on the
 // io_context's thread. Nothing that thread does holds a lock of ours while

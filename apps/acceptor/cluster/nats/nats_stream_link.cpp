@@ -17,9 +17,9 @@ namespace {
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 
-// Consumed messages posted to the acceptor and not yet on its bus, at most:
-// beyond it the client's delivery thread waits, the stream's flow control
-// holds the rest on the servers. Two of the largest bodies fit.
+// Consumed messages handed to the relay and not yet on its bus, at most:
+// beyond it the link stops taking them from the consumer, whose flow
+// control then holds the rest on the servers. Two of the largest bodies fit.
 constexpr std::size_t max_queued_bytes = 64u << 20;
 // A consumer that has not moved for this long while the stream has more is
 // made again from its next sequence (the ordered consumer usually does
@@ -130,7 +130,11 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
       options_(options),
       on_(std::move(on)),
       subject_(options.subject()),
-      loop_(event_loop::make(ioc, [this] { read_acks(); })),
+      loop_(event_loop::make(ioc,
+                             [this] {
+                                 read_acks();
+                                 read_consumed();
+                             })),
       nats_options_(make_options(options, client_name)) {
     natsOptions* raw = nats_options_.get();
     loop_->install(raw);
@@ -175,7 +179,6 @@ nats_stream_link::~nats_stream_link() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    room_.notify_all();
     watcher_.request_stop();
     fetcher_.request_stop();
     wake_watcher_.notify_all();
@@ -188,7 +191,11 @@ nats_stream_link::~nats_stream_link() {
     if (connection_) natsConnection_Close(connection_.get());
     if (watcher_.joinable()) watcher_.join();
     if (fetcher_.joinable()) fetcher_.join();
-    subscription_.reset();
+    consumer_.reset();
+    {
+        const std::lock_guard lock(mutex_);
+        new_consumer_.reset();
+    }
     acks_.reset();
     js_.reset();
     connection_.reset();
@@ -292,11 +299,52 @@ void nats_stream_link::consume_from(std::uint64_t first_seq) {
 }
 
 void nats_stream_link::consumed(std::size_t bytes) {
+    const std::size_t before = queued_bytes_.load(std::memory_order_relaxed);
+    const std::size_t after = before - std::min(bytes, before);
+    queued_bytes_.store(after, std::memory_order_relaxed);
+    // Reading stopped at the bound: again, once there is room (not from
+    // inside this call, which the relay makes from a handler).
+    if (before >= max_queued_bytes && after < max_queued_bytes) {
+        net::post(ioc_, [this] { read_consumed(); });
+    }
+}
+
+void nats_stream_link::read_consumed() {
+    int pending = 0;
+    if (!consumer_ || natsSubscription_GetPending(consumer_.get(), &pending, nullptr) != NATS_OK) {
+        return;
+    }
+    // Only what is there (NextMsg without a timeout does not wait), and one
+    // message past the bound at most.
+    for (; pending > 0 && queued_bytes_.load(std::memory_order_relaxed) < max_queued_bytes;
+         --pending) {
+        natsMsg* raw = nullptr;
+        if (natsSubscription_NextMsg(&raw, consumer_.get(), 0) != NATS_OK) break;
+        const message_handle message(raw);
+        jsMsgMetaData* raw_metadata = nullptr;
+        if (natsMsg_GetMetaData(&raw_metadata, raw) != NATS_OK) continue;
+        const metadata_handle metadata(raw_metadata);
+        consumed_message consumed{
+            metadata->Sequence.Stream, metadata->NumPending,
+            static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
+            std::string(natsMsg_GetData(raw),
+                        static_cast<std::size_t>(natsMsg_GetDataLength(raw)))};
+        last_consumed_.store(consumed.seq);
+        queued_bytes_.fetch_add(consumed.data.size(), std::memory_order_relaxed);
+        on_.message(std::move(consumed));
+    }
+}
+
+void nats_stream_link::take_new_consumer() {
+    subscription_handle made;
     {
         const std::lock_guard lock(mutex_);
-        queued_bytes_ -= std::min(bytes, queued_bytes_);
+        made = std::move(new_consumer_);
     }
-    room_.notify_all();
+    if (!made) return;
+    // The one it replaces is destroyed here, on the thread that reads it.
+    consumer_ = std::move(made);
+    read_consumed();
 }
 
 void nats_stream_link::fetch(fetch_request request, std::function<void(fetched_messages)> done) {
@@ -406,15 +454,13 @@ void nats_stream_link::watch(const std::stop_token& stop) {
             if (const std::optional<stream_state> state = read_stream()) {
                 net::post(ioc_, [this, state = *state] { on_.stream(state); });
                 std::optional<std::uint64_t> request;
-                std::size_t queued = 0;
                 {
                     const std::lock_guard lock(mutex_);
                     request = std::exchange(consume_request_, std::nullopt);
-                    queued = queued_bytes_;
                 }
                 const std::uint64_t consumed_seq = last_consumed_.load();
-                const bool behind = subscription_ && state->last_seq > consumed_seq &&
-                                    consumed_seq == seen_consumed && queued == 0;
+                const bool behind = has_consumer_ && state->last_seq > consumed_seq &&
+                                    consumed_seq == seen_consumed && queued_bytes_.load() == 0;
                 stalled = behind ? stalled + 1 : 0;
                 seen_consumed = consumed_seq;
                 if (request) {
@@ -472,14 +518,15 @@ std::optional<stream_state> nats_stream_link::read_stream() {
 }
 
 void nats_stream_link::subscribe(std::uint64_t first_seq) {
-    subscription_.reset();
     jsSubOptions options = ordered_from(options_.stream, first_seq);
     options.Config.Heartbeat = nanoseconds(1s);
     natsSubscription* raw = nullptr;
     jsErrCode code{};
     const std::string subject = options_.subject();
+    // Synchronous: nothing of the client's delivers its messages on another
+    // thread; read_consumed() takes them after each read, as the acks.
     const natsStatus status =
-        js_Subscribe(&raw, js_.get(), subject.c_str(), on_message, this, nullptr, &options, &code);
+        js_SubscribeSync(&raw, js_.get(), subject.c_str(), nullptr, &options, &code);
     if (status != NATS_OK) {
         if (stopping_) return;
         log::warning("cluster: ", describe("consuming the stream", status, code), "; trying again");
@@ -487,11 +534,17 @@ void nats_stream_link::subscribe(std::uint64_t first_seq) {
         if (!consume_request_) consume_request_ = first_seq;
         return;
     }
-    subscription_.reset(raw);
-    // The delivery thread waits for room instead (on_message): nothing is
-    // dropped as a slow consumer.
+    subscription_handle made(raw);
+    // The link stops reading at its bound instead (read_consumed), and flow
+    // control holds the servers: nothing is dropped as a slow consumer.
     natsSubscription_SetPendingLimits(raw, -1, -1);
     last_consumed_.store(first_seq - 1);
+    has_consumer_ = true;
+    {
+        const std::lock_guard lock(mutex_);
+        new_consumer_ = std::move(made);
+    }
+    net::post(ioc_, [this] { take_new_consumer(); });
 }
 
 void nats_stream_link::set_connected(bool up) {
@@ -507,34 +560,6 @@ void nats_stream_link::on_connected(natsConnection* /*connection*/, void* self) 
 
 void nats_stream_link::on_disconnected(natsConnection* /*connection*/, void* self) {
     static_cast<nats_stream_link*>(self)->set_connected(false);
-}
-
-void nats_stream_link::on_message(natsConnection* /*connection*/,
-                                  natsSubscription* /*subscription*/, natsMsg* message,
-                                  void* closure) {
-    auto* self = static_cast<nats_stream_link*>(closure);
-    const message_handle owned(message);
-    jsMsgMetaData* raw = nullptr;
-    if (natsMsg_GetMetaData(&raw, message) != NATS_OK) return;
-    const metadata_handle metadata(raw);
-    consumed_message consumed{
-        metadata->Sequence.Stream, metadata->NumPending,
-        static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
-        std::string(natsMsg_GetData(message),
-                    static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
-    self->last_consumed_.store(consumed.seq);
-    {
-        std::unique_lock lock(self->mutex_);
-        self->room_.wait(lock, [self, bytes = consumed.data.size()] {
-            return self->stopping_ || self->queued_bytes_ == 0 ||
-                   self->queued_bytes_ + bytes <= max_queued_bytes;
-        });
-        if (self->stopping_) return;
-        self->queued_bytes_ += consumed.data.size();
-    }
-    net::post(self->ioc_, [self, consumed = std::move(consumed)]() mutable {
-        self->on_.message(std::move(consumed));
-    });
 }
 
 }  // namespace nats

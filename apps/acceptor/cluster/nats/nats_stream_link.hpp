@@ -26,19 +26,20 @@ namespace hookbot::acceptor::nats {
 // acknowledgements of publishes: each publish asks for them on a subject
 // of its own under this connection's inbox (`<inbox>.<publish id>`), and
 // after each read of the socket the link takes what that inbox's
-// subscription holds, without waiting, and hands it to handlers.ack. The
-// client's other callbacks run on its threads and only post to the
-// io_context; the blocking JetStream API calls (stream info, creating the
-// stream and the consumer) run on a thread of this class's own,
+// subscription holds, without waiting, and hands it to handlers.ack; then
+// what the stream's consumer holds, to handlers.message. The client's
+// other callbacks run on its threads and only post to the io_context; the blocking JetStream API
+// calls (stream info, creating the stream and the consumer) run on a thread of this class's own,
 // `watcher_`, never on the acceptor's (their replies are read there too:
 // the acceptor's thread must never wait for one).
 //
 // The consumer is JetStream's ordered consumer: ephemeral, no acks, flow
 // control and heartbeats, made again by the client from the next sequence
-// when it misses one. What it cannot see is a stream deleted and made again
-// under the same name (its sequences start again at 1, so it waits for one
-// it will not see for a long time): the watcher reads the stream's creation
-// time every second for that.
+// when it misses one. The watcher makes it (a blocking call) and hands it
+// to the io_context's thread, which reads it and destroys the one before. What it cannot see is a
+// stream deleted and made again under the same name (its sequences start again at 1, so it waits
+// for one it will not see for a long time): the watcher reads the stream's creation time every
+// second for that.
 //
 // A resume older than the bus is read by a consumer of its own, on another
 // thread of this class's own, `fetcher_`, one at a time: a long read never
@@ -68,11 +69,13 @@ class nats_stream_link final : public stream_link {
     // On the io_context's thread, after each read of the socket.
     void read_acks();
     void no_responders();
+    // Hands what the consumer holds to handlers.message, up to the bound on
+    // what is not yet on the bus (io_context's thread).
+    void read_consumed();
+    void take_new_consumer();
 
     static void on_connected(natsConnection* connection, void* self);
     static void on_disconnected(natsConnection* connection, void* self);
-    static void on_message(natsConnection* connection, natsSubscription* subscription,
-                           natsMsg* message, void* self);
     void set_connected(bool up);
 
     boost::asio::io_context& ioc_;
@@ -81,12 +84,15 @@ class nats_stream_link final : public stream_link {
     std::atomic<bool> connected_{false};
     std::atomic<bool> stopping_{false};
     std::atomic<std::uint64_t> last_consumed_{0};
+    std::atomic<bool> has_consumer_{false};
+    // Consumed messages handed to the relay and not yet on the bus
+    // (consumed()); written on the io_context's thread, read by the watcher.
+    std::atomic<std::size_t> queued_bytes_{0};
 
     std::mutex mutex_;
     std::condition_variable_any wake_watcher_;
-    std::condition_variable room_;
     std::optional<std::uint64_t> consume_request_;  // for the watcher
-    std::size_t queued_bytes_ = 0;                  // posted, not yet consumed()
+    subscription_handle new_consumer_;              // made by the watcher, for the io_context
     struct pending_fetch {
         fetch_request request;
         std::function<void(fetched_messages)> done;
@@ -107,8 +113,8 @@ class nats_stream_link final : public stream_link {
     options_handle nats_options_;
     connection_handle connection_;
     jetstream_handle js_;
-    subscription_handle acks_;          // "<inbox>.*", read on the io_context's thread
-    subscription_handle subscription_;  // the watcher's
+    subscription_handle acks_;      // "<inbox>.*", read on the io_context's thread
+    subscription_handle consumer_;  // the stream's ordered consumer, read like acks_
     std::jthread watcher_;
     std::jthread fetcher_;
 };
