@@ -56,6 +56,15 @@ jsSubOptions ordered_from(const std::string& stream, std::uint64_t first_seq) {
     return options;
 }
 
+std::string_view data_of(natsMsg* message) {
+    return {natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message))};
+}
+
+// When the stream stored a message, in microseconds since the epoch.
+std::uint64_t stored_unix_us(const jsMsgMetaData& metadata) {
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(metadata.Timestamp, 0) / 1000);
+}
+
 // A fetch's answer when the stream could not be read.
 fetched_messages none_read(std::uint64_t after_seq) {
     fetched_messages none;
@@ -256,11 +265,10 @@ void nats_stream_link::read_acks() {
             continue;
         }
         if (unanswered_.erase(ack.id) == 0) continue;  // answered already
+        const std::string_view data = data_of(raw);
         const char* status_header = nullptr;
-        const int bytes = natsMsg_GetDataLength(raw);
-        if (bytes == 0) natsMsgHeader_Get(raw, "Status", &status_header);
-        read_pub_ack({natsMsg_GetData(raw), static_cast<std::size_t>(bytes)},
-                     status_header != nullptr ? status_header : "", ack);
+        if (data.empty()) natsMsgHeader_Get(raw, "Status", &status_header);
+        read_pub_ack(data, status_header != nullptr ? status_header : "", ack);
         on_.ack(std::move(ack));
     }
     // After the acknowledgements read with them, which may answer older
@@ -324,11 +332,8 @@ void nats_stream_link::read_consumed() {
         jsMsgMetaData* raw_metadata = nullptr;
         if (natsMsg_GetMetaData(&raw_metadata, raw) != NATS_OK) continue;
         const metadata_handle metadata(raw_metadata);
-        consumed_message consumed{
-            metadata->Sequence.Stream, metadata->NumPending,
-            static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
-            std::string(natsMsg_GetData(raw),
-                        static_cast<std::size_t>(natsMsg_GetDataLength(raw)))};
+        consumed_message consumed{metadata->Sequence.Stream, metadata->NumPending,
+                                  stored_unix_us(*metadata), std::string(data_of(raw))};
         last_consumed_.store(consumed.seq);
         queued_bytes_.fetch_add(consumed.data.size(), std::memory_order_relaxed);
         on_.message(std::move(consumed));
@@ -434,14 +439,10 @@ fetched_messages nats_stream_link::read_range(const fetch_request& request,
         // The stream dropped its oldest since its info was read.
         if (std::exchange(first_read, false) && seq > first) got.read_from = seq;
         got.read_through = seq;
-        const std::string_view data(natsMsg_GetData(raw_message),
-                                    static_cast<std::size_t>(natsMsg_GetDataLength(raw_message)));
+        const std::string_view data = data_of(raw_message);
         if (!request.keep(data)) continue;
         kept_bytes += data.size();
-        got.kept.push_back(
-            {seq, 0,
-             static_cast<std::uint64_t>(std::max<std::int64_t>(metadata->Timestamp, 0) / 1000),
-             std::string(data)});
+        got.kept.push_back({seq, 0, stored_unix_us(*metadata), std::string(data)});
     }
     return got;
 }
