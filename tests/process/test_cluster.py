@@ -236,8 +236,10 @@ class ClusterTest(unittest.TestCase):
         try:
             subscriber = Subscriber(host, since, topic)
         except Exception:
-            # Seen under ASan with other tests beside it: a 503, no worker
-            # ready on a host said ready. What the host did:
+            # A refused subscriber (once: a 503 from a host said ready, a
+            # worker of its replaced bus counted as joined). What the host
+            # did; hosts() leaves theirs without failing, so nothing else
+            # prints it.
             print("---- host log ----\n" + "".join(host.log_lines[-60:]))
             raise
         self.subscribers.append(subscriber)
