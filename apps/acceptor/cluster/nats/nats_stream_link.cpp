@@ -247,6 +247,7 @@ void nats_stream_link::read_acks() {
     int count = 0;
     if (!acks_ || natsSubscription_GetPending(acks_.get(), &count, nullptr) != NATS_OK) return;
     int no_responders_seen = 0;
+    message_batch taken;
     // Only what is there: NextMsg without a timeout does not wait.
     for (; count > 0; --count) {
         natsMsg* raw = nullptr;
@@ -256,7 +257,7 @@ void nats_stream_link::read_acks() {
             continue;
         }
         if (status != NATS_OK) break;
-        const message_handle reply(raw);
+        taken.take(raw);
         const std::string_view subject = natsMsg_GetSubject(raw);
         publish_ack ack;
         const char* id_end = subject.data() + subject.size();
@@ -322,13 +323,14 @@ void nats_stream_link::read_consumed() {
     if (!consumer_ || natsSubscription_GetPending(consumer_.get(), &pending, nullptr) != NATS_OK) {
         return;
     }
+    message_batch taken;
     // Only what is there (NextMsg without a timeout does not wait), and one
     // message past the bound at most.
     for (; pending > 0 && queued_bytes_.load(std::memory_order_relaxed) < max_queued_bytes;
          --pending) {
         natsMsg* raw = nullptr;
         if (natsSubscription_NextMsg(&raw, consumer_.get(), 0) != NATS_OK) break;
-        const message_handle message(raw);
+        taken.take(raw);
         jsMsgMetaData* raw_metadata = nullptr;
         if (natsMsg_GetMetaData(&raw_metadata, raw) != NATS_OK) continue;
         const metadata_handle metadata(raw_metadata);
