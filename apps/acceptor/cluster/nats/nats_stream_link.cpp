@@ -100,7 +100,7 @@ int known_servers(natsConnection* connection) {
 // that opens it. Opened from a thread of SCHED_BATCH, they take their
 // share of the CPU as before but never preempt the thread that wakes
 // them: the acceptor's, which wakes the collector after each pass over a
-// subscription, was switched out there every time.
+// subscription, was switched out there.
 void open_client_library() {
     natsStatus status = NATS_OK;
     std::thread([&status] {
