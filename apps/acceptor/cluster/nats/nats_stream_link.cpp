@@ -435,8 +435,7 @@ fetched_messages nats_stream_link::read_range(const fetch_request& request,
 
     jsSubOptions options = ordered_from(options_.stream, first);
     natsSubscription* raw = nullptr;
-    const std::string subject = options_.subject();
-    status = js_SubscribeSync(&raw, js_.get(), subject.c_str(), nullptr, &options, &code);
+    status = js_SubscribeSync(&raw, js_.get(), subject_.c_str(), nullptr, &options, &code);
     if (status != NATS_OK) {
         log::warning("cluster: a resume from the stream: ",
                      describe("consuming the stream", status, code));
@@ -512,8 +511,7 @@ std::optional<stream_state> nats_stream_link::read_stream() {
     jsErrCode code{};
     natsStatus status = js_GetStreamInfo(&raw, js_.get(), options_.stream.c_str(), nullptr, &code);
     if (status == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
-        const std::string subject = options_.subject();
-        const char* subjects[] = {subject.c_str()};
+        const char* subjects[] = {subject_.c_str()};
         jsStreamConfig config;
         check(jsStreamConfig_Init(&config), "JetStream stream config");
         config.Name = options_.stream.c_str();
@@ -529,7 +527,7 @@ std::optional<stream_state> nats_stream_link::read_stream() {
         code = jsErrCode{};
         status = js_AddStream(&raw, js_.get(), &config, nullptr, &code);
         if (status == NATS_OK) {
-            log::info("cluster: created stream \"", options_.stream, "\" (subject \"", subject,
+            log::info("cluster: created stream \"", options_.stream, "\" (subject \"", subject_,
                       "\", ", config.Replicas, config.Replicas == 1 ? " replica" : " replicas",
                       ")");
         } else if (code == JSStreamNameExistErr) {  // another host, just now
@@ -551,11 +549,10 @@ void nats_stream_link::subscribe(std::uint64_t first_seq) {
     options.Config.Heartbeat = nanoseconds(1s);
     natsSubscription* raw = nullptr;
     jsErrCode code{};
-    const std::string subject = options_.subject();
     // Synchronous: nothing of the client's delivers its messages on another
     // thread; read_consumed() takes them after each read, as the acks.
     const natsStatus status =
-        js_SubscribeSync(&raw, js_.get(), subject.c_str(), nullptr, &options, &code);
+        js_SubscribeSync(&raw, js_.get(), subject_.c_str(), nullptr, &options, &code);
     if (status != NATS_OK) {
         if (stopping_) return;
         log::warning("cluster: ", describe("consuming the stream", status, code), "; trying again");

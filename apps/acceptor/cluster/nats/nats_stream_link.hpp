@@ -23,23 +23,25 @@ namespace hookbot::acceptor::nats {
 
 // stream_link on the NATS C client (libnats). The connection's socket is
 // read and written on the io_context's thread (event_loop), and so are the
-// acknowledgements of publishes: each publish asks for them on a subject
-// of its own under this connection's inbox (`<inbox>.<publish id>`), and
-// after each read of the socket the link takes what that inbox's
-// subscription holds, without waiting, and hands it to handlers.ack; then
-// what the stream's consumer holds, to handlers.message. The client's
-// other callbacks run on its threads and only post to the io_context; the blocking JetStream API
-// calls (stream info, creating the stream and the consumer) run on a thread of this class's own,
-// `watcher_`, never on the acceptor's (their replies are read there too:
-// the acceptor's thread must never wait for one).
+// acknowledgements of publishes: each publish asks for them on a subject of
+// its own under this connection's inbox (`<inbox>.<publish id>`), and after
+// each read of the socket the link takes what that inbox's subscription
+// holds, without waiting, and hands it to handlers.ack; then what the
+// stream's consumer holds, to handlers.message. The client's other
+// callbacks run on its threads and only post to the io_context; the
+// blocking JetStream API calls (stream info, creating the stream and the
+// consumer) run on a thread of this class's own, `watcher_`, never on the
+// acceptor's (their replies are read there too: the acceptor's thread must
+// never wait for one).
 //
 // The consumer is JetStream's ordered consumer: ephemeral, no acks, flow
 // control and heartbeats, made again by the client from the next sequence
 // when it misses one. The watcher makes it (a blocking call) and hands it
-// to the io_context's thread, which reads it and destroys the one before. What it cannot see is a
-// stream deleted and made again under the same name (its sequences start again at 1, so it waits
-// for one it will not see for a long time): the watcher reads the stream's creation time every
-// second for that.
+// to the io_context's thread, which reads it and destroys the one before.
+// What it cannot see is a stream deleted and made again under the same name
+// (its sequences start again at 1, so it waits for one it will not see for
+// a long time): the watcher reads the stream's creation time every second
+// for that.
 //
 // A resume older than the bus is read by a consumer of its own, on another
 // thread of this class's own, `fetcher_`, one at a time: a long read never
@@ -105,7 +107,7 @@ class nats_stream_link final : public stream_link {
     using clock = std::chrono::steady_clock;
     std::unordered_set<std::uint64_t> unanswered_;
     std::deque<std::pair<clock::time_point, std::uint64_t>> sent_;
-    std::string subject_;     // the stream's, where publishes go
+    std::string subject_;     // the stream's (read-only after construction: any thread)
     std::string ack_prefix_;  // "<inbox>."
     std::string ack_subject_;
 
