@@ -11,9 +11,10 @@ bus_room::bus_room(net::io_context& ioc, positions where, const settings& config
                    shm_ring::acceptor_counters& counters)
     : poll_(ioc), where_(std::move(where)), config_(config), counters_(counters) {
     const std::uint64_t size = std::bit_ceil(config_.window_records + 1);
+    seq_at_ = std::make_unique<std::uint64_t[]>(size);
     total_bytes_at_ = std::make_unique<std::uint64_t[]>(size);
     mask_ = size - 1;
-    recorded_seq_ = where_.written();
+    seq_at_[0] = where_.written();
 }
 
 void bus_room::admit(bus_room* room, std::size_t topic_bytes, std::size_t body_bytes,
@@ -37,23 +38,40 @@ void bus_room::enqueue(std::uint64_t record_bytes, std::function<void()> commit)
 bool bus_room::has_room(std::uint64_t record_bytes) const {
     const std::optional<std::uint64_t> slowest = where_.slowest_read();
     if (!slowest) return true;
-    const std::uint64_t written = where_.written();
-    if (*slowest >= written) return true;
-    if (written - *slowest >= config_.window_records) return false;
-    const std::uint64_t ahead_bytes =
-        total_bytes_at_[written & mask_] - total_bytes_at_[*slowest & mask_];
+    if (*slowest >= where_.written()) return true;
+    const std::uint64_t ahead = commits_after(*slowest);
+    if (ahead >= config_.window_records) return false;
+    const std::uint64_t ahead_bytes = total_bytes_ - total_bytes_at_[(commits_ - ahead) & mask_];
     return ahead_bytes + record_bytes <= config_.window_bytes;
+}
+
+// A binary search of the remembered commits, whose bus_seqs increase. One
+// before all of them is more than a window behind.
+std::uint64_t bus_room::commits_after(std::uint64_t bus_seq) const noexcept {
+    const std::uint64_t remembered = std::min(commits_, mask_);
+    if (seq_at_[(commits_ - remembered) & mask_] > bus_seq) return mask_ + 1;
+    std::uint64_t low = 0;            // seq_at_[commits_ - remembered + low] <= bus_seq
+    std::uint64_t high = remembered;  // the first past it is at or before this
+    while (low < high) {
+        const std::uint64_t middle = low + (high - low + 1) / 2;
+        if (seq_at_[(commits_ - remembered + middle) & mask_] <= bus_seq) {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    return remembered - low;
 }
 
 void bus_room::commit(const std::function<void()>& commit, std::uint64_t record_bytes) {
     commit();
-    // One publish may commit two records (a routed GitHub event) or none (an
-    // error answer): what it added is counted at the newest.
+    // An error answer commits nothing.
     const std::uint64_t written = where_.written();
-    if (written == recorded_seq_) return;
+    if (written == seq_at_[commits_ & mask_]) return;
     total_bytes_ += record_bytes;
-    if (written - recorded_seq_ > mask_) recorded_seq_ = written - mask_ - 1;
-    while (recorded_seq_ < written) total_bytes_at_[++recorded_seq_ & mask_] = total_bytes_;
+    ++commits_;
+    seq_at_[commits_ & mask_] = written;
+    total_bytes_at_[commits_ & mask_] = total_bytes_;
 }
 
 void bus_room::arm() {

@@ -31,7 +31,7 @@ class bus_room {
     using clock = std::chrono::steady_clock;
 
     struct settings {
-        // Records the writer may be ahead of the slowest worker.
+        // Publishes (commits) the writer may be ahead of the slowest worker.
         std::uint64_t window_records = 64;
         // Bytes of ring records it may be ahead: at most half a ring, so
         // that even a window all in one shard is never lapped.
@@ -87,11 +87,17 @@ class bus_room {
     settings config_;
     shm_ring::acceptor_counters& counters_;
     std::deque<waiter> waiters_;
-    // Bytes committed in all, by bus_seq (modulo the size, a power of two
-    // above window_records): the bytes between two bus_seqs in the window.
+    // The last commits by their number (modulo the size, a power of two
+    // above window_records): the newest bus_seq after each, and the bytes
+    // committed in all by then. Where a reader's bus_seq falls among them
+    // says how many commits and bytes it is behind. Commits, not bus_seqs,
+    // are counted: a cluster's bus_seqs have gaps (cluster/stream_payload.hpp),
+    // and a routed GitHub event commits two records at once.
+    [[nodiscard]] std::uint64_t commits_after(std::uint64_t bus_seq) const noexcept;
+    std::unique_ptr<std::uint64_t[]> seq_at_;
     std::unique_ptr<std::uint64_t[]> total_bytes_at_;
     std::uint64_t mask_ = 0;
-    std::uint64_t recorded_seq_ = 0;
+    std::uint64_t commits_ = 0;
     std::uint64_t total_bytes_ = 0;
     bool armed_ = false;
 };

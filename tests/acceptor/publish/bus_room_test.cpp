@@ -87,6 +87,26 @@ TEST_CASE("a window ahead, publishes wait and go in order as the reader catches 
             counters.publish_wait_us.load(), " us in all");
 }
 
+TEST_CASE("the window counts commits, not bus_seqs, which have gaps in a cluster") {
+    boost::asio::io_context ioc;
+    hookbot::shm_ring::acceptor_counters counters;
+    fake_bus bus;
+    bus.written = 1000;
+    bus.slowest = 1000;
+    bus_room room(ioc, bus.positions(), small_window(), counters);
+    int committed = 0;
+    for (int i = 0; i < 6; ++i)
+        bus_room::admit(&room, 5, 100, [&] { bus.written += 1000, ++committed; });
+    CHECK(committed == 4);  // 4000 bus_seqs ahead, and room for the 4th still
+    bus.slowest = 3000;     // read two of them
+    run_until(ioc, [&] { return committed == 6; });
+    CHECK(committed == 6);
+    bus.slowest = 999;  // before every commit the room remembers: far behind
+    bus_room::admit(&room, 5, 100, [&] { bus.written += 1000, ++committed; });
+    CHECK(committed == 6);
+    CHECK(room.waiting() == 1);
+}
+
 TEST_CASE("the byte window holds large records back too") {
     boost::asio::io_context ioc;
     hookbot::shm_ring::acceptor_counters counters;
