@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build-fuzz}
 seconds=${2:-30}
-targets=(request_fuzzer ring_reader_fuzzer stream_record_fuzzer)
+targets=(request_fuzzer ring_reader_fuzzer stream_message_fuzzer)
 
 export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache}
 CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

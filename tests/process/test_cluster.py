@@ -10,6 +10,7 @@ delivered to every subscriber exactly once, all in one order (the stream's),
 and no publish waits past its deadline.
 """
 import asyncio
+import concurrent.futures
 import hashlib
 import hmac
 import json
@@ -192,8 +193,29 @@ def publish_once_stored(hosts, label, count, timeout=30):
     return ids
 
 
-def sequence_of(message_id):
+def number_of(message_id):
+    """The number after the stream's identity: its stream message's sequence
+    times 1000, plus its place in that message (ARCHITECTURE.md, "Ids")."""
     return int(message_id.rsplit("-", 1)[1])
+
+
+def sequence_of(message_id):
+    """The stream sequence of the message that carries this publish."""
+    return number_of(message_id) // 1000
+
+
+def publish_concurrently(hosts, label, count, connections):
+    """Publishes `count` messages over `connections` clients at once, spread
+    over `hosts`; each must get 200. Their ids, in no particular order."""
+    def client(c):
+        ids = []
+        for n in range(c, count, connections):
+            status, message_id, _ = publish(hosts[c % len(hosts)], f"{label} {n}")
+            assert status == 200, (label, n, status)
+            ids.append(message_id)
+        return ids
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        return [i for ids in pool.map(client, range(connections)) for i in ids]
 
 
 class ClusterTest(unittest.TestCase):
@@ -254,7 +276,7 @@ class ClusterTest(unittest.TestCase):
         for subscriber in subscribers:
             ids = [i for i, _ in subscriber.messages]
             self.assertEqual(len(ids), len(set(ids)), "a message delivered twice")
-            self.assertEqual(ids, sorted(ids, key=sequence_of), "out of the stream's order")
+            self.assertEqual(ids, sorted(ids, key=number_of), "out of the stream's order")
             sequences.append(ids)
         for ids in sequences[1:]:
             common = set(ids) & set(sequences[0])
@@ -274,6 +296,26 @@ class ClusterTest(unittest.TestCase):
         for host in hosts:
             self.assertEqual(host.metric("hookbot_cluster_consumer_lag_messages"), 0)
             self.assertGreaterEqual(host.metric("hookbot_cluster_publish_ack_seconds_count"), 1)
+
+    def test_1b_publishes_sent_together_keep_one_order_and_resume_inside_a_message(self):
+        hosts = self.hosts(3)
+        subscribers = [self.subscribe(h) for h in hosts]
+        ids = publish_concurrently(hosts, "c", 300, 12)
+        self.assertEqual(len(set(ids)), 300)
+        # A host sends what arrives while its last stream message is in flight
+        # in one: with 4 clients per host, some carry several publishes.
+        shared = [i for i in ids if number_of(i) % 1000 != 0]
+        self.assertTrue(shared, "no stream message carried more than one publish")
+        answered = set(ids)
+        self.assert_exactly_once_in_order(subscribers, answered)
+        # Resuming after a publish in the middle of a message, on another host:
+        # the rest of that message, then everything after it.
+        order = [i for i, _ in subscribers[0].messages]
+        middle = order.index(min(shared, key=number_of)) - 1
+        resumer = self.subscribe(hosts[2], since=order[middle])
+        resumer.wait_for_ids(order[middle + 1:])
+        self.assertEqual([i for i, _ in resumer.messages], order[middle + 1:])
+        self.assertEqual(resumer.gaps, [])
 
     def test_2_a_host_killed_its_subscribers_resume_on_another(self):
         hosts = self.hosts(3)
@@ -305,7 +347,7 @@ class ClusterTest(unittest.TestCase):
             self.assertNotIn("asking for a bus", "".join(host.log_lines),
                              "a kept bus of the same stream is not replaced")
             host.wait_for_log(r"consuming stream \"hookbot\" from sequence "
-                              rf"{sequence_of(before[-1]) + 1} \(after the newest", 5)
+                              rf"{sequence_of(before[-1])} \(the newest this bus holds", 5)
             # A receiver resumes on it from before it went away.
             resumer = self.subscribe(host, since=before[9])
             resumer.wait_for_ids(before[10:] + missed)

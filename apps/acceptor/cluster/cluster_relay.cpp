@@ -1,5 +1,7 @@
 #include "cluster/cluster_relay.hpp"
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
 #include <utility>
 
 #include "cluster/stream_payload.hpp"
@@ -91,57 +93,97 @@ void cluster_relay::publish(std::string_view topic, std::string_view body, std::
         counters_.refused_disconnected.fetch_add(1, std::memory_order_relaxed);
         return done(responses::publish_unavailable());
     }
-    const std::uint64_t id = next_publish_id_++;
-    const std::string data = encode_stream_record({topic, flags, body, id});
-    if (data.size() > link_->max_payload()) return done(responses::payload_too_large());
-    if (!link_->publish(id, data)) {
-        counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
-        return done(responses::publish_unavailable());
-    }
+    const stream_record record{topic, flags, body};
+    const std::size_t max_bytes = link_->max_payload();
+    if (stream_message_bytes(record) > max_bytes) return done(responses::payload_too_large());
     const auto now = clock::now();
-    pending_.emplace(id, pending_publish{std::move(done), now});
-    deadlines_.emplace_back(now + options_.publish_timeout, id);
+    const bool open = !outgoing_.empty() && !(in_flight_ && outgoing_.size() == 1);
+    if (!open || !outgoing_.back().data.add(record, max_bytes)) {
+        outgoing_.push_back(
+            {stream_message_builder(next_publish_id_++), {}, now + options_.publish_timeout});
+        outgoing_.back().data.add(record, max_bytes);  // fits alone: checked above
+    }
+    outgoing_.back().publishes.push_back({std::move(done), now});
     arm_deadline();
+    schedule_send();
+}
+
+// At the end of the loop's turn, so that the publishes its reads brought go
+// in one message.
+void cluster_relay::schedule_send() {
+    if (in_flight_ || send_posted_) return;
+    send_posted_ = true;
+    net::post(ioc_, [this] {
+        send_posted_ = false;
+        send_next();
+    });
+}
+
+void cluster_relay::send_next() {
+    while (!in_flight_ && !outgoing_.empty()) {
+        const stream_message_builder& next = outgoing_.front().data;
+        if (link_->connected() && link_->publish(next.publish_id(), next.data())) {
+            in_flight_ = true;
+            return;
+        }
+        auto& counter =
+            link_->connected() ? counters_.refused_error : counters_.refused_disconnected;
+        outgoing_message refused = std::move(outgoing_.front());
+        outgoing_.pop_front();
+        refuse(std::move(refused), counter);
+    }
+}
+
+void cluster_relay::refuse(outgoing_message message, std::atomic<std::uint64_t>& counter) {
+    counter.fetch_add(message.publishes.size(), std::memory_order_relaxed);
+    for (waiting_publish& publish : message.publishes)
+        publish.done(responses::publish_unavailable());
 }
 
 void cluster_relay::on_ack(const publish_ack& ack) {
-    const auto found = pending_.find(ack.id);
-    if (found == pending_.end()) return;  // answered 503 at its deadline already
-    pending_publish pending = std::move(found->second);
-    pending_.erase(found);
+    // Not the one in flight: answered 503 at its deadline already.
+    if (!in_flight_ || outgoing_.front().data.publish_id() != ack.id) return;
+    outgoing_message acked = std::move(outgoing_.front());
+    outgoing_.pop_front();
+    in_flight_ = false;
     if (ack.seq == 0) {
-        counters_.refused_error.fetch_add(1, std::memory_order_relaxed);
-        refusals_.warning("cluster: JetStream refused a publish: ", ack.error);
-        return pending.done(responses::publish_unavailable());
+        refusals_.warning("cluster: JetStream refused ", acked.publishes.size(),
+                          acked.publishes.size() == 1 ? " publish: " : " publishes: ", ack.error);
+        refuse(std::move(acked), counters_.refused_error);
+    } else {
+        note_stream_end(ack.seq);
+        const auto now = clock::now();
+        for (std::size_t i = 0; i < acked.publishes.size(); ++i) {
+            waiting_publish& publish = acked.publishes[i];
+            const auto waited =
+                std::chrono::duration_cast<std::chrono::microseconds>(now - publish.arrived);
+            counters_.publish_ack.record(static_cast<std::uint32_t>(waited.count()));
+            publish.done(shm_ring::message_id{identity_, bus_seq_of(ack.seq, i)});
+        }
     }
-    const auto waited =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - pending.sent);
-    counters_.publish_ack.record(static_cast<std::uint32_t>(waited.count()));
-    note_stream_end(ack.seq);
-    pending.done(shm_ring::message_id{identity_, ack.seq});
+    send_next();
 }
 
 void cluster_relay::arm_deadline() {
-    if (deadline_armed_ || deadlines_.empty()) return;
+    if (deadline_armed_ || outgoing_.empty()) return;
     deadline_armed_ = true;
-    deadline_timer_.expires_at(deadlines_.front().first);
+    deadline_timer_.expires_at(outgoing_.front().deadline);
     deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
         deadline_armed_ = false;
         if (!ec) expire_publishes();
     });
 }
 
+// The one in flight, and any waiting as long (NATS stalled): a 503 each.
 void cluster_relay::expire_publishes() {
     const auto now = clock::now();
-    while (!deadlines_.empty() && deadlines_.front().first <= now) {
-        const auto found = pending_.find(deadlines_.front().second);
-        deadlines_.pop_front();
-        if (found == pending_.end()) continue;  // acknowledged in time
-        done_handler done = std::move(found->second.done);
-        pending_.erase(found);
-        counters_.refused_timeout.fetch_add(1, std::memory_order_relaxed);
-        done(responses::publish_unavailable());
+    while (!outgoing_.empty() && outgoing_.front().deadline <= now) {
+        outgoing_message expired = std::move(outgoing_.front());
+        outgoing_.pop_front();
+        in_flight_ = false;
+        refuse(std::move(expired), counters_.refused_timeout);
     }
+    send_next();
     arm_deadline();
 }
 
@@ -176,16 +218,21 @@ void cluster_relay::on_stream(const stream_state& state) {
     note_stream_end(state.last_seq);
     if (!consuming_) {
         consuming_ = true;
-        // A bus that holds messages of this stream goes on after its newest
-        // (catching up); an empty one starts with what is published from now.
+        // A bus that holds messages of this stream catches up from the
+        // newest stream message it holds, read again (an acceptor that
+        // stopped may have appended only part of it; append() skips the
+        // rest); an empty one starts with what is published from now.
         const std::uint64_t held = publisher_.last_bus_seq();
-        const std::uint64_t first = held != 0 ? held + 1 : state.last_seq + 1;
-        queued_seq_ = appended_seq_ = first - 1;
+        const std::uint64_t first =
+            held != 0 ? std::max<std::uint64_t>(stream_seq_of(held), 1) : state.last_seq + 1;
+        queued_seq_ = first - 1;
+        appended_seq_ = held != 0 ? first : first - 1;
         // Ids before it are the stream's too, never on this bus: resumes
         // from them are served from the stream.
-        if (held == 0) publisher_.begin_at(first);
-        log::info("cluster: consuming stream \"", options_.stream, "\" from sequence ", first,
-                  held != 0 ? " (after the newest this bus holds)" : " (its end: this bus is new)");
+        if (held == 0) publisher_.begin_at(bus_seq_of(first, 0));
+        log::info(
+            "cluster: consuming stream \"", options_.stream, "\" from sequence ", first,
+            held != 0 ? " (the newest this bus holds, and on)" : " (its end: this bus is new)");
         link_->consume_from(first);
         counters_.consuming.store(1, std::memory_order_relaxed);
         settle();
@@ -201,29 +248,44 @@ void cluster_relay::on_message(consumed_message message) {
         return;
     }
     queued_seq_ = message.seq;
-    const std::optional<stream_record> record = decode_stream_record(message.data);
-    const std::uint64_t record_bytes = record ? record->topic.size() + record->body.size() : 0;
-    auto commit = [this, message = std::move(message)] {
-        append(message);
-        link_->consumed(message.data.size());
+    // Shared by its records' commits, which the bus room may hold: the
+    // decoded records view its data.
+    const auto held = std::make_shared<const consumed_message>(std::move(message));
+    const std::optional<stream_message> decoded = decode_stream_message(held->data);
+    if (!decoded && skipped_++ == 0) {
+        log::warning("cluster: stream sequence ", held->seq,
+                     " is not a hookbot message (another publisher on subject \"",
+                     options_.subject(), "\"?): skipped, and so will be any other");
+    }
+    auto appended = [this, held] {
+        note_appended(*held);
+        link_->consumed(held->data.size());
     };
-    if (!record) return commit();
-    bus_room::admit(room_, record->topic.size(), record_bytes - record->topic.size(),
-                    std::move(commit));
+    if (!decoded) return bus_room::admit(room_, 0, 0, std::move(appended));  // in the room's order
+    const std::vector<stream_record>& records = decoded->records;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const bool last = i + 1 == records.size();
+        bus_room::admit(room_, records[i].topic.size(), records[i].body.size(),
+                        [this, held, i, record = records[i], last, appended] {
+                            append(held->seq, i, record);
+                            if (last) appended();
+                        });
+    }
 }
 
-void cluster_relay::append(const consumed_message& message) {
-    const std::optional<stream_record> record = decode_stream_record(message.data);
-    if (!record) {
-        if (skipped_++ == 0) {
-            log::warning("cluster: stream sequence ", message.seq,
-                         " is not a hookbot message (another publisher on subject \"",
-                         options_.subject(), "\"?): skipped, and so will be any other");
-        }
-    } else if (!publisher_.append_at(message.seq, record->topic, record->body, record->flags)) {
-        log::error("cluster: stream sequence ", message.seq, " (topic \"", record->topic,
+void cluster_relay::append(std::uint64_t stream_seq, std::size_t index,
+                           const stream_record& record) {
+    const std::uint64_t bus_seq = bus_seq_of(stream_seq, index);
+    // The newest message a restarted acceptor's bus holds is read again
+    // (consume_from): what it holds of it stays as it is.
+    if (bus_seq <= publisher_.last_bus_seq()) return;
+    if (!publisher_.append_at(bus_seq, record.topic, record.body, record.flags)) {
+        log::error("cluster: stream sequence ", stream_seq, " (topic \"", record.topic,
                    "\") does not fit this host's bus: lost here");
     }
+}
+
+void cluster_relay::note_appended(const consumed_message& message) {
     appended_seq_ = message.seq;
     appended_unix_us_ = message.unix_us;
     counters_.stream_sequence.store(message.seq, std::memory_order_relaxed);
@@ -231,14 +293,14 @@ void cluster_relay::append(const consumed_message& message) {
 }
 
 void cluster_relay::fetch(const handoff::stream_fetch& request, fetch_reply reply) {
-    // The stream's sequences are this bus's ids only while the bus is the
+    // The stream's sequences make this bus's ids only while the bus is the
     // stream's (a worker checked the id's epoch against the bus).
     const bool servable = link_ && link_->connected() && identity_ == bus_.epoch() && !replacing_ &&
                           request.through_seq > request.after_seq;
     if (!servable || fetches_under_way_ >= max_fetches_under_way) {
         if (servable) {
             fetch_warnings.warning("cluster: ", fetches_under_way_,
-                                   " resumes read the stream already: one from sequence ",
+                                   " resumes read the stream already: one from id ",
                                    request.after_seq, " goes on from the bus");
         }
         counters_.stream_resumes_unserved.fetch_add(1, std::memory_order_relaxed);
@@ -246,13 +308,18 @@ void cluster_relay::fetch(const handoff::stream_fetch& request, fetch_reply repl
     }
     ++fetches_under_way_;
     fetch_request read;
-    read.after_seq = request.after_seq;
-    read.through_seq = request.through_seq;
+    // From the message that holds after_seq: what follows it there is after it.
+    read.after_seq = std::max<std::uint64_t>(stream_seq_of(request.after_seq), 1) - 1;
+    read.through_seq = stream_seq_of(request.through_seq);
     read.max_bytes = max_fetch_bytes;
     read.max_time = max_fetch_time;
     read.keep = [topic = request.topic, recursive = request.recursive](std::string_view data) {
-        const std::optional<stream_record> record = decode_stream_record(data);
-        return record && routing::subscription_matches(topic, recursive, record->topic);
+        const std::optional<stream_message> message = decode_stream_message(data);
+        return message &&
+               std::any_of(message->records.begin(), message->records.end(),
+                           [&](const stream_record& record) {
+                               return routing::subscription_matches(topic, recursive, record.topic);
+                           });
     };
     link_->fetch(std::move(read), [this, request, reply = std::move(reply)](fetched_messages got) {
         --fetches_under_way_;
@@ -265,15 +332,26 @@ void cluster_relay::answer_fetch(const handoff::stream_fetch& request, fetched_m
     const bool read_any = fetched.read_through >= fetched.read_from;
     (read_any ? counters_.stream_resumes_served : counters_.stream_resumes_unserved)
         .fetch_add(1, std::memory_order_relaxed);
-    counters_.stream_resume_messages.fetch_add(fetched.kept.size(), std::memory_order_relaxed);
+    if (!read_any) return reply(handoff::nothing_read(request), {});
     std::string batch;
+    std::uint64_t records = 0;
     for (const consumed_message& message : fetched.kept) {
-        const std::optional<stream_record> record = decode_stream_record(message.data);
-        if (!record) continue;  // `keep` took only records
-        handoff::append_to_batch(
-            batch, {message.seq, message.unix_us, record->flags, record->topic, record->body});
+        const std::optional<stream_message> decoded = decode_stream_message(message.data);
+        if (!decoded) continue;  // `keep` took only stream messages
+        for (std::size_t i = 0; i < decoded->records.size(); ++i) {
+            const stream_record& record = decoded->records[i];
+            const std::uint64_t bus_seq = bus_seq_of(message.seq, i);
+            if (bus_seq <= request.after_seq || bus_seq > request.through_seq ||
+                !routing::subscription_matches(request.topic, request.recursive, record.topic)) {
+                continue;
+            }
+            handoff::append_to_batch(
+                batch, {bus_seq, message.unix_us, record.flags, record.topic, record.body});
+            ++records;
+        }
     }
     fetched.kept.clear();
+    counters_.stream_resume_messages.fetch_add(records, std::memory_order_relaxed);
     posix::unique_fd sealed;
     const std::uint64_t bytes = batch.size();
     if (bytes != 0) {
@@ -285,7 +363,18 @@ void cluster_relay::answer_fetch(const handoff::stream_fetch& request, fetched_m
             return reply(handoff::nothing_read(request), {});
         }
     }
-    reply({request.id, fetched.read_from, fetched.read_through, bytes}, std::move(sealed));
+    // In ids: read from after_seq's message on, nothing is missing before;
+    // from a later one, the stream no longer held what came between (maybe
+    // only what followed after_seq in its message: a gap notice either way).
+    const std::uint64_t after_message =
+        std::max<std::uint64_t>(stream_seq_of(request.after_seq), 1);
+    const std::uint64_t read_from = fetched.read_from <= after_message
+                                        ? request.after_seq + 1
+                                        : bus_seq_of(fetched.read_from, 0);
+    const std::uint64_t read_through = fetched.read_through >= stream_seq_of(request.through_seq)
+                                           ? request.through_seq
+                                           : bus_seq_of(fetched.read_through + 1, 0) - 1;
+    reply({request.id, read_from, read_through, bytes}, std::move(sealed));
 }
 
 void cluster_relay::note_stream_end(std::uint64_t last_seq) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -9,9 +10,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "cluster/stream_link.hpp"
+#include "cluster/stream_payload.hpp"
 #include "hookbot/cluster/cluster_options.hpp"
 #include "hookbot/handoff/message.hpp"
 #include "hookbot/posix/log_throttle.hpp"
@@ -27,8 +29,9 @@ class bus_room;
 // Cluster mode (docs/ARCHITECTURE.md, "A cluster"): publishes go to the
 // JetStream stream and are answered once it acknowledges them; what the
 // stream holds comes back, in stream order, and is appended to this host's
-// bus at its stream sequence. So every host's bus is a copy of the stream,
-// its epoch the stream's identity, and a message's id the same on every host.
+// bus at the bus_seq its stream sequence makes (stream_payload.hpp). So
+// every host's bus is a copy of the stream, its epoch the stream's identity,
+// and a message's id the same on every host.
 //
 // A bus of another epoch than the stream's identity (the first start of a
 // host, or a stream deleted and made again, or NATS restarted empty) is not
@@ -65,19 +68,33 @@ class cluster_relay {
   private:
     using clock = std::chrono::steady_clock;
     using done_handler = publish_handler::done_handler;
-    struct pending_publish {
+    struct waiting_publish {
         done_handler done;
-        clock::time_point sent;
+        clock::time_point arrived;
+    };
+    // Publishes sent to the stream together, as one stream message: at most
+    // one is in flight, and what arrives meanwhile waits in the next. Under
+    // load a message carries many publishes and the stream's work per
+    // publish falls with it; a publish alone goes at once.
+    struct outgoing_message {
+        stream_message_builder data;
+        std::vector<waiting_publish> publishes;  // in the order of data's records
+        clock::time_point deadline;              // its first publish's
     };
 
-    // One record to the stream; `done` is called once, maybe before this returns.
+    // One publish to the stream, in the next stream message this host
+    // sends; `done` is called once, maybe before this returns.
     void publish(std::string_view topic, std::string_view body, std::uint32_t flags,
                  done_handler done);
     void on_stream(const stream_state& state);
     void on_message(consumed_message message);
     void on_ack(const publish_ack& ack);
     void on_connection(bool up);
-    void append(const consumed_message& message);
+    void schedule_send();
+    void send_next();
+    void refuse(outgoing_message message, std::atomic<std::uint64_t>& counter);
+    void append(std::uint64_t stream_seq, std::size_t index, const stream_record& record);
+    void note_appended(const consumed_message& message);
     void note_stream_end(std::uint64_t last_seq);
     void update_lag();
     void settle();
@@ -95,10 +112,11 @@ class cluster_relay {
     std::function<void()> replace_bus_;
     std::unique_ptr<stream_link> link_;
 
-    std::unordered_map<std::uint64_t, pending_publish> pending_;
-    // Deadlines of pending_ in sending order, which is their order too: one
-    // timer serves them all.
-    std::deque<std::pair<clock::time_point, std::uint64_t>> deadlines_;
+    // The front is in flight when in_flight_. Their deadlines are in this
+    // order too: one timer serves them all.
+    std::deque<outgoing_message> outgoing_;
+    bool in_flight_ = false;
+    bool send_posted_ = false;
     boost::asio::steady_timer deadline_timer_;
     std::function<void()> settled_;
     boost::asio::steady_timer settle_timer_;
@@ -108,7 +126,7 @@ class cluster_relay {
     std::uint64_t identity_ = 0;  // 0: the stream is not known yet
     bool consuming_ = false;
     bool replacing_ = false;
-    std::uint64_t queued_seq_ = 0;    // the newest sequence handed to the bus_room
+    std::uint64_t queued_seq_ = 0;    // the newest stream sequence handed to the bus_room
     std::uint64_t appended_seq_ = 0;  // the newest appended
     std::uint64_t appended_unix_us_ = 0;
     std::uint64_t stream_last_seq_ = 0;  // the stream's newest, as last seen

@@ -51,7 +51,7 @@ struct fetch_request {
     std::size_t max_bytes = 0;
     std::chrono::milliseconds max_time{0};
     // Called on the link's own thread for each message read (a stream
-    // record): whether to keep it. Keep it a pure function.
+    // message, stream_payload.hpp): whether to keep it. Keep it a pure function.
     std::function<bool(std::string_view data)> keep;
 };
 
@@ -82,7 +82,7 @@ class stream_link {
     [[nodiscard]] virtual bool connected() const noexcept = 0;
     // The largest message the NATS servers take (their max_payload).
     [[nodiscard]] virtual std::size_t max_payload() const noexcept = 0;
-    // Sends `data` (a stream record, stream_payload.hpp, whose publish id is
+    // Sends `data` (a stream message, stream_payload.hpp, whose publish id is
     // `publish_id`) to the stream; handlers.ack gets `publish_id` back, with
     // the sequence once a quorum stored it. False when it could not be sent.
     virtual bool publish(std::uint64_t publish_id, std::string_view data) = 0;

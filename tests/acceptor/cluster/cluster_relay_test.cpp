@@ -1,7 +1,8 @@
 // cluster_relay against a scripted stream link (this file's open_stream_link):
-// publishes answered by JetStream's acknowledgement or refused, consumed
-// messages appended at their stream sequence, a stream of another identity
-// asking for a new bus.
+// publishes sent together while one message is in flight, answered by
+// JetStream's acknowledgement or refused, consumed records appended at the
+// bus_seq their stream sequence makes, a stream of another identity asking
+// for a new bus.
 #include "cluster/cluster_relay.hpp"
 
 #include <doctest/doctest.h>
@@ -42,11 +43,19 @@ struct scripted_link final : stream_link {
         sent_ids.push_back(publish_id);
         return true;
     }
-    // The publish id of the `index`th record sent, the one the record carries.
+    // The publish id of the `index`th message sent, the one the message carries.
     [[nodiscard]] std::uint64_t id_of(std::size_t index) const {
         const std::uint64_t id = sent_ids.at(index);
-        CHECK(decode_stream_record(sent.at(index))->publish_id == id);
+        CHECK(decode_stream_message(sent.at(index))->publish_id == id);
         return id;
+    }
+    // The bodies the `index`th message sent carries.
+    [[nodiscard]] std::vector<std::string> bodies_of(std::size_t index) const {
+        const auto message = decode_stream_message(sent.at(index));
+        REQUIRE(message);
+        std::vector<std::string> bodies;
+        for (const stream_record& record : message->records) bodies.emplace_back(record.body);
+        return bodies;
     }
     void consume_from(std::uint64_t first_seq) override { consuming_from = first_seq; }
     void consumed(std::size_t bytes) override { consumed_bytes += bytes; }
@@ -62,6 +71,13 @@ struct scripted_link final : stream_link {
 };
 
 scripted_link* the_link = nullptr;
+
+// A stream message as a host would have sent it.
+std::string message_of(std::initializer_list<stream_record> records) {
+    stream_message_builder built(1);
+    for (const stream_record& record : records) REQUIRE(built.add(record, 1 << 20));
+    return std::string(built.data());
+}
 
 }  // namespace
 
@@ -128,20 +144,41 @@ struct fixture {
         link().on.stream({id, last_seq});
         settle();
     }
-    std::optional<publish_handler::outcome> publish(std::string_view body) {
-        std::optional<publish_handler::outcome> answer;
+    // Publishes `body` to topic "t"; its answer lands in `answer`.
+    void publish(std::string_view body, std::optional<publish_handler::outcome>& answer) {
         publish_plan plan;
         plan.topic = "t";
         boost::beast::http::request_header<> head;
         publisher.publish(plan, head, body,
                           [&answer](publish_handler::outcome o) { answer = std::move(o); });
+    }
+    std::optional<publish_handler::outcome> publish(std::string_view body) {
+        std::optional<publish_handler::outcome> answer;
+        publish(body, answer);
         return answer;
     }
-    void consume(std::uint64_t seq, std::string_view topic, std::string_view body) {
-        link().on.message({seq, 0, 1, encode_stream_record({topic, 0, body})});
+    void consume(std::uint64_t seq, std::initializer_list<stream_record> records) {
+        link().on.message({seq, 0, 1, message_of(records)});
         settle();
     }
+    void consume(std::uint64_t seq, std::string_view topic, std::string_view body) {
+        consume(seq, {{topic, 0, body}});
+    }
+    // The bus's records: bus_seq and body.
+    std::vector<std::pair<std::uint64_t, std::string>> bus_records() {
+        shm_ring::bus_reader reader(bus, 0, std::vector<std::uint32_t>{0, 1});
+        std::vector<std::pair<std::uint64_t, std::string>> read;
+        while (auto record = reader.next())
+            read.emplace_back(record->bus_seq, std::string(record->body));
+        return read;
+    }
 };
+
+shm_ring::message_id id_of(const std::optional<publish_handler::outcome>& answer) {
+    REQUIRE(answer);
+    REQUIRE(std::holds_alternative<shm_ring::message_id>(*answer));
+    return std::get<shm_ring::message_id>(*answer);
+}
 
 unsigned status_of(const std::optional<publish_handler::outcome>& answer) {
     REQUIRE(answer);
@@ -151,30 +188,69 @@ unsigned status_of(const std::optional<publish_handler::outcome>& answer) {
 
 }  // namespace
 
-TEST_CASE("a publish is answered with the stream sequence once JetStream acknowledges it") {
+TEST_CASE("a publish is answered with the id its stream message makes, once acknowledged") {
     fixture f;
     CHECK(status_of(f.publish("early")) == 503);  // the stream is not known yet
     f.stream_is(identity, 41);
     REQUIRE(f.link().consuming_from == 42);  // a new bus starts at the stream's end
 
-    auto answer = f.publish("hello");
-    CHECK_FALSE(answer);  // waiting for the acknowledgement
-    REQUIRE(f.link().sent.size() == 1);
-    const auto record = decode_stream_record(f.link().sent[0]);
-    REQUIRE(record);
-    CHECK(record->topic == "t");
-    CHECK(record->body == "hello");
-
-    std::optional<publish_handler::outcome> acked;
-    publish_plan plan;
-    plan.topic = "t";
-    f.publisher.publish(plan, {}, "second",
-                        [&acked](publish_handler::outcome o) { acked = std::move(o); });
-    f.link().on.ack({f.link().id_of(1), 43, ""});
+    std::optional<publish_handler::outcome> hello;
+    f.publish("hello", hello);
+    CHECK(f.link().sent.empty());  // sent at the end of the loop's turn
     f.settle();
-    REQUIRE(acked);
-    CHECK(std::get<shm_ring::message_id>(*acked) == shm_ring::message_id{identity, 43});
+    REQUIRE(f.link().sent.size() == 1);
+    const auto message = decode_stream_message(f.link().sent[0]);
+    REQUIRE(message);
+    REQUIRE(message->records.size() == 1);
+    CHECK(message->records[0].topic == "t");
+    CHECK(message->records[0].body == "hello");
+    CHECK_FALSE(hello);  // waiting for the acknowledgement
+
+    f.link().on.ack({f.link().id_of(0), 43, ""});
+    f.settle();
+    CHECK(id_of(hello) == shm_ring::message_id{identity, 43'000});
     CHECK(f.bus.acceptor().cluster.publish_ack.sum_us.load() >= 0);
+}
+
+TEST_CASE("publishes that arrive while a message is in flight go together in the next") {
+    fixture f;
+    f.stream_is(identity, 0);
+    std::optional<publish_handler::outcome> first;
+    f.publish("first", first);
+    f.settle();
+    std::vector<std::optional<publish_handler::outcome>> later(3);
+    for (std::size_t i = 0; i < later.size(); ++i)
+        f.publish("later " + std::to_string(i), later[i]);
+    f.settle();
+    REQUIRE(f.link().sent.size() == 1);  // one in flight at a time
+
+    f.link().on.ack({f.link().id_of(0), 1, ""});
+    f.settle();
+    CHECK(id_of(first) == shm_ring::message_id{identity, 1'000});
+    REQUIRE(f.link().sent.size() == 2);
+    CHECK(f.link().bodies_of(1) == std::vector<std::string>{"later 0", "later 1", "later 2"});
+    CHECK_FALSE(later[0]);
+
+    f.link().on.ack({f.link().id_of(1), 2, ""});
+    f.settle();
+    for (std::size_t i = 0; i < later.size(); ++i)
+        CHECK(id_of(later[i]) == shm_ring::message_id{identity, 2'000 + i});
+    std::uint64_t observed = 0;
+    for (const auto& bucket : f.bus.acceptor().cluster.publish_ack.buckets)
+        observed += bucket.load();
+    CHECK(observed == 4);  // one each
+
+    // A message holds what max_payload allows: the rest waits for the next.
+    f.link().payload_limit = stream_message_bytes({"t", 0, "0123456789"}) + 20;
+    std::vector<std::optional<publish_handler::outcome>> small(3);
+    f.publish("in flight", small[0]);
+    f.settle();
+    f.publish("0123456789", small[1]);
+    f.publish("0123456789", small[2]);
+    f.link().on.ack({f.link().id_of(2), 3, ""});
+    f.settle();
+    REQUIRE(f.link().sent.size() == 4);
+    CHECK(f.link().bodies_of(3) == std::vector<std::string>{"0123456789"});
 }
 
 TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach gets 503") {
@@ -189,25 +265,29 @@ TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach
         statuses.push_back(refused ? refused->result_int() : 200);
     };
     f.publisher.publish(plan, {}, "refused", note);
+    f.settle();
     f.link().on.ack({f.link().id_of(f.link().sent.size() - 1), 0, "insufficient resources"});
     f.settle();
     REQUIRE(statuses == std::vector<unsigned>{503});
 
+    // Unanswered: it and what waits behind it get 503 at their deadline.
     f.publisher.publish(plan, {}, "unanswered", note);
+    f.settle();
     const auto late_id = f.link().id_of(f.link().sent.size() - 1);
+    f.publisher.publish(plan, {}, "behind it", note);
     f.ioc.restart();
     f.ioc.run_for(std::chrono::milliseconds(200));  // past the 50 ms timeout
-    REQUIRE(statuses == std::vector<unsigned>{503, 503});
+    REQUIRE(statuses == std::vector<unsigned>{503, 503, 503});
     f.link().on.ack({late_id, 7, ""});  // too late: answered already, once
     f.settle();
-    CHECK(statuses.size() == 2);
+    CHECK(statuses.size() == 3);
 
     f.link().up = false;
     f.publisher.publish(plan, {}, "disconnected", note);
-    CHECK(statuses == std::vector<unsigned>{503, 503, 503});
+    CHECK(statuses == std::vector<unsigned>{503, 503, 503, 503});
     const auto& counters = f.bus.acceptor().cluster;
     CHECK(counters.refused_error.load() == 1);
-    CHECK(counters.refused_timeout.load() == 1);
+    CHECK(counters.refused_timeout.load() == 2);
     CHECK(counters.refused_disconnected.load() == 1);
 
     f.link().up = true;
@@ -216,32 +296,33 @@ TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach
     CHECK(statuses.back() == 413);
 }
 
-TEST_CASE("consumed messages go on the bus at their stream sequence, once each") {
+TEST_CASE("consumed records go on the bus at the bus_seq their message makes, once each") {
     fixture f;
     f.stream_is(identity, 9);
     f.consume(10, "a", "ten");
-    f.consume(10, "a", "ten again");  // the consumer started over
-    f.consume(12, "b", "twelve");     // 11 expired from the stream
+    f.consume(10, "a", "ten again");                               // the consumer started over
+    f.consume(12, {{"b", 0, "twelve"}, {"c", 0, "twelve, 2nd"}});  // 11 expired from the stream
     CHECK(f.link().consumed_bytes > 0);
     f.link().on.message({13, 0, 1, "not ours"});
     f.settle();
 
-    shm_ring::bus_reader reader(f.bus, 0, std::vector<std::uint32_t>{0, 1});
-    std::vector<std::pair<std::uint64_t, std::string>> read;
-    while (auto record = reader.next())
-        read.emplace_back(record->bus_seq, std::string(record->body));
-    CHECK(read == std::vector<std::pair<std::uint64_t, std::string>>{{10, "ten"}, {12, "twelve"}});
-    CHECK(f.bus.first_bus_seq() == 10);  // joined the stream at its end
+    CHECK(f.bus_records() == std::vector<std::pair<std::uint64_t, std::string>>{
+                                 {10'000, "ten"}, {12'000, "twelve"}, {12'001, "twelve, 2nd"}});
+    CHECK(f.bus.first_bus_seq() == 10'000);  // joined the stream at its end
     CHECK(f.bus.acceptor().cluster.stream_sequence.load() == 13);
     CHECK(f.bus.acceptor().cluster.lag_messages.load() == 0);
 }
 
-TEST_CASE("a bus that holds part of the stream goes on after its newest message") {
+TEST_CASE("a bus that holds part of the stream catches up from its newest message") {
     fixture f;
-    f.publisher.append_at(5, "t", "held", 0);
+    f.publisher.append_at(5'001, "t", "held", 0);
     f.stream_is(identity, 20);
-    CHECK(f.link().consuming_from == 6);
+    CHECK(f.link().consuming_from == 5);  // read again: the rest of it may be missing
     CHECK(f.bus.acceptor().cluster.lag_messages.load() == 15);
+    f.consume(5, {{"t", 0, "held before"}, {"t", 0, "held"}, {"t", 0, "missing"}});
+    f.consume(6, "t", "six");
+    CHECK(f.bus_records() == std::vector<std::pair<std::uint64_t, std::string>>{
+                                 {5'001, "held"}, {5'002, "missing"}, {6'000, "six"}});
 }
 
 TEST_CASE("a stream of another identity asks for a new bus, and nothing more is written") {
@@ -251,7 +332,7 @@ TEST_CASE("a stream of another identity asks for a new bus, and nothing more is 
     CHECK(f.replacements == 1);
     CHECK(f.bus.acceptor().cluster.requested_epoch.load() == identity + 1);
     f.consume(4, "t", "too late");
-    CHECK(f.publisher.last_bus_seq() == 3);  // begun after the stream's end, nothing appended
+    CHECK(f.publisher.last_bus_seq() == 3'999);  // begun at the stream's end, nothing appended
     CHECK(status_of(f.publish("now")) == 503);
 }
 
@@ -262,44 +343,54 @@ TEST_CASE("a resume older than the bus gets the subscription's messages of the s
     const auto reply = [&answers](handoff::stream_messages m, posix::unique_fd batch) {
         answers.emplace_back(m, std::move(batch));
     };
-    f.relay.fetch({3, "a/", true, 10, 40}, reply);
+    // After the 3rd record of stream message 10, through the 1st of message 40.
+    f.relay.fetch({3, "a/", true, 10'002, 40'000}, reply);
     REQUIRE(f.link().fetches.size() == 1);
     const fetch_request& asked = f.link().fetches[0].request;
-    CHECK(asked.after_seq == 10);
+    CHECK(asked.after_seq == 9);  // message 10 read again: what follows 10'002 is in it
     CHECK(asked.through_seq == 40);
     // The subscription's filter, run by the link on what it reads.
-    CHECK(asked.keep(encode_stream_record({"a/b", 0, "x"})));
-    CHECK(asked.keep(encode_stream_record({"a/", 0, "x"})));
-    CHECK_FALSE(asked.keep(encode_stream_record({"b", 0, "x"})));
-    CHECK_FALSE(asked.keep("not a record"));
+    CHECK(asked.keep(message_of({{"b", 0, "x"}, {"a/b", 0, "x"}})));
+    CHECK(asked.keep(message_of({{"a/", 0, "x"}})));
+    CHECK_FALSE(asked.keep(message_of({{"b", 0, "x"}})));
+    CHECK_FALSE(asked.keep("not a message"));
     CHECK(answers.empty());
 
     fetched_messages got;
-    got.read_from = 12;  // 11 expired from the stream
+    got.read_from = 10;
     got.read_through = 40;
-    got.kept.push_back({12, 0, 1000, encode_stream_record({"a/b", 4, "twelve"})});
-    got.kept.push_back({30, 0, 2000, encode_stream_record({"a/c", 0, "thirty"})});
+    got.kept.push_back({10, 0, 1000,
+                        message_of({{"a/b", 0, "before"},
+                                    {"a/b", 0, "before"},
+                                    {"a/b", 0, "at"},
+                                    {"b", 0, "another topic"},
+                                    {"a/c", 4, "ten, 5th"}})});
+    got.kept.push_back({30, 0, 2000, message_of({{"a/b", 0, "thirty"}})});
+    got.kept.push_back({40, 0, 3000, message_of({{"a/d", 0, "forty"}, {"a/d", 0, "past"}})});
     f.link().fetches[0].done(std::move(got));
     REQUIRE(answers.size() == 1);
     const auto& [answer, batch_fd] = answers[0];
     CHECK(answer.id == 3);
-    CHECK(answer.read_from == 12);
-    CHECK(answer.read_through == 40);
+    CHECK(answer.read_from == 10'003);  // nothing missing after 10'002
+    CHECK(answer.read_through == 40'000);
     const auto batch = handoff::read_sealed_body(batch_fd.get(), answer.bytes);
     REQUIRE(batch);
     handoff::batch_reader reader(*batch);
-    const auto first = reader.next();
-    REQUIRE(first);
-    CHECK(first->seq == 12);
-    CHECK(first->unix_us == 1000);
-    CHECK(first->flags == 4);
-    CHECK(first->topic == "a/b");
-    CHECK(first->body == "twelve");
-    const auto second = reader.next();
-    REQUIRE(second);
-    CHECK(second->seq == 30);
-    CHECK(second->body == "thirty");
-    CHECK_FALSE(reader.next());
+    std::vector<std::pair<std::uint64_t, std::string>> read;
+    while (const auto record = reader.next()) read.emplace_back(record->seq, record->body);
+    CHECK(read == std::vector<std::pair<std::uint64_t, std::string>>{
+                      {10'004, "ten, 5th"}, {30'000, "thirty"}, {40'000, "forty"}});
+
+    // The stream no longer holds message 10, and the read stopped at 30.
+    f.relay.fetch({4, "a/", true, 10'002, 40'000}, reply);
+    fetched_messages later;
+    later.read_from = 12;
+    later.read_through = 30;
+    f.link().fetches[1].done(std::move(later));
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[1].first.read_from == 12'000);  // a gap: 10'003 on may be lost
+    CHECK(answers[1].first.read_through == 30'999);
+    CHECK(answers[1].first.bytes == 0);
 }
 
 TEST_CASE("a resume is not served from the stream when it is out of reach") {

@@ -187,7 +187,7 @@ nats_stream_link::nats_stream_link(net::io_context& ioc, const cluster::cluster_
     // own, synchronous, so that nothing of the client's delivers them on
     // another thread; read_acks() takes them after each read. (The client's
     // asynchronous publish would have its delivery thread hand each one
-    // over, and decode the record again for its id.)
+    // over, and decode the message again for its id.)
     natsInbox* raw_inbox = nullptr;
     check(natsInbox_Create(&raw_inbox), "NATS inbox");
     const inbox_handle inbox(raw_inbox);
