@@ -72,9 +72,9 @@ class cluster_relay {
         done_handler done;
         clock::time_point arrived;
     };
-    // Publishes sent to the stream together, as one stream message: at most
-    // one is in flight, and what arrives meanwhile waits in the next. Under
-    // load a message carries many publishes and the stream's work per
+    // Publishes sent to the stream together, as one stream message: a few
+    // are in flight at most, and what arrives meanwhile waits in the next.
+    // Under load a message carries many publishes and the stream's work per
     // publish falls with it; a publish alone goes at once.
     struct outgoing_message {
         stream_message_builder data;
@@ -112,10 +112,10 @@ class cluster_relay {
     std::function<void()> replace_bus_;
     std::unique_ptr<stream_link> link_;
 
-    // The front is in flight when in_flight_. Their deadlines are in this
-    // order too: one timer serves them all.
+    // The first in_flight_ are in flight, the others wait. Their deadlines
+    // are in this order too: one timer serves them all.
     std::deque<outgoing_message> outgoing_;
-    bool in_flight_ = false;
+    std::size_t in_flight_ = 0;
     bool send_posted_ = false;
     boost::asio::steady_timer deadline_timer_;
     std::function<void()> settled_;

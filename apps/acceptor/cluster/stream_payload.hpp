@@ -9,7 +9,7 @@
 
 // How publishes travel in the cluster's JetStream stream (docs/ARCHITECTURE.md,
 // "A cluster"). One stream message carries the publishes one host sent
-// together (at most one message of a host's is in flight: what arrives
+// together (a host has a few messages in flight at most: what arrives
 // meanwhile goes in its next), each a record a host appends to its bus, less
 // what the bus adds (sequence, times). The topic goes in the data, not in a
 // NATS header: a topic may hold any byte a header value may not.

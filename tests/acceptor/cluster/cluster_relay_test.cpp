@@ -212,45 +212,55 @@ TEST_CASE("a publish is answered with the id its stream message makes, once ackn
     CHECK(f.bus.acceptor().cluster.publish_ack.sum_us.load() >= 0);
 }
 
-TEST_CASE("publishes that arrive while a message is in flight go together in the next") {
+TEST_CASE("publishes that arrive while 8 messages are in flight go together in the next") {
     fixture f;
     f.stream_is(identity, 0);
-    std::optional<publish_handler::outcome> first;
-    f.publish("first", first);
-    f.settle();
+    std::vector<std::optional<publish_handler::outcome>> alone(8);
+    for (std::size_t i = 0; i < alone.size(); ++i) {
+        f.publish("alone " + std::to_string(i), alone[i]);
+        f.settle();  // a loop turn each: a message each
+    }
+    REQUIRE(f.link().sent.size() == 8);
     std::vector<std::optional<publish_handler::outcome>> later(3);
     for (std::size_t i = 0; i < later.size(); ++i)
         f.publish("later " + std::to_string(i), later[i]);
     f.settle();
-    REQUIRE(f.link().sent.size() == 1);  // one in flight at a time
+    CHECK(f.link().sent.size() == 8);  // 8 in flight at most
 
-    f.link().on.ack({f.link().id_of(0), 1, ""});
+    // Acknowledged in any order: each answers its own.
+    f.link().on.ack({f.link().id_of(3), 4, ""});
     f.settle();
-    CHECK(id_of(first) == shm_ring::message_id{identity, 1'000});
-    REQUIRE(f.link().sent.size() == 2);
-    CHECK(f.link().bodies_of(1) == std::vector<std::string>{"later 0", "later 1", "later 2"});
+    CHECK(id_of(alone[3]) == shm_ring::message_id{identity, 4'000});
+    CHECK_FALSE(alone[0]);
+    REQUIRE(f.link().sent.size() == 9);
+    CHECK(f.link().bodies_of(8) == std::vector<std::string>{"later 0", "later 1", "later 2"});
     CHECK_FALSE(later[0]);
 
-    f.link().on.ack({f.link().id_of(1), 2, ""});
+    for (std::size_t i = 0; i < 9; ++i) {
+        if (i != 3) f.link().on.ack({f.link().id_of(i), 10 + i, ""});
+    }
     f.settle();
+    CHECK(id_of(alone[0]) == shm_ring::message_id{identity, 10'000});
     for (std::size_t i = 0; i < later.size(); ++i)
-        CHECK(id_of(later[i]) == shm_ring::message_id{identity, 2'000 + i});
+        CHECK(id_of(later[i]) == shm_ring::message_id{identity, 18'000 + i});
     std::uint64_t observed = 0;
     for (const auto& bucket : f.bus.acceptor().cluster.publish_ack.buckets)
         observed += bucket.load();
-    CHECK(observed == 4);  // one each
+    CHECK(observed == 11);  // one each
 
     // A message holds what max_payload allows: the rest waits for the next.
     f.link().payload_limit = stream_message_bytes({"t", 0, "0123456789"}) + 20;
-    std::vector<std::optional<publish_handler::outcome>> small(3);
-    f.publish("in flight", small[0]);
+    std::vector<std::optional<publish_handler::outcome>> small(10);
+    for (std::size_t i = 0; i < 8; ++i) {
+        f.publish("in flight", small[i]);
+        f.settle();
+    }
+    f.publish("0123456789", small[8]);
+    f.publish("0123456789", small[9]);
+    f.link().on.ack({f.link().id_of(9), 20, ""});
     f.settle();
-    f.publish("0123456789", small[1]);
-    f.publish("0123456789", small[2]);
-    f.link().on.ack({f.link().id_of(2), 3, ""});
-    f.settle();
-    REQUIRE(f.link().sent.size() == 4);
-    CHECK(f.link().bodies_of(3) == std::vector<std::string>{"0123456789"});
+    REQUIRE(f.link().sent.size() == 18);
+    CHECK(f.link().bodies_of(17) == std::vector<std::string>{"0123456789"});
 }
 
 TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach gets 503") {
@@ -270,24 +280,27 @@ TEST_CASE("a publish JetStream refuses, does not answer in time, or cannot reach
     f.settle();
     REQUIRE(statuses == std::vector<unsigned>{503});
 
-    // Unanswered: it and what waits behind it get 503 at their deadline.
-    f.publisher.publish(plan, {}, "unanswered", note);
-    f.settle();
+    // Unanswered: those in flight and what waits behind them get 503 at
+    // their deadline.
+    for (int i = 0; i < 8; ++i) {
+        f.publisher.publish(plan, {}, "unanswered", note);
+        f.settle();
+    }
     const auto late_id = f.link().id_of(f.link().sent.size() - 1);
-    f.publisher.publish(plan, {}, "behind it", note);
+    f.publisher.publish(plan, {}, "behind them", note);
     f.ioc.restart();
     f.ioc.run_for(std::chrono::milliseconds(200));  // past the 50 ms timeout
-    REQUIRE(statuses == std::vector<unsigned>{503, 503, 503});
+    REQUIRE(statuses == std::vector<unsigned>(10, 503));
     f.link().on.ack({late_id, 7, ""});  // too late: answered already, once
     f.settle();
-    CHECK(statuses.size() == 3);
+    CHECK(statuses.size() == 10);
 
     f.link().up = false;
     f.publisher.publish(plan, {}, "disconnected", note);
-    CHECK(statuses == std::vector<unsigned>{503, 503, 503, 503});
+    CHECK(statuses == std::vector<unsigned>(11, 503));
     const auto& counters = f.bus.acceptor().cluster;
     CHECK(counters.refused_error.load() == 1);
-    CHECK(counters.refused_timeout.load() == 2);
+    CHECK(counters.refused_timeout.load() == 9);
     CHECK(counters.refused_disconnected.load() == 1);
 
     f.link().up = true;
