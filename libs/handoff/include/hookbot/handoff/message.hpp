@@ -138,8 +138,9 @@ struct draining_acknowledged {};
 //   worker ── stream_fetch{id, topic, after, through} ────────▶ acceptor
 //   worker ◀── stream_messages{id, read_from, read_through} ── acceptor   + memfd
 //
-// worker → acceptor: the stream's messages after `after_seq` up to and
-// including `through_seq` that `topic` (with `recursive`) subscribes to.
+// worker → acceptor: the messages after the bus_seq `after_seq` up to and
+// including `through_seq` that `topic` (with `recursive`) subscribes to, as
+// ids (the acceptor finds the stream messages that hold them).
 struct stream_fetch {
     std::uint64_t id = 0;  // the worker's, named in the answer
     std::string topic;
@@ -153,9 +154,9 @@ struct stream_fetch {
 // when `bytes` is not 0.
 struct stream_messages {
     std::uint64_t id = 0;
-    // The stream's messages read_from..read_through were read (read_through
-    // below read_from: none was, the stream was out of reach). read_from past
-    // the fetch's after_seq + 1: the stream no longer held those before it.
+    // The bus_seqs read_from..read_through were read (read_through below
+    // read_from: none was, the stream was out of reach). read_from past the
+    // fetch's after_seq + 1: the stream no longer held those before it.
     std::uint64_t read_from = 0;
     std::uint64_t read_through = 0;
     std::uint64_t bytes = 0;
