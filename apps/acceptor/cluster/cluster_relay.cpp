@@ -26,6 +26,12 @@ namespace {
 // 0.92 (bench/RESULTS.md, "Issue 18, continued (4)").
 constexpr std::size_t max_messages_in_flight = 8;
 
+// The stream message that holds the id `bus_seq`; for ids below the first
+// message's (stream sequences start at 1), that first one.
+constexpr std::uint64_t message_holding(std::uint64_t bus_seq) noexcept {
+    return std::max<std::uint64_t>(stream_seq_of(bus_seq), 1);
+}
+
 // A resume served from the stream (cluster_relay::fetch): one read at a
 // time on the link's thread, a few more waiting; each bounded in size (the
 // worker maps it while it replays) and in time (its subscriber waits for
@@ -234,8 +240,7 @@ void cluster_relay::on_stream(const stream_state& state) {
         // stopped may have appended only part of it; append() skips the
         // rest); an empty one starts with what is published from now.
         const std::uint64_t held = publisher_.last_bus_seq();
-        const std::uint64_t first =
-            held != 0 ? std::max<std::uint64_t>(stream_seq_of(held), 1) : state.last_seq + 1;
+        const std::uint64_t first = held != 0 ? message_holding(held) : state.last_seq + 1;
         queued_seq_ = first - 1;
         appended_seq_ = held != 0 ? first : first - 1;
         // Ids before it are the stream's too, never on this bus: resumes
@@ -320,7 +325,7 @@ void cluster_relay::fetch(const handoff::stream_fetch& request, fetch_reply repl
     ++fetches_under_way_;
     fetch_request read;
     // From the message that holds after_seq: what follows it there is after it.
-    read.after_seq = std::max<std::uint64_t>(stream_seq_of(request.after_seq), 1) - 1;
+    read.after_seq = message_holding(request.after_seq) - 1;
     read.through_seq = stream_seq_of(request.through_seq);
     read.max_bytes = max_fetch_bytes;
     read.max_time = max_fetch_time;
@@ -377,8 +382,7 @@ void cluster_relay::answer_fetch(const handoff::stream_fetch& request, fetched_m
     // In ids: read from after_seq's message on, nothing is missing before;
     // from a later one, the stream no longer held what came between (maybe
     // only what followed after_seq in its message: a gap notice either way).
-    const std::uint64_t after_message =
-        std::max<std::uint64_t>(stream_seq_of(request.after_seq), 1);
+    const std::uint64_t after_message = message_holding(request.after_seq);
     const std::uint64_t read_from = fetched.read_from <= after_message
                                         ? request.after_seq + 1
                                         : bus_seq_of(fetched.read_from, 0);
